@@ -1,0 +1,105 @@
+import { Context } from '@temporalio/activity';
+import type OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { tokenCost } from '../src/llm/cost';
+import { classifyModelError } from '../src/llm/model-error';
+import type { SessionEventStream } from '../src/store/session-event-stream';
+import { toolRegistry, toolSpecs } from '../src/tools/registry';
+import type { ChatMessage } from '../workflows/messages';
+import type { CallModelInput, CallModelResult, ModelToolCall } from './types';
+
+export interface CallModelDeps {
+  openai: OpenAI;
+  events: SessionEventStream;
+  priceInputPer1M: number;
+  priceOutputPer1M: number;
+}
+
+function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
+  return messages.map((m): ChatCompletionMessageParam => {
+    if (m.role === 'tool') return { role: 'tool', tool_call_id: m.tool_call_id ?? '', content: m.content ?? '' };
+    if (m.role === 'assistant' && m.tool_calls?.length) {
+      return {
+        role: 'assistant',
+        content: m.content,
+        tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+      };
+    }
+    return { role: m.role, content: m.content ?? '' } as ChatCompletionMessageParam;
+  });
+}
+
+/**
+ * One model attempt, streamed: each content chunk goes to the session's Redis stream (never
+ * through workflow history) and heartbeats, so a cancelled turn aborts the HTTP request.
+ * A retried attempt first emits `reset` so clients drop the partial text.
+ */
+export function createCallModel(deps: CallModelDeps) {
+  return async function callModel(input: CallModelInput): Promise<CallModelResult> {
+    const ctx = Context.current();
+    const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
+    const writes: Array<Promise<unknown>> = [];
+    const emit = (type: string, data: Record<string, unknown>) =>
+      writes.push(deps.events.append(input.session_id, [{ type, data: { ...base, ...data } }]));
+    if (ctx.info.attempt > 1) emit('reset', { reason: 'retry' });
+
+    let content = '';
+    let finishReason: string | null = null;
+    let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+    const calls = new Map<number, { id: string; name: string; arguments: string }>();
+    try {
+      const stream = await deps.openai.chat.completions.create(
+        {
+          model: input.model,
+          messages: toOpenAiMessages(input.messages),
+          ...(input.use_tools ? { tools: toolSpecs() } : {}),
+          temperature: input.temperature,
+          max_tokens: input.max_tokens,
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        { signal: ctx.cancellationSignal },
+      );
+      for await (const chunk of stream) {
+        ctx.heartbeat();
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+        const piece = choice.delta?.content;
+        if (piece) {
+          content += piece;
+          emit('message', { content: piece });
+        }
+        for (const delta of choice.delta?.tool_calls ?? []) {
+          const call = calls.get(delta.index) ?? { id: '', name: '', arguments: '' };
+          if (delta.id) call.id = delta.id;
+          if (delta.function?.name) call.name += delta.function.name;
+          if (delta.function?.arguments) call.arguments += delta.function.arguments;
+          calls.set(delta.index, call);
+        }
+      }
+    } catch (err) {
+      await Promise.allSettled(writes);
+      throw classifyModelError(err, input.model);
+    }
+
+    const toolCalls: ModelToolCall[] = [...calls.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, call]) => ({ ...call, id: call.id || `call_${input.turn_id}_${input.step}_${index}`, known: toolRegistry.has(call.name) }));
+    for (const call of toolCalls) emit('tool_call', { id: call.id, name: call.name, arguments: call.arguments });
+    await Promise.all(writes);
+
+    const promptTokens = usage?.prompt_tokens ?? 0;
+    const completionTokens = usage?.completion_tokens ?? 0;
+    return {
+      model: input.model,
+      content,
+      tool_calls: toolCalls,
+      finish_reason: finishReason,
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      cost: tokenCost(promptTokens, completionTokens, deps.priceInputPer1M, deps.priceOutputPer1M),
+    };
+  };
+}

@@ -1,0 +1,49 @@
+import { Context } from '@temporalio/activity';
+import type { SessionEventStream } from '../src/store/session-event-stream';
+import type { ToolDefinition } from '../src/tools/tool-definition';
+import type { ToolInput, ToolResult } from './types';
+
+/**
+ * Runs one tool call. Bad arguments and tool-level failures become an error result the model
+ * sees (the turn goes on); only infrastructure failures throw and get retried by Temporal.
+ */
+export async function runTool(tool: ToolDefinition, input: ToolInput): Promise<ToolResult> {
+  let args: unknown;
+  try {
+    args = input.arguments.trim() === '' ? {} : JSON.parse(input.arguments);
+  } catch {
+    return errorResult('Arguments are not valid JSON');
+  }
+  const parsed = tool.schema.safeParse(args);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+    return errorResult(`Invalid arguments: ${issues}`);
+  }
+  const outcome = await tool.run(parsed.data);
+  if (!outcome.ok) return errorResult(outcome.error ?? 'Tool failed', outcome.provider, outcome.value);
+  return { ok: true, content: JSON.stringify(outcome.value), provider: outcome.provider };
+}
+
+function errorResult(error: string, provider?: string, value?: unknown): ToolResult {
+  const extra = value && typeof value === 'object' ? value : {};
+  return { ok: false, content: JSON.stringify({ ...extra, error }), error, provider };
+}
+
+/** One activity per tool, named after the tool, so the Web UI shows which tool ran. */
+export function createToolActivities(tools: Iterable<ToolDefinition>, events: SessionEventStream) {
+  const activities: Record<string, (input: ToolInput) => Promise<ToolResult>> = {};
+  for (const tool of tools) {
+    activities[tool.name] = async (input: ToolInput) => {
+      const result = await runTool(tool, input);
+      const { attempt } = Context.current().info;
+      await events.append(input.session_id, [
+        {
+          type: 'tool_result',
+          data: { turn_id: input.turn_id, call_id: input.call_id, name: tool.name, ok: result.ok, content: result.content, provider: result.provider, attempt },
+        },
+      ]);
+      return result;
+    };
+  }
+  return activities;
+}

@@ -1,0 +1,41 @@
+import Router from '@koa/router';
+import { chatRequestSchema, parseOrThrow, sessionIdSchema } from '../schemas';
+import type { SessionService } from '../session-service';
+
+function requestAbortSignal(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): AbortSignal {
+  // Fires only when the client goes away before we answered; the turn itself goes on.
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  req.once('error', () => controller.abort());
+  return controller.signal;
+}
+
+export function chatRoutes(sessions: SessionService, maxMessageChars: number): Router {
+  const router = new Router({ prefix: '/api/chat' });
+  const chatRequest = chatRequestSchema(maxMessageChars);
+
+  router.post('/session', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await sessions.createSession();
+  });
+
+  router.post('/message', async (ctx) => {
+    const request = parseOrThrow(chatRequest, ctx.request.body, 'chat message');
+    const result = await sessions.sendMessage(request, requestAbortSignal(ctx.req, ctx.res));
+    ctx.body = result;
+  });
+
+  router.get('/history/:session_id', async (ctx) => {
+    const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
+    ctx.body = { session_id: sessionId, messages: await sessions.history(sessionId) };
+  });
+
+  router.get('/session/:session_id', async (ctx) => {
+    const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
+    ctx.body = await sessions.session(sessionId);
+  });
+
+  return router;
+}

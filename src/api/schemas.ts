@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+
+/** Session ids are UUIDs we issue; checking the shape first keeps arbitrary text out of workflow ids. */
+export const sessionIdSchema = z.uuid({ message: 'session_id must be a UUID issued by POST /api/chat/session' });
+
+export function chatRequestSchema(maxMessageChars: number) {
+  return z
+    .object({
+      message: z
+        .string({ message: 'message must be a string' })
+        .refine((s) => s.trim().length > 0, 'message must not be empty')
+        .refine((s) => s.length <= maxMessageChars, `message must be at most ${maxMessageChars} characters`),
+      session_id: sessionIdSchema.optional(),
+      use_tools: z.boolean().default(true),
+      model: z.string().min(1).max(200).optional(),
+      temperature: z.number().min(0).max(2).default(0.7),
+      max_tokens: z.number().int().min(1).max(4000).default(1000),
+    })
+    .strict();
+}
+
+export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;
+
+/** Parses `input` or throws a ValidationError whose details name each bad field. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+  throw new ValidationError(`Invalid ${what}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
+}

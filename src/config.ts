@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting the service reads, parsed once at boot. Each key has a default and a
+ * description so `.env.example` and the README table can be checked against this one list.
+ */
+const durationPattern = /^\d+(ms|s|m|h|d)$/;
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const boolString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const configSchema = z.object({
+  HOST: z.string().default('127.0.0.1').describe('Interface the API listens on (0.0.0.0 in containers).'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('API port (0 picks a free port).'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level.'),
+  DATA_DIR: z.string().default('data').describe('Directory for the SQLite archive and the embedded Temporal database.'),
+  TEMPORAL_ADDRESS: optionalString.describe(
+    'host:port of an existing Temporal server. Unset: `npm start` launches `temporal server start-dev`.',
+  ),
+  TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace.'),
+  TEMPORAL_TASK_QUEUE: z.string().default('chat-agent').describe('Task queue shared by the API and the workers.'),
+  TEMPORAL_CLI_PATH: optionalString.describe('Path to a `temporal` CLI binary; otherwise PATH, then the cached pinned build.'),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233).describe('gRPC port of the embedded dev server.'),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233).describe('Web UI port of the embedded dev server.'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis for live state and event streams.'),
+  REDIS_KEY_PREFIX: z.string().default('chat:').describe('Prefix of every Redis key this service writes.'),
+  SQLITE_FILENAME: optionalString.describe('SQLite archive file (default: DATA_DIR/chat.db).'),
+  LLM_BASE_URL: optionalString.describe('OpenAI-compatible endpoint (vLLM, Ollama, OpenAI...). Takes precedence over OpenRouter.'),
+  LLM_API_KEY: optionalString.describe('API key for LLM_BASE_URL (or OpenAI when LLM_BASE_URL is unset).'),
+  OPENROUTER_API_KEY: optionalString.describe('OpenRouter key; used when LLM_BASE_URL is unset.'),
+  OPENROUTER_BASE_URL: z.string().default('https://openrouter.ai/api/v1').describe('OpenRouter endpoint.'),
+  LLM_MODEL: optionalString.describe(
+    'Model name sent to the provider (default: deepseek/deepseek-chat-v3-0324:free on OpenRouter, offline-rules offline).',
+  ),
+  LLM_PRICE_INPUT_PER_1M: z.coerce.number().min(0).default(0).describe('USD per 1M prompt tokens, for the cost figure.'),
+  LLM_PRICE_OUTPUT_PER_1M: z.coerce.number().min(0).default(0).describe('USD per 1M completion tokens, for the cost figure.'),
+  LLM_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60).describe('Per-attempt timeout of one model call.'),
+  OFFLINE_MODEL_PORT: z.coerce.number().int().min(0).max(65535).default(0).describe('Port of the built-in offline model (0 = free port).'),
+  SYSTEM_PROMPT: z
+    .string()
+    .default('You are a helpful assistant. Use the tools when they help, and answer concisely.')
+    .describe('System prompt put in front of every model call.'),
+  HISTORY_WINDOW_MESSAGES: z.coerce.number().int().min(2).max(500).default(20).describe('Recent messages sent to the model (the seed kept 20).'),
+  MAX_TOOL_STEPS: z.coerce.number().int().min(1).max(50).default(6).describe('Model calls per turn before the turn stops with an honest message.'),
+  SESSION_IDLE_TIMEOUT: z.string().regex(durationPattern).default('1h').describe('An idle session ends itself after this long (e.g. 30m, 1h).'),
+  SESSION_SNAPSHOT_TTL_SECONDS: z.coerce.number().int().min(10).default(3600).describe('Sliding TTL of the Redis session snapshot and event stream.'),
+  STREAM_MAX_LEN: z.coerce.number().int().min(100).default(5000).describe('Approximate cap on events kept per session stream.'),
+  TURN_WAIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(180).describe('How long POST /api/chat/message waits for the turn before answering 504.'),
+  MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).default(8000).describe('Longest accepted user message.'),
+  REDIS_AUTOSTART: boolString.default(true).describe('Launch redis-server for the run when REDIS_URL is unreachable on localhost.'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+/** Which model endpoint the service talks to; `offline` means the built-in rule-based server. */
+export type LlmMode = 'offline' | 'provider';
+
+export interface Config extends RawConfig {
+  sqliteFilename: string;
+  llm: {
+    mode: LlmMode;
+    /** Resolved endpoint; undefined in offline mode until the offline server has a port. */
+    baseUrl: string | undefined;
+    apiKey: string;
+    model: string;
+    priceInputPer1M: number;
+    priceOutputPer1M: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const OFFLINE_MODEL_NAME = 'offline-rules';
+const DEFAULT_OPENROUTER_MODEL = 'deepseek/deepseek-chat-v3-0324:free';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const raw = parsed.data;
+  return {
+    ...raw,
+    sqliteFilename: raw.SQLITE_FILENAME ?? path.join(raw.DATA_DIR, 'chat.db'),
+    llm: resolveLlm(raw),
+  };
+}
+
+function resolveLlm(raw: RawConfig): Config['llm'] {
+  const prices = { priceInputPer1M: raw.LLM_PRICE_INPUT_PER_1M, priceOutputPer1M: raw.LLM_PRICE_OUTPUT_PER_1M };
+  if (raw.LLM_BASE_URL) {
+    return { mode: 'provider', baseUrl: raw.LLM_BASE_URL, apiKey: raw.LLM_API_KEY ?? 'none', model: raw.LLM_MODEL ?? 'gpt-4o-mini', ...prices };
+  }
+  if (raw.OPENROUTER_API_KEY) {
+    return {
+      mode: 'provider',
+      baseUrl: raw.OPENROUTER_BASE_URL,
+      apiKey: raw.OPENROUTER_API_KEY,
+      model: raw.LLM_MODEL ?? DEFAULT_OPENROUTER_MODEL,
+      ...prices,
+    };
+  }
+  if (raw.LLM_API_KEY) {
+    return { mode: 'provider', baseUrl: 'https://api.openai.com/v1', apiKey: raw.LLM_API_KEY, model: raw.LLM_MODEL ?? 'gpt-4o-mini', ...prices };
+  }
+  return { mode: 'offline', baseUrl: undefined, apiKey: 'offline', model: raw.LLM_MODEL ?? OFFLINE_MODEL_NAME, ...prices };
+}
+
+/** Config keys and descriptions, for docs and the `.env.example` sync test. */
+export function describeConfig(): Array<{ key: string; description: string }> {
+  return Object.entries(configSchema.shape).map(([key, schema]) => ({
+    key,
+    description: (schema as z.ZodType).description ?? '',
+  }));
+}

@@ -1,0 +1,62 @@
+/**
+ * Errors the API turns into JSON `{ error: { status, code, message, details? } }`.
+ * Anything else that reaches the error middleware is a bug and answers a bare 500 without details.
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    /** Extra response headers, e.g. Retry-After. */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export class ValidationError extends ApiError {
+  override name = 'ValidationError';
+  constructor(message: string, details?: unknown) {
+    super(422, 'validation_failed', message, details);
+  }
+}
+
+export class SessionNotFoundError extends ApiError {
+  override name = 'SessionNotFoundError';
+  constructor(sessionId: string) {
+    super(404, 'session_not_found', `Session ${sessionId} does not exist.`);
+  }
+}
+
+export class SessionEndedError extends ApiError {
+  override name = 'SessionEndedError';
+  constructor(sessionId: string) {
+    super(409, 'session_ended', `Session ${sessionId} has ended; start a new session.`);
+  }
+}
+
+export class DependencyUnavailableError extends ApiError {
+  override name = 'DependencyUnavailableError';
+  constructor(dependency: string, message: string) {
+    super(503, 'dependency_unavailable', `${dependency} is unavailable: ${message}`);
+  }
+}
+
+export class TurnTimeoutError extends ApiError {
+  override name = 'TurnTimeoutError';
+  constructor(sessionId: string, turnId: string) {
+    super(504, 'turn_timeout', 'The turn is still running; read the session history later.', {
+      session_id: sessionId,
+      turn_id: turnId,
+    });
+  }
+}
+
+export class TurnFailedError extends ApiError {
+  override name = 'TurnFailedError';
+  constructor(message: string, details?: unknown) {
+    super(502, 'turn_failed', message, details);
+  }
+}

@@ -1,0 +1,52 @@
+import { ApplicationFailure } from '@temporalio/common';
+import OpenAI from 'openai';
+
+/**
+ * Turns a provider failure into a Temporal failure whose type and retryability say what
+ * should happen next: auth and bad requests stop, rate limits wait for Retry-After,
+ * server errors and broken connections retry.
+ */
+export const MODEL_FAILURE_TYPES = {
+  auth: 'ModelAuthError',
+  badRequest: 'ModelBadRequestError',
+  rateLimited: 'ModelRateLimitedError',
+  server: 'ModelServerError',
+  unavailable: 'ModelUnavailableError',
+} as const;
+
+export const NON_RETRYABLE_MODEL_FAILURES = [MODEL_FAILURE_TYPES.auth, MODEL_FAILURE_TYPES.badRequest];
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+export function classifyModelError(err: unknown, model: string): Error {
+  if (err instanceof OpenAI.APIUserAbortError) return err;
+  if (err instanceof OpenAI.APIConnectionError) {
+    return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unavailable, message: `${model}: ${err.message}`, cause: err });
+  }
+  if (err instanceof OpenAI.APIError && err.status !== undefined) {
+    const message = `${model}: HTTP ${err.status} ${err.message}`;
+    if (err.status === 401 || err.status === 403) {
+      return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.auth, message: `${message} (invalid API key?)`, nonRetryable: true });
+    }
+    if (err.status === 429) {
+      const delay = retryAfterMs(err.headers);
+      return ApplicationFailure.create({
+        type: MODEL_FAILURE_TYPES.rateLimited,
+        message,
+        ...(delay !== undefined ? { nextRetryDelay: Math.min(delay, 60_000) } : {}),
+      });
+    }
+    if (err.status >= 500) return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.server, message });
+    if (err.status === 408) return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unavailable, message });
+    return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.badRequest, message, nonRetryable: true });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unavailable, message: `${model}: ${message}` });
+}

@@ -1,0 +1,91 @@
+/**
+ * The built-in offline model's brain: rules like the seed's mock client. A calculation becomes
+ * a `calculator` call, weather a `weather` call, search a `search` call (each only when the
+ * request offers that tool), tool results become a short answer, anything else a plain reply.
+ */
+export interface OfflineMessage {
+  role: string;
+  content?: unknown;
+  tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+  tool_call_id?: string;
+}
+
+export type OfflineDecision =
+  | { kind: 'text'; content: string }
+  | { kind: 'tool_calls'; calls: Array<{ name: string; arguments: Record<string, unknown> }> };
+
+export const OFFLINE_LABEL = '[offline model]';
+
+const CALC_WORDS = /\b(calculate|compute|calc|what is|what's|evaluate|solve|sum|multiply|divide|계산)\b/i;
+const MATH_RUN = /(?:sqrt|cbrt|abs|sin|cos|tan|log|exp|pi|[\d.]+|[\s+\-*/^()%,])+/gi;
+const WEATHER_WORDS = /\b(weather|forecast|temperature|rain|sunny)\b|날씨/i;
+const SEARCH_WORDS = /\b(search|look up|lookup|find|google)\b|검색/i;
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content.map((part) => (typeof part === 'object' && part && 'text' in part ? String(part.text) : '')).join(' ');
+  }
+  return '';
+}
+
+/** The longest run that looks like arithmetic and has both a number and an operator or function. */
+export function extractExpression(text: string): string | undefined {
+  const runs = (text.match(MATH_RUN) ?? [])
+    .map((run) => run.trim().replace(/^[,\s]+|[,\s?]+$/g, ''))
+    .filter((run) => /\d/.test(run) && (/[+\-*/^%]/.test(run) || /[a-z]+\s*\(/i.test(run)));
+  runs.sort((a, b) => b.length - a.length);
+  return runs[0];
+}
+
+function extractCity(text: string): string {
+  const match = text.match(/\b(?:in|at|for)\s+([A-Z][\p{L}'-]*(?:\s+[A-Z][\p{L}'-]*)*)/u);
+  return match ? match[1] : 'Seoul';
+}
+
+function extractQuery(text: string): string {
+  const stripped = text.replace(/^.*?\b(search(?: for)?|look up|lookup|find|google)\b\s*/i, '').replace(/[?.!]+$/, '').trim();
+  return stripped || text.trim();
+}
+
+function summariseToolResult(name: string | undefined, content: string): string {
+  try {
+    const parsed = JSON.parse(content) as Record<string, unknown>;
+    if (parsed.error) return `The ${name ?? 'tool'} reported an error: ${String(parsed.error)}.`;
+    if (name === 'calculator' && 'result' in parsed) return `The result of ${String(parsed.expression)} is ${String(parsed.result)}.`;
+  } catch {
+    // Not JSON: quote it as it is.
+  }
+  return `The ${name ?? 'tool'} returned: ${content}`;
+}
+
+export function decideOfflineReply(messages: OfflineMessage[], toolNames: ReadonlySet<string>): OfflineDecision {
+  const last = messages[messages.length - 1];
+  if (last?.role === 'tool') {
+    // Answer from the results of the latest tool-calling assistant message.
+    let i = messages.length - 1;
+    while (i >= 0 && messages[i].role === 'tool') i--;
+    const calls = messages[i]?.tool_calls ?? [];
+    const answers = messages.slice(i + 1).map((toolMsg) => {
+      const call = calls.find((c) => c.id === toolMsg.tool_call_id);
+      return summariseToolResult(call?.function.name, textOf(toolMsg.content));
+    });
+    return { kind: 'text', content: `${OFFLINE_LABEL} ${answers.join(' ')}` };
+  }
+
+  const userText = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
+  const expression = extractExpression(userText);
+  if (toolNames.has('calculator') && expression && (CALC_WORDS.test(userText) || /^[\d\s+\-*/^().%]+\??$/.test(userText.trim()))) {
+    return { kind: 'tool_calls', calls: [{ name: 'calculator', arguments: { expression } }] };
+  }
+  if (toolNames.has('weather') && WEATHER_WORDS.test(userText)) {
+    return { kind: 'tool_calls', calls: [{ name: 'weather', arguments: { city: extractCity(userText) } }] };
+  }
+  if (toolNames.has('search') && SEARCH_WORDS.test(userText)) {
+    return { kind: 'tool_calls', calls: [{ name: 'search', arguments: { query: extractQuery(userText) } }] };
+  }
+  return {
+    kind: 'text',
+    content: `${OFFLINE_LABEL} I am the built-in offline model, so my answers are rule-based. You said: "${userText.slice(0, 200)}". Ask me to calculate something to see a tool call, or configure a real model (see README).`,
+  };
+}

@@ -1,0 +1,94 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createApp } from './api/app';
+import { SessionService } from './api/session-service';
+import { TurnWaiter } from './api/turn-waiter';
+import type { Config } from './config';
+import { sessionSettings, type Infrastructure } from './infrastructure';
+import { createOpenAiClient } from './llm/openai-client';
+import type { Logger } from './logger';
+import { createTemporalClient } from './temporal/client';
+import { createChatWorker } from './temporal/worker';
+
+/** A started process role; `stop` releases what the role opened (not the shared infrastructure). */
+export interface RunningRole {
+  stop(): Promise<void>;
+}
+
+export interface RunningApi extends RunningRole {
+  url: string;
+  server: http.Server;
+}
+
+export async function startApi(config: Config, infra: Infrastructure, logger: Logger, temporalAddress: string): Promise<RunningApi> {
+  const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const sessions = new SessionService({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    settings: sessionSettings(config),
+    snapshots: infra.snapshots,
+    events: infra.events,
+    history: infra.history,
+    waiter: new TurnWaiter(infra.events, () => infra.redis.duplicate()),
+    turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
+  });
+  const app = createApp({
+    sessions,
+    logger,
+    maxMessageChars: config.MESSAGE_MAX_CHARS,
+    health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm },
+  });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  logger.info({ url }, 'API listening');
+  return {
+    url,
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      await connection.close();
+    },
+  };
+}
+
+export async function startWorker(
+  config: Config,
+  infra: Infrastructure,
+  logger: Logger,
+  temporalAddress: string,
+  workflowBundle?: WorkerOptions['workflowBundle'],
+): Promise<RunningRole> {
+  if (!config.llm.baseUrl) throw new Error('LLM base URL is not resolved (the offline model server must start first).');
+  const activities = createActivities({
+    openai: createOpenAiClient(config.llm.baseUrl, config.llm.apiKey, config.LLM_TIMEOUT_SECONDS * 1000),
+    events: infra.events,
+    snapshots: infra.snapshots,
+    history: infra.history,
+    priceInputPer1M: config.llm.priceInputPer1M,
+    priceOutputPer1M: config.llm.priceOutputPer1M,
+  });
+  const { worker, connection } = await createChatWorker({
+    address: temporalAddress,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities,
+    workflowBundle,
+  });
+  const running = worker.run();
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  return {
+    async stop() {
+      worker.shutdown();
+      await running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      await connection.close();
+    },
+  };
+}

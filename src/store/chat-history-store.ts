@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import type { ArchiveTurnInput } from '../../activities/types';
+
+export interface ChatHistoryRow {
+  id: number;
+  session_id: string;
+  turn_id: string;
+  user_message: string;
+  assistant_message: string | null;
+  tools_used: string[];
+  model_used: string | null;
+  tokens_used: number;
+  cost: number;
+  created_at: string;
+  extra_metadata: Record<string, unknown>;
+}
+
+interface StoredRow extends Omit<ChatHistoryRow, 'tools_used' | 'extra_metadata'> {
+  tools_used: string | null;
+  extra_metadata: string | null;
+}
+
+const parseJson = <T>(raw: string | null, fallback: T): T => {
+  if (raw === null) return fallback;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return fallback;
+  }
+};
+
+/** The SQLite archive of finished turns. */
+export class ChatHistoryStore {
+  constructor(private readonly knex: Knex) {}
+
+  /** Inserts the turn once: a retried activity hits the unique turn_id and changes nothing. */
+  async archiveTurn({ result, user_message, metadata }: ArchiveTurnInput): Promise<void> {
+    await this.knex('chat_history')
+      .insert({
+        session_id: result.session_id,
+        turn_id: result.turn_id,
+        user_message,
+        assistant_message: result.response,
+        tools_used: JSON.stringify(result.tools_used),
+        model_used: result.model_used,
+        tokens_used: result.tokens_used,
+        cost: result.cost,
+        created_at: result.created_at,
+        extra_metadata: JSON.stringify({ status: result.status, steps: result.steps, error: result.error, ...metadata }),
+      })
+      .onConflict('turn_id')
+      .ignore();
+  }
+
+  async listTurns(sessionId: string): Promise<ChatHistoryRow[]> {
+    const rows = (await this.knex('chat_history').where({ session_id: sessionId }).orderBy('id', 'asc')) as StoredRow[];
+    return rows.map((row) => ({
+      ...row,
+      tools_used: parseJson<string[]>(row.tools_used, []),
+      extra_metadata: parseJson<Record<string, unknown>>(row.extra_metadata, {}),
+    }));
+  }
+
+  async countTurns(turnId: string): Promise<number> {
+    const [{ n }] = (await this.knex('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{ n: number }>;
+    return Number(n);
+  }
+}

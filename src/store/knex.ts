@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import * as createChatHistory from './migrations/001-create-chat-history';
+
+/**
+ * Migrations are imported modules, not files found at run time, so they work the same under
+ * tsx, ts-jest and a bundled build.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '001-create-chat-history': createChatHistory,
+};
+
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};
+
+export function createKnex(filename: string): Knex {
+  if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      // WAL lets readers (API) and the writer (worker) in other processes work at once.
+      afterCreate: (conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+        conn.run('PRAGMA journal_mode = WAL', (err) => {
+          if (err) return done(err, conn);
+          conn.run('PRAGMA busy_timeout = 5000', (err2) => done(err2, conn));
+        });
+      },
+    },
+  });
+}
+
+export async function runMigrations(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
+  return applied;
+}

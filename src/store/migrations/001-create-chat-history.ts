@@ -1,0 +1,22 @@
+import type { Knex } from 'knex';
+
+/** The seed's chat_history table, plus a unique turn_id so a retried archive never adds a second row. */
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('chat_history', (table) => {
+    table.increments('id').primary();
+    table.string('session_id', 100).notNullable().index();
+    table.string('turn_id', 100).notNullable().unique();
+    table.text('user_message').notNullable();
+    table.text('assistant_message');
+    table.json('tools_used');
+    table.string('model_used', 100);
+    table.integer('tokens_used').notNullable().defaultTo(0);
+    table.float('cost').notNullable().defaultTo(0);
+    table.dateTime('created_at').notNullable();
+    table.json('extra_metadata');
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('chat_history');
+}

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { ChatActivities } from '../../activities';
+
+export interface ChatWorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  activities: ChatActivities;
+  /** A prebuilt bundle (tests bundle once per run); otherwise the worker bundles `workflows/`. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
+
+export async function createChatWorker(options: ChatWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+  return { worker, connection };
+}

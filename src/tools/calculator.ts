@@ -1,0 +1,78 @@
+import { all, create } from 'mathjs';
+import { z } from 'zod';
+import { defineTool } from './tool-definition';
+
+export const MAX_EXPRESSION_LENGTH = 500;
+
+/**
+ * A restricted mathjs instance, following mathjs's security guidance: the functions that
+ * could redefine the instance or re-enter the parser are replaced by ones that throw.
+ */
+const math = create(all, { number: 'number', precision: 64 });
+const evaluate = math.evaluate.bind(math);
+const blocked = (name: string) => () => {
+  throw new Error(`Function ${name} is disabled`);
+};
+math.import(
+  {
+    import: blocked('import'),
+    createUnit: blocked('createUnit'),
+    evaluate: blocked('evaluate'),
+    parse: blocked('parse'),
+    compile: blocked('compile'),
+    simplify: blocked('simplify'),
+    derivative: blocked('derivative'),
+    resolve: blocked('resolve'),
+    reviver: blocked('reviver'),
+    parser: blocked('parser'),
+    chain: blocked('chain'),
+  },
+  { override: true },
+);
+
+export class CalculationError extends Error {
+  override name = 'CalculationError';
+}
+
+/** Evaluates one arithmetic expression in a fresh scope; throws CalculationError on anything else. */
+export function calculate(expression: string): number | string {
+  const trimmed = expression.trim();
+  if (trimmed.length === 0) throw new CalculationError('Expression is empty');
+  if (trimmed.length > MAX_EXPRESSION_LENGTH) {
+    throw new CalculationError(`Expression is longer than ${MAX_EXPRESSION_LENGTH} characters`);
+  }
+  let value: unknown;
+  try {
+    value = evaluate(trimmed, {});
+  } catch (err) {
+    throw new CalculationError((err as Error).message);
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new CalculationError('Result is not a finite number');
+    return Number(math.format(value, { precision: 14 }));
+  }
+  if (typeof value === 'boolean') return String(value);
+  if (value !== null && typeof value === 'object' && 'toString' in value && typeof value !== 'function') {
+    // Matrices, units, complex numbers and bignumbers format as text.
+    const kind = math.typeOf(value);
+    if (['Matrix', 'DenseMatrix', 'Unit', 'Complex', 'BigNumber', 'Fraction'].includes(kind)) {
+      return math.format(value, { precision: 14 });
+    }
+  }
+  throw new CalculationError('Expression did not produce a number');
+}
+
+export const calculatorTool = defineTool({
+  name: 'calculator',
+  description: 'Evaluates an arithmetic expression, e.g. "2 + 2", "sqrt(16) * 10", "15% of 200" as "0.15 * 200".',
+  schema: z.object({
+    expression: z.string().min(1).max(MAX_EXPRESSION_LENGTH).describe('The arithmetic expression to evaluate.'),
+  }),
+  async run({ expression }) {
+    try {
+      return { ok: true, value: { expression, result: calculate(expression) }, provider: 'mathjs' };
+    } catch (err) {
+      return { ok: false, value: { expression }, error: (err as Error).message, provider: 'mathjs' };
+    }
+  },
+});

@@ -1,0 +1,241 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { ChatActivities, ToolActivity } from '../activities';
+import type { CallModelResult, SessionEvent, SessionSnapshot, ToolResult } from '../activities/types';
+import { trimConversation } from './context-window';
+import {
+  endSessionSignal,
+  stateQuery,
+  userMessageSignal,
+  type ChatMessage,
+  type ChatSessionInput,
+  type CurrentTurn,
+  type SessionState,
+  type SessionView,
+  type TurnResult,
+  type UserMessage,
+} from './messages';
+
+const RECENT_TURN_IDS = 500;
+const NON_RETRYABLE_MODEL_FAILURES = ['ModelAuthError', 'ModelBadRequestError'];
+
+const store = proxyActivities<Pick<ChatActivities, 'archiveTurn' | 'mirrorSession'>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
+});
+
+const tools = proxyActivities<Record<string, ToolActivity>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
+});
+
+function modelActivities(timeoutSeconds: number) {
+  return proxyActivities<Pick<ChatActivities, 'callModel'>>({
+    startToCloseTimeout: `${timeoutSeconds} seconds`,
+    heartbeatTimeout: '30 seconds',
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '20 seconds',
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: NON_RETRYABLE_MODEL_FAILURES,
+    },
+  });
+}
+
+function initialState(input: ChatSessionInput): SessionState {
+  return {
+    session_id: input.session_id,
+    status: 'active',
+    created_at: input.created_at,
+    last_activity_at: input.created_at,
+    messages: [],
+    turns: 0,
+    tokens_used: 0,
+    cost: 0,
+    pending: [],
+    recent_turn_ids: [],
+  };
+}
+
+/** Time as the workflow sees it: replay-safe (the SDK makes Date deterministic). */
+const nowIso = () => new Date().toISOString();
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * One chat session. User messages arrive as signals and queue up (FIFO); turns run one at a
+ * time: model → tools (each its own activity, in parallel) → model … → archive → mirror.
+ * Tokens never pass through here; the model activity streams them to Redis.
+ */
+export async function chatSessionWorkflow(input: ChatSessionInput): Promise<SessionView> {
+  const settings = input.settings;
+  const state = input.carried ?? initialState(input);
+  let currentTurn: CurrentTurn | null = null;
+  let endRequested = false;
+  const { callModel } = modelActivities(settings.model_timeout_seconds);
+
+  const view = (): SessionView => ({
+    session_id: state.session_id,
+    status: state.status,
+    created_at: state.created_at,
+    last_activity_at: state.last_activity_at,
+    turns: state.turns,
+    tokens_used: state.tokens_used,
+    cost: state.cost,
+    messages: state.messages,
+    current_turn: currentTurn,
+    pending: state.pending.length,
+  });
+
+  const snapshot = (): SessionSnapshot => {
+    const { pending: _p, ...rest } = view();
+    return { ...rest, messages: state.messages.filter((m) => m.role === 'user' || (m.role === 'assistant' && !m.tool_calls?.length)) };
+  };
+
+  setHandler(userMessageSignal, (message: UserMessage) => {
+    const seen = state.recent_turn_ids.includes(message.turn_id) || state.pending.some((p) => p.turn_id === message.turn_id);
+    if (seen) {
+      log.info('Ignoring repeated turn', { turn_id: message.turn_id });
+      return;
+    }
+    if (state.status === 'ended') return;
+    state.pending.push(message);
+  });
+  setHandler(endSessionSignal, () => {
+    endRequested = true;
+  });
+  setHandler(stateQuery, view);
+
+  async function runTurn(message: UserMessage): Promise<{ result: TurnResult; messages: ChatMessage[] }> {
+    const turnMessages: ChatMessage[] = [{ role: 'user', content: message.text, turn_id: message.turn_id, created_at: message.received_at }];
+    const model = message.options.model ?? settings.default_model;
+    const toolsUsed: string[] = [];
+    let promptTokens = 0;
+    let completionTokens = 0;
+    let cost = 0;
+    let modelUsed = model;
+    let response = '';
+    let status: TurnResult['status'] = 'completed';
+    let error: string | undefined;
+    let step = 0;
+
+    try {
+      for (step = 1; step <= settings.max_tool_steps; step++) {
+        currentTurn = { turn_id: message.turn_id, step, phase: 'model' };
+        const context: ChatMessage[] = [{ role: 'system', content: settings.system_prompt }, ...state.messages, ...turnMessages];
+        const result: CallModelResult = await callModel({
+          session_id: state.session_id,
+          turn_id: message.turn_id,
+          step,
+          model,
+          messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
+          use_tools: message.options.use_tools,
+          temperature: message.options.temperature,
+          max_tokens: message.options.max_tokens,
+        });
+        modelUsed = result.model;
+        promptTokens += result.prompt_tokens;
+        completionTokens += result.completion_tokens;
+        cost += result.cost;
+
+        if (result.tool_calls.length === 0) {
+          response = result.content;
+          break;
+        }
+        turnMessages.push({
+          role: 'assistant',
+          content: result.content || null,
+          tool_calls: result.tool_calls.map(({ known: _k, ...call }) => call),
+          turn_id: message.turn_id,
+        });
+        currentTurn = { turn_id: message.turn_id, step, phase: 'tools' };
+        const results = await Promise.all(
+          result.tool_calls.map((call): Promise<ToolResult> => {
+            if (!call.known) {
+              return Promise.resolve({ ok: false, content: JSON.stringify({ error: `Unknown tool "${call.name}"` }), error: 'unknown tool' });
+            }
+            toolsUsed.push(call.name);
+            return tools[call.name]({ session_id: state.session_id, turn_id: message.turn_id, call_id: call.id, arguments: call.arguments });
+          }),
+        );
+        result.tool_calls.forEach((call, i) => {
+          turnMessages.push({ role: 'tool', tool_call_id: call.id, content: results[i].content, turn_id: message.turn_id });
+        });
+      }
+      if (step > settings.max_tool_steps) {
+        step = settings.max_tool_steps;
+        response = `I stopped after ${settings.max_tool_steps} model calls without reaching a final answer.`;
+      }
+    } catch (err) {
+      status = 'failed';
+      error = failureMessage(err);
+      response = `The model could not answer: ${error}`;
+      log.warn('Turn failed', { turn_id: message.turn_id, error });
+    }
+
+    const createdAt = nowIso();
+    turnMessages.push({ role: 'assistant', content: response, turn_id: message.turn_id, created_at: createdAt });
+    const result: TurnResult = {
+      session_id: state.session_id,
+      turn_id: message.turn_id,
+      status,
+      response,
+      tools_used: [...new Set(toolsUsed)],
+      model_used: modelUsed,
+      tokens_used: promptTokens + completionTokens,
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      cost,
+      steps: Math.max(1, step),
+      ...(error ? { error } : {}),
+      created_at: createdAt,
+    };
+    return { result, messages: turnMessages };
+  }
+
+  async function completeTurn(message: UserMessage): Promise<void> {
+    const { result, messages: turnMessages } = await runTurn(message);
+
+    state.messages = trimConversation([...state.messages, ...turnMessages], settings.history_window_messages);
+    state.turns += 1;
+    state.tokens_used += result.tokens_used;
+    state.cost += result.cost;
+    state.last_activity_at = result.created_at;
+    state.recent_turn_ids = [...state.recent_turn_ids, message.turn_id].slice(-RECENT_TURN_IDS);
+
+    currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
+    await store.archiveTurn({ result, user_message: message.text, metadata: { received_at: message.received_at } });
+    currentTurn = null;
+    const event: SessionEvent = result.status === 'completed' ? { type: 'done', data: { ...result } } : { type: 'error', data: { ...result } };
+    await store.mirrorSession({ snapshot: snapshot(), events: [event] });
+  }
+
+  while (true) {
+    const woke = await condition(() => state.pending.length > 0 || endRequested, settings.idle_timeout as Duration);
+    if (!woke || (endRequested && state.pending.length === 0)) break;
+    // When ending, turns already accepted still run, so no accepted message is dropped.
+    const next = state.pending.shift();
+    if (next) await completeTurn(next);
+    if (workflowInfo().continueAsNewSuggested && !endRequested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof chatSessionWorkflow>({ ...input, carried: state });
+    }
+  }
+
+  state.status = 'ended';
+  await condition(allHandlersFinished);
+  await store.mirrorSession({ snapshot: snapshot(), events: [{ type: 'session_ended', data: { session_id: state.session_id } }] });
+  return view();
+}

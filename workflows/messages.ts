@@ -1,0 +1,117 @@
+/**
+ * The session workflow's message contract: signal, query and payload types.
+ * Deterministic-safe (no I/O); imported by the workflow and by the API alike.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+export interface TurnOptions {
+  use_tools: boolean;
+  model?: string;
+  temperature: number;
+  max_tokens: number;
+}
+
+export interface UserMessage {
+  turn_id: string;
+  text: string;
+  options: TurnOptions;
+  /** ISO time the API accepted the message. */
+  received_at: string;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Raw JSON text as the model produced it; validated by the tool, not here. */
+  arguments: string;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | null;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+  turn_id?: string;
+  created_at?: string;
+}
+
+export type SessionStatus = 'active' | 'ended';
+
+export interface CurrentTurn {
+  turn_id: string;
+  step: number;
+  phase: 'model' | 'tools' | 'archiving';
+}
+
+export interface TurnResult {
+  session_id: string;
+  turn_id: string;
+  status: 'completed' | 'failed';
+  response: string;
+  tools_used: string[];
+  model_used: string;
+  tokens_used: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost: number;
+  steps: number;
+  error?: string;
+  created_at: string;
+}
+
+/** Everything the workflow must keep across continue-as-new. */
+export interface SessionState {
+  session_id: string;
+  status: SessionStatus;
+  created_at: string;
+  last_activity_at: string;
+  /** Bounded conversation window (never starts inside a tool exchange). */
+  messages: ChatMessage[];
+  turns: number;
+  tokens_used: number;
+  cost: number;
+  pending: UserMessage[];
+  /** Recently seen turn ids, so a repeated signal is ignored; bounded. */
+  recent_turn_ids: string[];
+}
+
+export interface SessionSettings {
+  system_prompt: string;
+  history_window_messages: number;
+  max_tool_steps: number;
+  idle_timeout: string;
+  default_model: string;
+  model_timeout_seconds: number;
+}
+
+export interface ChatSessionInput {
+  session_id: string;
+  created_at: string;
+  settings: SessionSettings;
+  /** Present when continuing as new. */
+  carried?: SessionState;
+}
+
+export interface SessionView {
+  session_id: string;
+  status: SessionStatus;
+  created_at: string;
+  last_activity_at: string;
+  turns: number;
+  tokens_used: number;
+  cost: number;
+  messages: ChatMessage[];
+  current_turn: CurrentTurn | null;
+  pending: number;
+}
+
+export const userMessageSignal = defineSignal<[UserMessage]>('userMessage');
+export const endSessionSignal = defineSignal<[]>('endSession');
+export const stateQuery = defineQuery<SessionView>('state');
+
+export const SESSION_WORKFLOW_PREFIX = 'chat-session-';
+
+/** Workflow id is derived from the session id, so any API process can address a session. */
+export function sessionWorkflowId(sessionId: string): string {
+  return `${SESSION_WORKFLOW_PREFIX}${sessionId}`;
+}
