@@ -51,7 +51,8 @@ async function main() {
   checkNode();
   const [command = 'start', ...rest] = process.argv.slice(2);
   ensureDependencies();
-  const tsx = ['--import', 'tsx', path.join(root, 'src', 'main.ts')];
+  const envFile = path.join(root, '.env');
+  const tsx = [...(fs.existsSync(envFile) ? [`--env-file=${envFile}`] : []), '--import', 'tsx', path.join(root, 'src', 'main.ts')];
   switch (command) {
     case 'start':
       process.exit(await run(process.execPath, [...tsx, 'dev', ...rest]));

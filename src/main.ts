@@ -7,6 +7,7 @@ import { startApi, startWorker, type RunningRole } from './roles';
 import { ensureRedis } from './store/redis-launcher';
 import { createKnex, runMigrations } from './store/knex';
 import { startDevServer } from './temporal/dev-server';
+import { installTemporalRuntime } from './temporal/runtime';
 import { ensureTemporalCli } from './temporal/temporal-cli';
 
 /**
@@ -29,6 +30,7 @@ async function main(mode: Mode): Promise<void> {
     return;
   }
 
+  installTemporalRuntime(logger);
   const cleanups: Array<() => Promise<void>> = [];
   const cleanupAll = async () => {
     for (const cleanup of cleanups.reverse()) {

@@ -86,7 +86,7 @@ export async function startWorker(
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   return {
     async stop() {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
       await connection.close();
     },

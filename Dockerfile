@@ -1,0 +1,15 @@
+# One image for both roles: `api` and `worker` (see docker-compose.yml).
+FROM node:20-bookworm-slim
+WORKDIR /app
+# sqlite3 may compile from source: it needs a toolchain.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --omit=dev
+COPY tsconfig.json ./
+COPY src ./src
+COPY workflows ./workflows
+COPY activities ./activities
+ENV NODE_ENV=production HOST=0.0.0.0 DATA_DIR=/data
+EXPOSE 3000
+ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+CMD ["api"]

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { ensureRedis } from '../src/store/redis-launcher';
+import { startDevServer, type DevServer } from '../src/temporal/dev-server';
+import { ensureTemporalCli } from '../src/temporal/temporal-cli';
+import { WORKFLOWS_PATH } from '../src/temporal/worker';
+import { freePort } from './helpers/free-port';
+import { pingRedis } from '../src/store/redis-launcher';
+
+declare global {
+  // Handed from setup to teardown (same process under --runInBand).
+  var __TEST_STACK__: { devServer: DevServer; stopRedis: () => Promise<void>; tmpDir: string } | undefined;
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * One real Temporal dev server (temporary database, free port) and one Redis for the whole
+ * run, plus the workflow bundle built once. Tests read their addresses from the environment.
+ */
+export default async function globalSetup(): Promise<void> {
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-agent-test-'));
+  const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
+
+  let redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let stopRedis: () => Promise<void> = async () => undefined;
+  if (!(await pingRedis(redisUrl))) {
+    // Nothing at the usual address: launch a private redis-server on a free port.
+    redisUrl = `redis://127.0.0.1:${await freePort()}`;
+    const launched = await ensureRedis(redisUrl, true, say);
+    stopRedis = launched.stop;
+  }
+
+  const port = await freePort();
+  const [devServer, bundle] = await Promise.all([
+    startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} } as never }),
+  ]);
+  const bundlePath = path.join(tmpDir, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+
+  process.env.TEST_TEMPORAL_ADDRESS = devServer.address;
+  process.env.TEST_REDIS_URL = redisUrl;
+  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.TEST_TMP_DIR = tmpDir;
+  globalThis.__TEST_STACK__ = { devServer, stopRedis, tmpDir };
+}
