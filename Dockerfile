@@ -4,7 +4,7 @@ WORKDIR /app
 # sqlite3 may compile from source: it needs a toolchain.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --omit=dev
+RUN npm install --no-save --no-audit --no-fund --omit=dev
 COPY tsconfig.json ./
 COPY src ./src
 COPY workflows ./workflows
