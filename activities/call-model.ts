@@ -1,18 +1,19 @@
 import { Context } from '@temporalio/activity';
-import type OpenAI from 'openai';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { estimateTokens } from '../src/llm/chat-completion-encoder';
 import { tokenCost } from '../src/llm/cost';
-import { classifyModelError } from '../src/llm/model-error';
+import { classifyModelError, MODEL_FAILURE_TYPES } from '../src/llm/model-error';
+import type { ModelRouter } from '../src/llm/model-router';
 import type { SessionEventStream } from '../src/store/session-event-stream';
-import { toolRegistry, toolSpecs } from '../src/tools/registry';
+import type { ToolRegistry } from '../src/tools/registry';
 import type { ChatMessage } from '../workflows/messages';
 import type { CallModelInput, CallModelResult, ModelToolCall } from './types';
 
 export interface CallModelDeps {
-  openai: OpenAI;
+  models: ModelRouter;
+  tools: ToolRegistry;
   events: SessionEventStream;
-  priceInputPer1M: number;
-  priceOutputPer1M: number;
 }
 
 function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
@@ -32,27 +33,37 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
 /**
  * One model attempt, streamed: each content chunk goes to the session's Redis stream (never
  * through workflow history) and heartbeats, so a cancelled turn aborts the HTTP request.
- * A retried attempt first emits `reset` so clients drop the partial text.
+ * A retried attempt first emits `reset` so clients drop the partial text; the first call to a
+ * fallback model emits `model_switched`.
  */
 export function createCallModel(deps: CallModelDeps) {
   return async function callModel(input: CallModelInput): Promise<CallModelResult> {
     const ctx = Context.current();
+    const route = deps.models.get(input.model);
+    if (!route) {
+      throw ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unknownModel, message: `Model ${input.model} is not configured`, nonRetryable: true });
+    }
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const writes: Array<Promise<unknown>> = [];
     const emit = (type: string, data: Record<string, unknown>) =>
       writes.push(deps.events.append(input.session_id, [{ type, data: { ...base, ...data } }]));
+    if (input.previous_model && ctx.info.attempt === 1) {
+      emit('model_switched', { from: input.previous_model, reason: input.previous_error, offline_fallback: !!input.offline_fallback });
+    }
     if (ctx.info.attempt > 1) emit('reset', { reason: 'retry' });
 
+    const messages = toOpenAiMessages(input.messages);
+    const sendTools = input.use_tools && route.spec.supportsTools;
     let content = '';
     let finishReason: string | null = null;
     let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
     const calls = new Map<number, { id: string; name: string; arguments: string }>();
     try {
-      const stream = await deps.openai.chat.completions.create(
+      const stream = await route.client.chat.completions.create(
         {
           model: input.model,
-          messages: toOpenAiMessages(input.messages),
-          ...(input.use_tools ? { tools: toolSpecs() } : {}),
+          messages,
+          ...(sendTools ? { tools: deps.tools.specs() } : {}),
           temperature: input.temperature,
           max_tokens: input.max_tokens,
           stream: true,
@@ -86,12 +97,21 @@ export function createCallModel(deps: CallModelDeps) {
 
     const toolCalls: ModelToolCall[] = [...calls.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([index, call]) => ({ ...call, id: call.id || `call_${input.turn_id}_${input.step}_${index}`, known: toolRegistry.has(call.name) }));
+      .map(([index, call]) => {
+        const tool = deps.tools.get(call.name);
+        return {
+          ...call,
+          id: call.id || `call_${input.turn_id}_${input.step}_${index}`,
+          known: !!tool,
+          ...(tool ? { policy: { maximum_attempts: tool.policy.maximumAttempts, timeout_seconds: tool.policy.timeoutSeconds } } : {}),
+        };
+      });
     for (const call of toolCalls) emit('tool_call', { id: call.id, name: call.name, arguments: call.arguments });
     await Promise.all(writes);
 
-    const promptTokens = usage?.prompt_tokens ?? 0;
-    const completionTokens = usage?.completion_tokens ?? 0;
+    // Providers that send no usage still get accounted, from text length, and say so.
+    const promptTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(messages));
+    const completionTokens = usage?.completion_tokens ?? estimateTokens(content + JSON.stringify(toolCalls.map((c) => c.arguments)));
     return {
       model: input.model,
       content,
@@ -99,7 +119,8 @@ export function createCallModel(deps: CallModelDeps) {
       finish_reason: finishReason,
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
-      cost: tokenCost(promptTokens, completionTokens, deps.priceInputPer1M, deps.priceOutputPer1M),
+      usage_estimated: !usage,
+      cost: tokenCost(promptTokens, completionTokens, route.spec.priceInputPer1M, route.spec.priceOutputPer1M),
     };
   };
 }

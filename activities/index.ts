@@ -1,19 +1,20 @@
-import type OpenAI from 'openai';
+import type { ModelRouter } from '../src/llm/model-router';
 import type { ChatHistoryStore } from '../src/store/chat-history-store';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
-import { toolRegistry } from '../src/tools/registry';
+import type { ToolResultCache } from '../src/store/tool-result-cache';
+import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
 import type { ArchiveTurnInput, MirrorSessionInput, ToolInput, ToolResult } from './types';
 
 export interface ActivityDeps {
-  openai: OpenAI;
+  models: ModelRouter;
+  tools: ToolRegistry;
   events: SessionEventStream;
   snapshots: SessionSnapshotStore;
   history: ChatHistoryStore;
-  priceInputPer1M: number;
-  priceOutputPer1M: number;
+  toolCache?: ToolResultCache;
 }
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
@@ -28,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     async mirrorSession(input: MirrorSessionInput): Promise<void> {
       await Promise.all([deps.snapshots.put(input.snapshot), deps.events.append(input.snapshot.session_id, input.events)]);
     },
-    ...createToolActivities(toolRegistry.values(), deps.events),
+    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache),
   };
 }
 

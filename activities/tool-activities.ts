@@ -1,13 +1,14 @@
 import { Context } from '@temporalio/activity';
 import type { SessionEventStream } from '../src/store/session-event-stream';
-import type { ToolDefinition } from '../src/tools/tool-definition';
+import type { ToolResultCache } from '../src/store/tool-result-cache';
+import type { ToolDefinition, ToolOutcome } from '../src/tools/tool-definition';
 import type { ToolInput, ToolResult } from './types';
 
 /**
  * Runs one tool call. Bad arguments and tool-level failures become an error result the model
  * sees (the turn goes on); only infrastructure failures throw and get retried by Temporal.
  */
-export async function runTool(tool: ToolDefinition, input: ToolInput): Promise<ToolResult> {
+export async function runTool(tool: ToolDefinition, input: ToolInput, cache?: ToolResultCache): Promise<ToolResult & { cached?: boolean }> {
   let args: unknown;
   try {
     args = input.arguments.trim() === '' ? {} : JSON.parse(input.arguments);
@@ -19,9 +20,11 @@ export async function runTool(tool: ToolDefinition, input: ToolInput): Promise<T
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
     return errorResult(`Invalid arguments: ${issues}`);
   }
-  const outcome = await tool.run(parsed.data);
+  const cached = tool.cacheable && cache ? await cache.get<ToolOutcome>(tool.name, parsed.data) : undefined;
+  const outcome = cached ?? (await tool.run(parsed.data));
   if (!outcome.ok) return errorResult(outcome.error ?? 'Tool failed', outcome.provider, outcome.value);
-  return { ok: true, content: JSON.stringify(outcome.value), provider: outcome.provider };
+  if (!cached && tool.cacheable && cache) await cache.put(tool.name, parsed.data, outcome);
+  return { ok: true, content: JSON.stringify(outcome.value), provider: outcome.provider, ...(cached ? { cached: true } : {}) };
 }
 
 function errorResult(error: string, provider?: string, value?: unknown): ToolResult {
@@ -30,11 +33,11 @@ function errorResult(error: string, provider?: string, value?: unknown): ToolRes
 }
 
 /** One activity per tool, named after the tool, so the Web UI shows which tool ran. */
-export function createToolActivities(tools: Iterable<ToolDefinition>, events: SessionEventStream) {
+export function createToolActivities(tools: Iterable<ToolDefinition>, events: SessionEventStream, cache?: ToolResultCache) {
   const activities: Record<string, (input: ToolInput) => Promise<ToolResult>> = {};
   for (const tool of tools) {
     activities[tool.name] = async (input: ToolInput) => {
-      const result = await runTool(tool, input);
+      const result = await runTool(tool, input, cache);
       const { attempt } = Context.current().info;
       await events.append(input.session_id, [
         {

@@ -8,6 +8,11 @@ export interface CallModelInput {
   turn_id: string;
   step: number;
   model: string;
+  /** Set when the chain moved on: this call emits `model_switched` first. */
+  previous_model?: string;
+  previous_error?: string;
+  /** The offline model answering because every configured model failed. */
+  offline_fallback?: boolean;
   messages: ChatMessage[];
   use_tools: boolean;
   temperature: number;
@@ -17,6 +22,8 @@ export interface CallModelInput {
 export interface ModelToolCall extends ToolCall {
   /** False when the model asked for a tool the registry does not have. */
   known: boolean;
+  /** The tool's retry policy from the registry, so the workflow need not import it. */
+  policy?: { maximum_attempts: number; timeout_seconds: number };
 }
 
 export interface CallModelResult {
@@ -26,6 +33,8 @@ export interface CallModelResult {
   finish_reason: string | null;
   prompt_tokens: number;
   completion_tokens: number;
+  /** True when the provider sent no usage and the tokens are estimated from text length. */
+  usage_estimated: boolean;
   cost: number;
 }
 

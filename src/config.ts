@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseModelList, SEED_OPENROUTER_MODELS, type ModelSpec } from './llm/model-chain';
 
 /**
  * Every setting the service reads, parsed once at boot. Each key has a default and a
@@ -58,6 +59,23 @@ export const configSchema = z.object({
   TURN_WAIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(180).describe('How long POST /api/chat/message waits for the turn before answering 504.'),
   MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).default(8000).describe('Longest accepted user message.'),
   REDIS_AUTOSTART: boolString.default(true).describe('Launch redis-server for the run when REDIS_URL is unreachable on localhost.'),
+  // The agent turn: model fallback chain, tools, memory.
+  LLM_MODELS: optionalString.describe(
+    'Fallback chain: comma-separated model names, or a JSON array of {model, base_url?, api_key_env?, tools?, input_per_1m?, output_per_1m?} (default: the seed\'s 3 free OpenRouter models with OPENROUTER_API_KEY, else LLM_MODEL).',
+  ),
+  LLM_OFFLINE_FALLBACK: boolString.default(false).describe('When every model fails, the built-in offline model answers instead (flagged in the result).'),
+  LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3).describe('Attempts per model (Temporal retries) before the chain moves on.'),
+  LLM_RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(1000).describe('First retry delay of a failed model call (doubles each attempt; a Retry-After header wins).'),
+  HISTORY_TOKEN_BUDGET: z.coerce.number().int().min(100).default(6000).describe('Estimated tokens of conversation sent to the model, on top of the message cap.'),
+  TOOL_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(600).describe('TTL of cached tool results in Redis (0 disables the cache).'),
+  TOOL_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(4000).describe('Timeout of one HTTP call made by a tool (weather, search).'),
+  WEATHER_PROVIDER: z.enum(['open-meteo', 'offline']).default('open-meteo').describe('open-meteo (keyless, falls back to offline when unreachable) or offline (deterministic).'),
+  WEATHER_GEOCODING_URL: z.string().default('https://geocoding-api.open-meteo.com/v1/search').describe('Open-Meteo geocoding endpoint.'),
+  WEATHER_FORECAST_URL: z.string().default('https://api.open-meteo.com/v1/forecast').describe('Open-Meteo forecast endpoint.'),
+  SEARCH_PROVIDER: z.enum(['offline', 'tavily', 'searxng']).default('offline').describe('offline (bundled corpus), tavily (needs TAVILY_API_KEY) or searxng (needs SEARXNG_URL); real ones fall back to offline.'),
+  TAVILY_API_KEY: optionalString.describe('Tavily API key for SEARCH_PROVIDER=tavily.'),
+  TAVILY_URL: z.string().default('https://api.tavily.com/search').describe('Tavily search endpoint.'),
+  SEARXNG_URL: optionalString.describe('Base URL of a SearXNG instance (JSON output enabled) for SEARCH_PROVIDER=searxng.'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -69,12 +87,17 @@ export interface Config extends RawConfig {
   sqliteFilename: string;
   llm: {
     mode: LlmMode;
-    /** Resolved endpoint; undefined in offline mode until the offline server has a port. */
+    /** The primary model's endpoint; undefined for the built-in offline model. */
     baseUrl: string | undefined;
     apiKey: string;
+    /** The primary model: first in the chain. */
     model: string;
     priceInputPer1M: number;
     priceOutputPer1M: number;
+    /** The fallback chain, in order. */
+    models: ModelSpec[];
+    /** Offline model answers when the whole chain fails. */
+    offlineFallback: boolean;
   };
 }
 
@@ -92,14 +115,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const raw = parsed.data;
+  const provider = resolveProvider(raw);
+  let models: ModelSpec[];
+  try {
+    models = raw.LLM_MODELS
+      ? parseModelList(raw.LLM_MODELS, provider, env)
+      : (raw.OPENROUTER_API_KEY && !raw.LLM_BASE_URL && !raw.LLM_MODEL ? SEED_OPENROUTER_MODELS : [provider.model]).map((name) => ({
+          name,
+          baseUrl: provider.baseUrl,
+          apiKey: provider.apiKey,
+          supportsTools: true,
+          priceInputPer1M: provider.priceInputPer1M,
+          priceOutputPer1M: provider.priceOutputPer1M,
+        }));
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
+  }
+  const primary = models[0];
   return {
     ...raw,
     sqliteFilename: raw.SQLITE_FILENAME ?? path.join(raw.DATA_DIR, 'chat.db'),
-    llm: resolveLlm(raw),
+    llm: {
+      ...provider,
+      model: primary.name,
+      baseUrl: primary.baseUrl,
+      models,
+      offlineFallback: raw.LLM_OFFLINE_FALLBACK,
+    },
   };
 }
 
-function resolveLlm(raw: RawConfig): Config['llm'] {
+type ProviderSettings = Omit<Config['llm'], 'models' | 'offlineFallback'>;
+
+function resolveProvider(raw: RawConfig): ProviderSettings {
   const prices = { priceInputPer1M: raw.LLM_PRICE_INPUT_PER_1M, priceOutputPer1M: raw.LLM_PRICE_OUTPUT_PER_1M };
   if (raw.LLM_BASE_URL) {
     return { mode: 'provider', baseUrl: raw.LLM_BASE_URL, apiKey: raw.LLM_API_KEY ?? 'none', model: raw.LLM_MODEL ?? 'gpt-4o-mini', ...prices };

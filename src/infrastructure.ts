@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Knex } from 'knex';
-import type { Config } from './config';
+import { OFFLINE_MODEL_NAME, type Config } from './config';
 import type { SessionSettings } from '../workflows/messages';
 import { ChatHistoryStore } from './store/chat-history-store';
 import { createKnex, runMigrations } from './store/knex';
@@ -43,9 +43,13 @@ export function sessionSettings(config: Config): SessionSettings {
   return {
     system_prompt: config.SYSTEM_PROMPT,
     history_window_messages: config.HISTORY_WINDOW_MESSAGES,
+    history_token_budget: config.HISTORY_TOKEN_BUDGET,
     max_tool_steps: config.MAX_TOOL_STEPS,
     idle_timeout: config.SESSION_IDLE_TIMEOUT,
-    default_model: config.llm.model,
+    models: config.llm.models.map((m) => ({ name: m.name, supports_tools: m.supportsTools })),
+    offline_fallback_model: config.llm.offlineFallback ? OFFLINE_MODEL_NAME : null,
     model_timeout_seconds: config.LLM_TIMEOUT_SECONDS,
+    model_max_attempts: config.LLM_MAX_ATTEMPTS,
+    model_retry_initial_ms: config.LLM_RETRY_INITIAL_MS,
   };
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig } from './config';
 import { openInfrastructure } from './infrastructure';
-import { startOfflineModelServer } from './llm/offline-model-server';
 import { createLogger } from './logger';
 import { startApi, startWorker, type RunningRole } from './roles';
 import { ensureRedis } from './store/redis-launcher';
@@ -72,22 +71,14 @@ async function main(mode: Mode): Promise<void> {
       uiUrl = server.uiUrl;
     }
 
-    const effective: Config = { ...config, llm: { ...config.llm } };
-    if (mode !== 'api' && effective.llm.mode === 'offline') {
-      const offline = await startOfflineModelServer(config.OFFLINE_MODEL_PORT);
-      cleanups.push(() => offline.close());
-      effective.llm.baseUrl = offline.baseUrl;
-      logger.warn({ baseUrl: offline.baseUrl }, 'OFFLINE MODEL IN USE: no LLM key configured; answers are rule-based');
-    }
-
-    const infra = await openInfrastructure(effective, mode);
+    const infra = await openInfrastructure(config, mode);
     cleanups.push(() => infra.close());
 
     const roles: RunningRole[] = [];
-    if (mode === 'dev' || mode === 'worker') roles.push(await startWorker(effective, infra, logger, temporalAddress));
+    if (mode === 'dev' || mode === 'worker') roles.push(await startWorker(config, infra, logger, temporalAddress));
     let apiUrl: string | undefined;
     if (mode === 'dev' || mode === 'api') {
-      const api = await startApi(effective, infra, logger, temporalAddress);
+      const api = await startApi(config, infra, logger, temporalAddress);
       roles.push(api);
       apiUrl = api.url;
     }
@@ -102,9 +93,9 @@ async function main(mode: Mode): Promise<void> {
     say(`  Redis:          ${config.REDIS_URL}`);
     say(`  SQLite archive: ${config.sqliteFilename}`);
     say(
-      effective.llm.mode === 'offline'
+      config.llm.mode === 'offline'
         ? '  Model:          OFFLINE MODEL (built-in, rule-based) — set OPENROUTER_API_KEY or LLM_BASE_URL for a real LLM'
-        : `  Model:          ${effective.llm.model} at ${effective.llm.baseUrl}`,
+        : `  Models:         ${config.llm.models.map((m) => m.name).join(' → ')}${config.llm.offlineFallback ? ' → offline fallback' : ''}`,
     );
     say('  Ctrl-C stops everything.\n');
   } catch (err) {

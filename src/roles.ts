@@ -7,7 +7,10 @@ import { SessionService } from './api/session-service';
 import { TurnWaiter } from './api/turn-waiter';
 import type { Config } from './config';
 import { sessionSettings, type Infrastructure } from './infrastructure';
-import { createOpenAiClient } from './llm/openai-client';
+import { ModelRouter } from './llm/model-router';
+import { startOfflineModelServer } from './llm/offline-model-server';
+import { ToolResultCache } from './store/tool-result-cache';
+import { createToolRegistry } from './tools/registry';
 import type { Logger } from './logger';
 import { createTemporalClient } from './temporal/client';
 import { createChatWorker } from './temporal/worker';
@@ -66,14 +69,19 @@ export async function startWorker(
   temporalAddress: string,
   workflowBundle?: WorkerOptions['workflowBundle'],
 ): Promise<RunningRole> {
-  if (!config.llm.baseUrl) throw new Error('LLM base URL is not resolved (the offline model server must start first).');
+  // The built-in offline model runs beside the worker when a model in the chain is it, or as the last resort.
+  const needsOffline = config.llm.offlineFallback || config.llm.models.some((m) => m.baseUrl === undefined);
+  const offline = needsOffline ? await startOfflineModelServer(config.OFFLINE_MODEL_PORT) : undefined;
+  if (offline && config.llm.mode === 'offline') {
+    logger.warn({ baseUrl: offline.baseUrl }, 'OFFLINE MODEL IN USE: no LLM key configured; answers are rule-based');
+  }
   const activities = createActivities({
-    openai: createOpenAiClient(config.llm.baseUrl, config.llm.apiKey, config.LLM_TIMEOUT_SECONDS * 1000),
+    models: new ModelRouter(config.llm.models, offline?.baseUrl, config.LLM_TIMEOUT_SECONDS * 1000),
+    tools: createToolRegistry(config),
     events: infra.events,
     snapshots: infra.snapshots,
     history: infra.history,
-    priceInputPer1M: config.llm.priceInputPer1M,
-    priceOutputPer1M: config.llm.priceOutputPer1M,
+    toolCache: new ToolResultCache(infra.redis, infra.keys, config.TOOL_CACHE_TTL_SECONDS),
   });
   const { worker, connection } = await createChatWorker({
     address: temporalAddress,
@@ -89,6 +97,7 @@ export async function startWorker(
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
       await connection.close();
+      await offline?.close();
     },
   };
 }

@@ -10,8 +10,9 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { ChatActivities, ToolActivity } from '../activities';
-import type { CallModelResult, SessionEvent, SessionSnapshot, ToolResult } from '../activities/types';
+import type { ModelToolCall, SessionEvent, SessionSnapshot, ToolResult } from '../activities/types';
 import { trimConversation } from './context-window';
+import { callModelChain, ModelChainFailure } from './model-chain';
 import {
   endSessionSignal,
   stateQuery,
@@ -19,6 +20,8 @@ import {
   type ChatMessage,
   type ChatSessionInput,
   type CurrentTurn,
+  type ModelAttempt,
+  type ModelCallUsage,
   type SessionState,
   type SessionView,
   type TurnResult,
@@ -26,7 +29,6 @@ import {
 } from './messages';
 
 const RECENT_TURN_IDS = 500;
-const NON_RETRYABLE_MODEL_FAILURES = ['ModelAuthError', 'ModelBadRequestError'];
 
 const store = proxyActivities<Pick<ChatActivities, 'archiveTurn' | 'mirrorSession'>>({
   startToCloseTimeout: '15 seconds',
@@ -38,17 +40,20 @@ const tools = proxyActivities<Record<string, ToolActivity>>({
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
 });
 
-function modelActivities(timeoutSeconds: number) {
-  return proxyActivities<Pick<ChatActivities, 'callModel'>>({
-    startToCloseTimeout: `${timeoutSeconds} seconds`,
-    heartbeatTimeout: '30 seconds',
-    retry: {
-      initialInterval: '1 second',
-      maximumInterval: '20 seconds',
-      maximumAttempts: 3,
-      nonRetryableErrorTypes: NON_RETRYABLE_MODEL_FAILURES,
+/** Runs one tool call as its own activity type, with the retry policy the registry gave it. */
+function runToolCall(sessionId: string, turnId: string, call: ModelToolCall): Promise<ToolResult> {
+  if (!call.known || !call.policy) {
+    return Promise.resolve({ ok: false, content: JSON.stringify({ error: `Unknown tool "${call.name}"` }), error: 'unknown tool' });
+  }
+  const args = call.arguments.length > 80 ? `${call.arguments.slice(0, 77)}...` : call.arguments;
+  return tools[call.name].executeWithOptions(
+    {
+      startToCloseTimeout: `${call.policy.timeout_seconds} seconds`,
+      retry: { initialInterval: '500 milliseconds', maximumAttempts: call.policy.maximum_attempts },
+      summary: `${call.name} ${args}`,
     },
-  });
+    [{ session_id: sessionId, turn_id: turnId, call_id: call.id, arguments: call.arguments }],
+  );
 }
 
 function initialState(input: ChatSessionInput): SessionState {
@@ -84,7 +89,6 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   const state = input.carried ?? initialState(input);
   let currentTurn: CurrentTurn | null = null;
   let endRequested = false;
-  const { callModel } = modelActivities(settings.model_timeout_seconds);
 
   const view = (): SessionView => ({
     session_id: state.session_id,
@@ -120,12 +124,11 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
 
   async function runTurn(message: UserMessage): Promise<{ result: TurnResult; messages: ChatMessage[] }> {
     const turnMessages: ChatMessage[] = [{ role: 'user', content: message.text, turn_id: message.turn_id, created_at: message.received_at }];
-    const model = message.options.model ?? settings.default_model;
     const toolsUsed: string[] = [];
-    let promptTokens = 0;
-    let completionTokens = 0;
-    let cost = 0;
-    let modelUsed = model;
+    const modelCalls: ModelCallUsage[] = [];
+    const modelsTried: ModelAttempt[] = [];
+    let modelUsed = message.options.model ?? settings.models[0]?.name ?? 'none';
+    let offlineFallback = false;
     let response = '';
     let status: TurnResult['status'] = 'completed';
     let error: string | undefined;
@@ -134,21 +137,32 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     try {
       for (step = 1; step <= settings.max_tool_steps; step++) {
         currentTurn = { turn_id: message.turn_id, step, phase: 'model' };
-        const context: ChatMessage[] = [{ role: 'system', content: settings.system_prompt }, ...state.messages, ...turnMessages];
-        const result: CallModelResult = await callModel({
-          session_id: state.session_id,
-          turn_id: message.turn_id,
-          step,
-          model,
-          messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
-          use_tools: message.options.use_tools,
-          temperature: message.options.temperature,
-          max_tokens: message.options.max_tokens,
-        });
+        const history = trimConversation(state.messages, settings.history_window_messages, settings.history_token_budget);
+        const context: ChatMessage[] = [{ role: 'system', content: settings.system_prompt }, ...history, ...turnMessages];
+        const { result, attempts, offlineFallback: usedOffline } = await callModelChain(
+          settings,
+          {
+            session_id: state.session_id,
+            turn_id: message.turn_id,
+            step,
+            messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
+            use_tools: message.options.use_tools,
+            temperature: message.options.temperature,
+            max_tokens: message.options.max_tokens,
+          },
+          message.options.model,
+        );
+        modelsTried.push(...attempts.map((a) => ({ ...a, step })));
         modelUsed = result.model;
-        promptTokens += result.prompt_tokens;
-        completionTokens += result.completion_tokens;
-        cost += result.cost;
+        offlineFallback ||= usedOffline;
+        modelCalls.push({
+          model: result.model,
+          step,
+          prompt_tokens: result.prompt_tokens,
+          completion_tokens: result.completion_tokens,
+          usage_estimated: result.usage_estimated,
+          cost: result.cost,
+        });
 
         if (result.tool_calls.length === 0) {
           response = result.content;
@@ -157,29 +171,23 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
         turnMessages.push({
           role: 'assistant',
           content: result.content || null,
-          tool_calls: result.tool_calls.map(({ known: _k, ...call }) => call),
+          tool_calls: result.tool_calls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })),
           turn_id: message.turn_id,
         });
         currentTurn = { turn_id: message.turn_id, step, phase: 'tools' };
-        const results = await Promise.all(
-          result.tool_calls.map((call): Promise<ToolResult> => {
-            if (!call.known) {
-              return Promise.resolve({ ok: false, content: JSON.stringify({ error: `Unknown tool "${call.name}"` }), error: 'unknown tool' });
-            }
-            toolsUsed.push(call.name);
-            return tools[call.name]({ session_id: state.session_id, turn_id: message.turn_id, call_id: call.id, arguments: call.arguments });
-          }),
-        );
+        toolsUsed.push(...result.tool_calls.filter((c) => c.known).map((c) => c.name));
+        const results = await Promise.all(result.tool_calls.map((call) => runToolCall(state.session_id, message.turn_id, call)));
         result.tool_calls.forEach((call, i) => {
           turnMessages.push({ role: 'tool', tool_call_id: call.id, content: results[i].content, turn_id: message.turn_id });
         });
       }
       if (step > settings.max_tool_steps) {
         step = settings.max_tool_steps;
-        response = `I stopped after ${settings.max_tool_steps} model calls without reaching a final answer.`;
+        response = `I stopped after ${settings.max_tool_steps} model calls without reaching a final answer; the tool results so far are in this turn's history.`;
       }
     } catch (err) {
       status = 'failed';
+      if (err instanceof ModelChainFailure) modelsTried.push(...err.attempts.map((a) => ({ ...a, step })));
       error = failureMessage(err);
       response = `The model could not answer: ${error}`;
       log.warn('Turn failed', { turn_id: message.turn_id, error });
@@ -187,6 +195,8 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
 
     const createdAt = nowIso();
     turnMessages.push({ role: 'assistant', content: response, turn_id: message.turn_id, created_at: createdAt });
+    const promptTokens = modelCalls.reduce((n, c) => n + c.prompt_tokens, 0);
+    const completionTokens = modelCalls.reduce((n, c) => n + c.completion_tokens, 0);
     const result: TurnResult = {
       session_id: state.session_id,
       turn_id: message.turn_id,
@@ -197,9 +207,12 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
       tokens_used: promptTokens + completionTokens,
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
-      cost,
+      cost: Math.round(modelCalls.reduce((n, c) => n + c.cost, 0) * 1e6) / 1e6,
       steps: Math.max(1, step),
       ...(error ? { error } : {}),
+      models_tried: modelsTried,
+      model_calls: modelCalls,
+      offline_fallback: offlineFallback,
       created_at: createdAt,
     };
     return { result, messages: turnMessages };
@@ -208,6 +221,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   async function completeTurn(message: UserMessage): Promise<void> {
     const { result, messages: turnMessages } = await runTurn(message);
 
+    // The window kept in state is bounded by count; the token budget applies when building context.
     state.messages = trimConversation([...state.messages, ...turnMessages], settings.history_window_messages);
     state.turns += 1;
     state.tokens_used += result.tokens_used;

@@ -1,17 +1,30 @@
 import type { ChatMessage } from './messages';
 
+/** Rough token estimate (≈4 characters a token), deterministic so replays agree. */
+export function estimateMessageTokens(message: ChatMessage): number {
+  const calls = message.tool_calls?.reduce((n, c) => n + c.name.length + c.arguments.length, 0) ?? 0;
+  return Math.ceil(((message.content?.length ?? 0) + calls) / 4) + 4;
+}
+
 /**
- * Keeps at most `max` recent messages, cutting only at a user message: an assistant
- * message with tool calls and its tool results stay together, since providers reject orphans.
+ * Keeps the most recent messages within `maxMessages` and `maxTokens`, cutting only at a user
+ * message: an assistant message with tool calls and its tool results stay together, since
+ * providers reject orphans. The newest exchange is always kept whole, even over budget.
  */
-export function trimConversation(messages: ChatMessage[], max: number): ChatMessage[] {
-  if (messages.length <= max) return messages;
-  let start = messages.length - max;
-  while (start < messages.length && messages[start].role !== 'user') start++;
-  if (start >= messages.length) {
-    // One exchange longer than the window: keep it whole from its user message.
-    start = messages.length - max;
-    while (start > 0 && messages[start].role !== 'user') start--;
+export function trimConversation(messages: ChatMessage[], maxMessages: number, maxTokens = Number.POSITIVE_INFINITY): ChatMessage[] {
+  let tokens = 0;
+  let kept = messages.length;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    tokens += estimateMessageTokens(messages[i]);
+    const count = messages.length - i;
+    if (count > maxMessages || tokens > maxTokens) break;
+    if (messages[i].role === 'user') kept = i;
   }
-  return messages.slice(start);
+  if (kept === messages.length) {
+    // Not even one whole exchange fits: keep the newest one from its user message.
+    kept = messages.length - 1;
+    while (kept > 0 && messages[kept].role !== 'user') kept--;
+    if (messages.length === 0) return messages;
+  }
+  return kept === 0 ? messages : messages.slice(kept);
 }

@@ -43,6 +43,24 @@ export interface CurrentTurn {
   phase: 'model' | 'tools' | 'archiving';
 }
 
+/** How one model in the chain fared for a turn (shown in results and the archive). */
+export interface ModelAttempt {
+  model: string;
+  outcome: 'answered' | 'skipped_no_tools' | 'failed';
+  error_type?: string;
+  error?: string;
+}
+
+/** Accounting for one model call. */
+export interface ModelCallUsage {
+  model: string;
+  step: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  usage_estimated: boolean;
+  cost: number;
+}
+
 export interface TurnResult {
   session_id: string;
   turn_id: string;
@@ -56,6 +74,11 @@ export interface TurnResult {
   cost: number;
   steps: number;
   error?: string;
+  /** Every model the chain tried, in order, and how each fared. */
+  models_tried: ModelAttempt[];
+  model_calls: ModelCallUsage[];
+  /** The built-in offline model answered because every configured model failed. */
+  offline_fallback: boolean;
   created_at: string;
 }
 
@@ -75,13 +98,24 @@ export interface SessionState {
   recent_turn_ids: string[];
 }
 
+export interface ChainModel {
+  name: string;
+  supports_tools: boolean;
+}
+
 export interface SessionSettings {
   system_prompt: string;
   history_window_messages: number;
+  history_token_budget: number;
   max_tool_steps: number;
   idle_timeout: string;
-  default_model: string;
+  /** The fallback chain, walked in order by the workflow. */
+  models: ChainModel[];
+  /** Model that answers when the whole chain fails (the seed's mock mode), or null. */
+  offline_fallback_model: string | null;
   model_timeout_seconds: number;
+  model_max_attempts: number;
+  model_retry_initial_ms: number;
 }
 
 export interface ChatSessionInput {

@@ -12,7 +12,7 @@ import {
   type TurnResult,
   type UserMessage,
 } from '../../workflows/messages';
-import { ApiError, DependencyUnavailableError, SessionEndedError, SessionNotFoundError, TurnFailedError } from '../errors';
+import { ApiError, DependencyUnavailableError, ValidationError, SessionEndedError, SessionNotFoundError, TurnFailedError } from '../errors';
 import type { ChatHistoryStore } from '../store/chat-history-store';
 import type { SessionEventStream } from '../store/session-event-stream';
 import type { SessionSnapshotStore } from '../store/session-snapshot-store';
@@ -81,6 +81,11 @@ export class SessionService {
 
   /** Sends one message and waits for its turn's result. No session_id starts a new session. */
   async sendMessage(request: ChatRequest, signal?: AbortSignal): Promise<TurnResult> {
+    if (request.model && !this.deps.settings.models.some((m) => m.name === request.model)) {
+      throw new ValidationError(`Unknown model "${request.model}"`, [
+        { field: 'model', message: `must be one of: ${this.deps.settings.models.map((m) => m.name).join(', ')}` },
+      ]);
+    }
     const message: UserMessage = {
       turn_id: randomUUID(),
       text: request.message,

@@ -9,12 +9,22 @@ import OpenAI from 'openai';
 export const MODEL_FAILURE_TYPES = {
   auth: 'ModelAuthError',
   badRequest: 'ModelBadRequestError',
+  toolsUnsupported: 'ModelToolsUnsupportedError',
+  unknownModel: 'ModelNotConfiguredError',
   rateLimited: 'ModelRateLimitedError',
   server: 'ModelServerError',
   unavailable: 'ModelUnavailableError',
 } as const;
 
-export const NON_RETRYABLE_MODEL_FAILURES = [MODEL_FAILURE_TYPES.auth, MODEL_FAILURE_TYPES.badRequest];
+export const NON_RETRYABLE_MODEL_FAILURES = [
+  MODEL_FAILURE_TYPES.auth,
+  MODEL_FAILURE_TYPES.badRequest,
+  MODEL_FAILURE_TYPES.toolsUnsupported,
+  MODEL_FAILURE_TYPES.unknownModel,
+];
+
+/** Providers say "tools not supported" in several ways (OpenRouter: 404 "No endpoints found that support tool use"). */
+const TOOLS_UNSUPPORTED = /tool[_ ]?(use|calling|calls|choice)?[^.]*not (supported|available)|support tool|does not support tools/i;
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
   const value = headers?.get('retry-after');
@@ -42,6 +52,9 @@ export function classifyModelError(err: unknown, model: string): Error {
         message,
         ...(delay !== undefined ? { nextRetryDelay: Math.min(delay, 60_000) } : {}),
       });
+    }
+    if ((err.status === 400 || err.status === 404) && TOOLS_UNSUPPORTED.test(err.message)) {
+      return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.toolsUnsupported, message, nonRetryable: true });
     }
     if (err.status >= 500) return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.server, message });
     if (err.status === 408) return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unavailable, message });

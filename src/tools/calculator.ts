@@ -68,6 +68,10 @@ export const calculatorTool = defineTool({
   schema: z.object({
     expression: z.string().min(1).max(MAX_EXPRESSION_LENGTH).describe('The arithmetic expression to evaluate.'),
   }),
+  // Pure and cheap: no cache, one retry for a worker crash.
+  policy: { maximumAttempts: 2, timeoutSeconds: 5 },
+  cacheable: false,
+  idempotent: true,
   async run({ expression }) {
     try {
       return { ok: true, value: { expression, result: calculate(expression) }, provider: 'mathjs' };

@@ -1,26 +1,68 @@
 import { z } from 'zod';
+import type { Config } from '../config';
 import { calculatorTool } from './calculator';
+import { createSearchTool } from './search';
 import type { ToolDefinition } from './tool-definition';
+import { createWeatherTool } from './weather';
 
-/** Every tool the agent can call. Adding a tool: one file, one line here. */
-export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map(
-  ([calculatorTool] as ToolDefinition[]).map((tool) => [tool.name, tool]),
-);
+export interface ToolSpec {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
 
-/** The OpenAI `tools` array for the model, with JSON Schema derived from each zod schema. */
-export function toolSpecs(): Array<{ type: 'function'; function: { name: string; description: string; parameters: Record<string, unknown> } }> {
-  return [...toolRegistry.values()].map((tool) => ({
-    type: 'function',
-    function: {
-      name: tool.name,
-      description: tool.description,
-      parameters: jsonSchemaFor(tool.schema),
-    },
-  }));
+/** Every tool the agent can call, by name. */
+export class ToolRegistry {
+  private readonly tools: Map<string, ToolDefinition>;
+  private readonly specList: ToolSpec[];
+
+  constructor(tools: ToolDefinition[]) {
+    this.tools = new Map(tools.map((tool) => [tool.name, tool]));
+    this.specList = tools.map((tool) => ({
+      type: 'function',
+      function: { name: tool.name, description: tool.description, parameters: jsonSchemaFor(tool.schema) },
+    }));
+  }
+
+  get(name: string): ToolDefinition | undefined {
+    return this.tools.get(name);
+  }
+
+  names(): string[] {
+    return [...this.tools.keys()];
+  }
+
+  all(): ToolDefinition[] {
+    return [...this.tools.values()];
+  }
+
+  /** The OpenAI `tools` array, JSON Schema derived from each zod schema (built once). */
+  specs(): ToolSpec[] {
+    return this.specList;
+  }
 }
 
 function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
-  // Some providers reject the `$schema` marker inside tool parameters.
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7' }) as Record<string, unknown>;
+  // `io: 'input'` so defaulted fields stay optional; some providers reject the `$schema` marker.
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
   return rest;
+}
+
+/** The registry for a process. Adding a tool: one file, one line here. */
+export function createToolRegistry(config: Config): ToolRegistry {
+  return new ToolRegistry([
+    calculatorTool as ToolDefinition,
+    createWeatherTool({
+      provider: config.WEATHER_PROVIDER,
+      geocodingUrl: config.WEATHER_GEOCODING_URL,
+      forecastUrl: config.WEATHER_FORECAST_URL,
+      timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
+    }) as unknown as ToolDefinition,
+    createSearchTool({
+      provider: config.SEARCH_PROVIDER,
+      tavilyUrl: config.TAVILY_URL,
+      tavilyApiKey: config.TAVILY_API_KEY,
+      searxngUrl: config.SEARXNG_URL,
+      timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
+    }) as unknown as ToolDefinition,
+  ]);
 }

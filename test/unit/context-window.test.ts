@@ -31,3 +31,19 @@ describe('trimConversation', () => {
     for (const m of trimmed.filter((m) => m.role === 'tool')) expect(ids.has(m.tool_call_id as string)).toBe(true);
   });
 });
+
+describe('trimConversation with a token budget', () => {
+  const long = (role: 'user' | 'assistant', n: number): ChatMessage => ({ role, content: 'x'.repeat(400) + n });
+
+  it('when the budget is smaller than the window then older exchanges go first', () => {
+    const messages = [long('user', 1), long('assistant', 1), long('user', 2), long('assistant', 2), long('user', 3), long('assistant', 3)];
+    const trimmed = trimConversation(messages, 20, 250);
+    expect(trimmed.map((m) => m.content?.slice(-1))).toEqual(['3', '3']);
+  });
+
+  it('when a tool exchange does not fit the budget then it is dropped whole, never half', () => {
+    const messages = [u(1), call('c1'), { ...result('c1'), content: 'y'.repeat(2000) }, a(1), u(2), a(2)];
+    const trimmed = trimConversation(messages, 20, 100);
+    expect(trimmed).toEqual([u(2), a(2)]);
+  });
+});

@@ -1,7 +1,10 @@
 import { createOpenAiClient } from '../../src/llm/openai-client';
 import { OFFLINE_LABEL } from '../../src/llm/offline-rules';
 import { startOfflineModelServer, type OfflineModelServer } from '../../src/llm/offline-model-server';
-import { toolSpecs } from '../../src/tools/registry';
+import { loadConfig } from '../../src/config';
+import { createToolRegistry } from '../../src/tools/registry';
+
+const toolSpecs = () => createToolRegistry(loadConfig({})).specs();
 
 describe('offline model server through the openai SDK', () => {
   let server: OfflineModelServer;

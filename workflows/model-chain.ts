@@ -1,0 +1,92 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { ChatActivities } from '../activities';
+import type { CallModelInput, CallModelResult } from '../activities/types';
+import type { ChainModel, ModelAttempt, SessionSettings } from './messages';
+
+/** Failure types (set by the callModel activity) that decide how the chain moves on. */
+const STOP_CHAIN = 'ModelAuthError';
+const NON_RETRYABLE = ['ModelAuthError', 'ModelBadRequestError', 'ModelToolsUnsupportedError', 'ModelNotConfiguredError'];
+
+export class ModelChainFailure extends Error {
+  override name = 'ModelChainFailure';
+  constructor(
+    message: string,
+    readonly attempts: ModelAttempt[],
+  ) {
+    super(message);
+  }
+}
+
+function describeFailure(err: unknown): { type: string; message: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'ApplicationFailure', message: cause.message };
+  return { type: (cause as Error)?.name ?? 'Error', message: (cause as Error)?.message ?? String(cause) };
+}
+
+/** The requested model first (if it is in the chain), then the rest in configured order. */
+export function orderModels(models: ChainModel[], requested: string | undefined): ChainModel[] {
+  const first = requested ? models.find((m) => m.name === requested) : undefined;
+  return first ? [first, ...models.filter((m) => m !== first)] : models;
+}
+
+/**
+ * Walks the fallback chain: each model is one `callModel` activity with its own retries (so
+ * the Web UI shows every model tried, with a summary naming it). 401/403 stops the chain; a
+ * model without tool support is skipped when tools are needed; anything else moves on.
+ */
+export async function callModelChain(
+  settings: SessionSettings,
+  input: Omit<CallModelInput, 'model' | 'previous_model' | 'previous_error' | 'offline_fallback'>,
+  requested: string | undefined,
+): Promise<{ result: CallModelResult; attempts: ModelAttempt[]; offlineFallback: boolean }> {
+  const options = (maximumAttempts: number): ActivityOptions => ({
+    startToCloseTimeout: `${settings.model_timeout_seconds} seconds`,
+    heartbeatTimeout: '30 seconds',
+    retry: {
+      initialInterval: settings.model_retry_initial_ms,
+      backoffCoefficient: 2,
+      maximumInterval: '30 seconds',
+      maximumAttempts,
+      nonRetryableErrorTypes: NON_RETRYABLE,
+    },
+  });
+  const { callModel } = proxyActivities<Pick<ChatActivities, 'callModel'>>(options(settings.model_max_attempts));
+  const attempts: ModelAttempt[] = [];
+  let previous: { model: string; error: string } | undefined;
+
+  const attempt = async (model: string, offlineFallback: boolean) =>
+    callModel.executeWithOptions(
+      {
+        ...options(offlineFallback ? 2 : settings.model_max_attempts),
+        summary: `callModel ${model} (step ${input.step})${previous ? ` after ${previous.model} → ${previous.error}` : ''}`,
+      },
+      [{ ...input, model, previous_model: previous?.model, previous_error: previous?.error, offline_fallback: offlineFallback }],
+    );
+
+  for (const model of orderModels(settings.models, requested)) {
+    if (input.use_tools && !model.supports_tools) {
+      attempts.push({ model: model.name, outcome: 'skipped_no_tools' });
+      continue;
+    }
+    try {
+      const result = await attempt(model.name, false);
+      attempts.push({ model: model.name, outcome: 'answered' });
+      return { result, attempts, offlineFallback: false };
+    } catch (err) {
+      const failure = describeFailure(err);
+      attempts.push({ model: model.name, outcome: 'failed', error_type: failure.type, error: failure.message });
+      if (failure.type === STOP_CHAIN) {
+        throw new ModelChainFailure(`${failure.message}. Stopped the model chain: more models cannot fix an invalid API key.`, attempts);
+      }
+      previous = { model: model.name, error: failure.type };
+    }
+  }
+
+  if (settings.offline_fallback_model) {
+    const result = await attempt(settings.offline_fallback_model, true);
+    attempts.push({ model: settings.offline_fallback_model, outcome: 'answered' });
+    return { result, attempts, offlineFallback: true };
+  }
+  const tried = attempts.map((a) => `${a.model}: ${a.outcome === 'failed' ? `${a.error_type} (${a.error})` : a.outcome}`).join('; ');
+  throw new ModelChainFailure(`All models failed. ${tried}`, attempts);
+}
