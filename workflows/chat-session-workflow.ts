@@ -133,6 +133,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     let status: TurnResult['status'] = 'completed';
     let error: string | undefined;
     let step = 0;
+    const failedModels = new Set<string>();
 
     try {
       for (step = 1; step <= settings.max_tool_steps; step++) {
@@ -151,6 +152,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
             max_tokens: message.options.max_tokens,
           },
           message.options.model,
+          failedModels,
         );
         modelsTried.push(...attempts.map((a) => ({ ...a, step })));
         modelUsed = result.model;

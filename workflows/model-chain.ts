@@ -38,6 +38,8 @@ export async function callModelChain(
   settings: SessionSettings,
   input: Omit<CallModelInput, 'model' | 'previous_model' | 'previous_error' | 'offline_fallback'>,
   requested: string | undefined,
+  /** Models that already failed earlier in this turn: not tried again on later steps. */
+  failedThisTurn: Set<string> = new Set(),
 ): Promise<{ result: CallModelResult; attempts: ModelAttempt[]; offlineFallback: boolean }> {
   const options = (maximumAttempts: number): ActivityOptions => ({
     startToCloseTimeout: `${settings.model_timeout_seconds} seconds`,
@@ -68,6 +70,7 @@ export async function callModelChain(
       attempts.push({ model: model.name, outcome: 'skipped_no_tools' });
       continue;
     }
+    if (failedThisTurn.has(model.name)) continue;
     try {
       const result = await attempt(model.name, false);
       attempts.push({ model: model.name, outcome: 'answered' });
@@ -78,6 +81,7 @@ export async function callModelChain(
       if (failure.type === STOP_CHAIN) {
         throw new ModelChainFailure(`${failure.message}. Stopped the model chain: more models cannot fix an invalid API key.`, attempts);
       }
+      failedThisTurn.add(model.name);
       previous = { model: model.name, error: failure.type };
     }
   }

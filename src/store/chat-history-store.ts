@@ -46,7 +46,17 @@ export class ChatHistoryStore {
         tokens_used: result.tokens_used,
         cost: result.cost,
         created_at: result.created_at,
-        extra_metadata: JSON.stringify({ status: result.status, steps: result.steps, error: result.error, ...metadata }),
+        extra_metadata: JSON.stringify({
+          status: result.status,
+          steps: result.steps,
+          error: result.error,
+          prompt_tokens: result.prompt_tokens,
+          completion_tokens: result.completion_tokens,
+          models_tried: result.models_tried,
+          model_calls: result.model_calls,
+          offline_fallback: result.offline_fallback,
+          ...metadata,
+        }),
       })
       .onConflict('turn_id')
       .ignore();

@@ -33,6 +33,8 @@ export interface RecordedRequest {
     max_tokens?: number;
   };
   headers: http.IncomingHttpHeaders;
+  /** When the request arrived (ms since epoch). */
+  at: number;
 }
 
 export type FakeScript = FakeReply[] | ((request: RecordedRequest, index: number) => FakeReply);
@@ -53,7 +55,7 @@ export async function startFakeOpenAiServer(initial: FakeScript): Promise<FakeOp
   const server = http.createServer((req, res) => {
     readJsonBody(req)
       .then(async (body) => {
-        const recorded: RecordedRequest = { body: body as RecordedRequest['body'], headers: req.headers };
+        const recorded: RecordedRequest = { body: body as RecordedRequest['body'], headers: req.headers, at: Date.now() };
         const index = requests.push(recorded) - 1;
         const reply: FakeReply | undefined = typeof script === 'function' ? script(recorded, index) : script[index];
         if (!reply) {

@@ -50,6 +50,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     LLM_MODEL: 'fake-model',
     LLM_PRICE_INPUT_PER_1M: '1',
     LLM_PRICE_OUTPUT_PER_1M: '2',
+    WEATHER_PROVIDER: 'offline',
     ...options.env,
   });
   const logger = createLogger(config.LOG_LEVEL);
