@@ -53,6 +53,14 @@ function summariseToolResult(name: string | undefined, content: string): string 
     const parsed = JSON.parse(content) as Record<string, unknown>;
     if (parsed.error) return `The ${name ?? 'tool'} reported an error: ${String(parsed.error)}.`;
     if (name === 'calculator' && 'result' in parsed) return `The result of ${String(parsed.expression)} is ${String(parsed.result)}.`;
+    if (name === 'weather' && 'temperature_c' in parsed) {
+      const source = parsed.note ? ' (offline sample data, not a real observation)' : '';
+      return `Weather in ${String(parsed.city)}: ${String(parsed.temperature_c)} °C, ${String(parsed.condition)}, wind ${String(parsed.wind_kmh)} km/h${source}.`;
+    }
+    if (name === 'search' && Array.isArray(parsed.results)) {
+      const hits = (parsed.results as Array<{ title?: string; url?: string }>).map((r) => `${r.title} (${r.url})`);
+      return hits.length ? `Top results for "${String(parsed.query)}": ${hits.join('; ')}.` : `No results for "${String(parsed.query)}".`;
+    }
   } catch {
     // Not JSON: quote it as it is.
   }

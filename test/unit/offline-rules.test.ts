@@ -57,3 +57,21 @@ describe('offline model rules', () => {
     expect(extractExpression(text)).toBe(expected);
   });
 });
+
+describe('offline model answers from weather and search results', () => {
+  const exchange = (name: string, content: unknown) => [
+    { role: 'user', content: 'q' },
+    { role: 'assistant', content: null, tool_calls: [{ id: 'c1', function: { name, arguments: '{}' } }] },
+    { role: 'tool', tool_call_id: 'c1', content: JSON.stringify(content) },
+  ];
+
+  it('when given a weather report then it says the temperature and that the data is offline', () => {
+    const reply = decideOfflineReply(exchange('weather', { city: 'Busan', temperature_c: 9, condition: 'clear sky', wind_kmh: 17, note: 'Offline' }), tools);
+    expect(reply.kind === 'text' && reply.content).toContain('Weather in Busan: 9 °C, clear sky, wind 17 km/h (offline sample data');
+  });
+
+  it('when given search results then it lists their titles', () => {
+    const reply = decideOfflineReply(exchange('search', { query: 'redis', results: [{ title: 'Redis Streams', url: 'https://redis.io' }] }), tools);
+    expect(reply.kind === 'text' && reply.content).toContain('Top results for "redis": Redis Streams (https://redis.io).');
+  });
+});
