@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createApiSecurity } from './api/api-security';
 import { createApp } from './api/app';
 import { SessionService } from './api/session-service';
 import { TurnWaiter } from './api/turn-waiter';
@@ -39,6 +40,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     logger,
     maxMessageChars: config.MESSAGE_MAX_CHARS,
     health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm },
+    security: createApiSecurity(config, infra.redis, logger),
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
