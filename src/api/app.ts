@@ -9,6 +9,7 @@ import { authenticate } from './middleware/authenticate';
 import { corsAllowlist } from './middleware/cors-allowlist';
 import { errorHandler } from './middleware/error-handler';
 import { httpMetrics } from './middleware/http-metrics';
+import { knownMethods } from './middleware/known-methods';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeaders());
   app.use(corsAllowlist(deps.security.corsOrigins));
   app.use(errorHandler(deps.logger));
+  app.use(knownMethods());
   app.use(rateLimit({ ...deps.security.rateLimit, authenticator: deps.security.authenticator, logger: deps.logger }));
   app.use(authenticate(deps.security.authenticator));
   app.use(async (ctx, next) => {
