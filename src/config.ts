@@ -82,6 +82,13 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'each CORS origin must look like https://host[:port], without a path')))
     .describe('Comma-separated browser origins allowed to call the API (e.g. https://app.example.com); empty = no cross-origin access.'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted request body; larger ones get 413.'),
+  WORKER_METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(0)
+    .describe('Port where a worker process serves /metrics and /health (0 = off; the API serves /metrics itself).'),
   TRUST_PROXY: boolString
     .default(false)
     .describe('Take the client IP (for per-IP rate limits) from the last X-Forwarded-For hop; set only behind a proxy that sets it.'),

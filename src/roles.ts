@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { sessionSettings, type Infrastructure } from './infrastructure';
 import { createOpenAiClient } from './llm/openai-client';
 import type { Logger } from './logger';
+import { startMetricsServer } from './metrics/metrics-server';
 import { createTemporalClient } from './temporal/client';
 import { createChatWorker } from './temporal/worker';
 
@@ -86,8 +87,10 @@ export async function startWorker(
   });
   const running = worker.run();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  const metricsServer = config.WORKER_METRICS_PORT ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING') : undefined;
   return {
     async stop() {
+      await metricsServer?.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
       await connection.close();
