@@ -76,6 +76,40 @@ export const configSchema = z.object({
   TAVILY_API_KEY: optionalString.describe('Tavily API key for SEARCH_PROVIDER=tavily.'),
   TAVILY_URL: z.string().default('https://api.tavily.com/search').describe('Tavily search endpoint.'),
   SEARXNG_URL: optionalString.describe('Base URL of a SearXNG instance (JSON output enabled) for SEARCH_PROVIDER=searxng.'),
+  API_KEYS: optionalString.describe(
+    'Comma-separated `key:principal` pairs. When set (or API_KEYS_FILE), every /api request needs `Authorization: Bearer <key>`; unset, the API runs open.',
+  ),
+  API_KEYS_FILE: optionalString.describe('JSON file mapping API key to principal name (`{"<key>": "alice"}`); merged with API_KEYS.'),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(60).describe('Length of the rate-limit window.'),
+  RATE_LIMIT_REQUESTS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(300)
+    .describe('Requests to /api per window per principal (per client IP when open); 0 turns the limit off.'),
+  RATE_LIMIT_MESSAGES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe('Messages sent (POST /api/chat/message and /api/chat/message/stream) per window per principal (per IP when open); 0 = off.'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'each CORS origin must look like https://host[:port], without a path')))
+    .describe('Comma-separated browser origins allowed to call the API (e.g. https://app.example.com); empty = no cross-origin access.'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted request body; larger ones get 413.'),
+  WORKER_METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(0)
+    .describe('Port where a worker process serves /metrics and /health (0 = off; the API serves /metrics itself).'),
+  TRUST_PROXY: boolString
+    .default(false)
+    .describe('Take the client IP (for per-IP rate limits) from the last X-Forwarded-For hop; set only behind a proxy that sets it.'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

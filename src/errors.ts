@@ -60,3 +60,19 @@ export class TurnFailedError extends ApiError {
     super(502, 'turn_failed', message, details);
   }
 }
+
+export class UnauthorizedError extends ApiError {
+  override name = 'UnauthorizedError';
+  constructor(message: string) {
+    super(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer realm="api"' });
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  override name = 'RateLimitedError';
+  constructor(limit: string, retryAfterSeconds: number) {
+    super(429, 'rate_limited', `Too many requests (${limit} limit); retry after ${retryAfterSeconds} s.`, { limit, retry_after_seconds: retryAfterSeconds }, {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}

@@ -88,6 +88,8 @@ async function main(mode: Mode): Promise<void> {
     say('');
     if (apiUrl) say(`  API:            ${apiUrl}   (try: curl -X POST ${apiUrl}/api/chat/session)`);
     if (apiUrl) say(`  Health:         ${apiUrl}/health`);
+    if (apiUrl) say(`  API docs:       ${apiUrl}/docs   Metrics: ${apiUrl}/metrics`);
+    if (apiUrl && !config.API_KEYS && !config.API_KEYS_FILE) say('  Auth:           OPEN: no API_KEYS configured, anyone who can reach the API can use it');
     if (uiUrl) say(`  Temporal UI:    ${uiUrl}`);
     say(`  Temporal:       ${temporalAddress}`);
     say(`  Redis:          ${config.REDIS_URL}`);

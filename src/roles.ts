@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createApiSecurity } from './api/api-security';
 import { createApp } from './api/app';
 import { SessionService } from './api/session-service';
 import { TurnWaiter } from './api/turn-waiter';
@@ -12,6 +13,7 @@ import { startOfflineModelServer } from './llm/offline-model-server';
 import { ToolResultCache } from './store/tool-result-cache';
 import { createToolRegistry } from './tools/registry';
 import type { Logger } from './logger';
+import { startMetricsServer } from './metrics/metrics-server';
 import { createTemporalClient } from './temporal/client';
 import { createChatWorker } from './temporal/worker';
 
@@ -42,6 +44,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     logger,
     maxMessageChars: config.MESSAGE_MAX_CHARS,
     health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm },
+    security: createApiSecurity(config, infra.redis, logger),
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
@@ -92,8 +95,10 @@ export async function startWorker(
   });
   const running = worker.run();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  const metricsServer = config.WORKER_METRICS_PORT ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING') : undefined;
   return {
     async stop() {
+      await metricsServer?.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
       await connection.close();

@@ -2,12 +2,15 @@ import type { Connection } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config';
+import { OPEN_API_WARNING } from './api-security';
 
 export interface HealthDeps {
   temporal: Connection;
   redis: Redis;
   knex: Knex;
   llm: Config['llm'];
+  /** Whether API keys guard /api (omitted: reported as open). */
+  auth?: { open: boolean; principalCount: number };
 }
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<{ ok: boolean; error?: string }> {
@@ -43,6 +46,10 @@ export async function healthReport(deps: HealthDeps) {
     offline,
     ...(offline ? { warning: 'OFFLINE MODEL IN USE: answers come from the built-in rule-based model, not an LLM. Set OPENROUTER_API_KEY or LLM_BASE_URL.' } : {}),
   };
+  const auth =
+    deps.auth && !deps.auth.open
+      ? { ok: true, mode: 'api_keys' as const, principals: deps.auth.principalCount }
+      : { ok: true, mode: 'open' as const, warning: OPEN_API_WARNING };
   const ok = temporal.ok && redis.ok && sqlite.ok;
-  return { status: ok ? 'ok' : 'degraded', checks: { temporal, redis, sqlite, model } };
+  return { status: ok ? 'ok' : 'degraded', checks: { temporal, redis, sqlite, model, auth } };
 }

@@ -9,8 +9,8 @@ export function chatRequestSchema(maxMessageChars: number) {
     .object({
       message: z
         .string({ message: 'message must be a string' })
-        .refine((s) => s.trim().length > 0, 'message must not be empty')
-        .refine((s) => s.length <= maxMessageChars, `message must be at most ${maxMessageChars} characters`),
+        .max(maxMessageChars, `message must be at most ${maxMessageChars} characters`)
+        .refine((s) => s.trim().length > 0, 'message must not be empty'),
       session_id: sessionIdSchema.optional(),
       use_tools: z.boolean().default(true),
       model: z.string().min(1).max(200).optional(),

@@ -19,4 +19,8 @@ export class RedisKeys {
   events(sessionId: string): string {
     return `${this.prefix}session:${sessionId}:events`;
   }
+  /** Prefix of one rate limiter's counters (rate-limiter-flexible appends `:<client key>`). */
+  rateLimit(limiter: string): string {
+    return `${this.prefix}ratelimit:${limiter}`;
+  }
 }

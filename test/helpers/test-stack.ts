@@ -51,6 +51,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     LLM_PRICE_INPUT_PER_1M: '1',
     LLM_PRICE_OUTPUT_PER_1M: '2',
     WEATHER_PROVIDER: 'offline',
+    // Every test request comes from 127.0.0.1: limits are off unless a test sets them.
+    RATE_LIMIT_REQUESTS: '0',
+    RATE_LIMIT_MESSAGES: '0',
     ...options.env,
   });
   const logger = createLogger(config.LOG_LEVEL);

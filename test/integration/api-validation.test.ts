@@ -85,6 +85,6 @@ describe('API input validation', () => {
   it('when everything is up then /health says so', async () => {
     const res = await getJson(stack.url('/health'));
     expect(res.status).toBe(200);
-    expect(res.body.checks).toMatchObject({ temporal: { ok: true }, redis: { ok: true }, sqlite: { ok: true }, model: { mode: 'provider', offline: false } });
+    expect(res.body.checks).toMatchObject({ temporal: { ok: true }, redis: { ok: true }, sqlite: { ok: true }, model: { mode: 'provider', offline: false }, auth: { mode: 'open', warning: expect.stringMatching(/NO API KEYS/) } });
   });
 });

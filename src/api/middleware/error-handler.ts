@@ -15,6 +15,7 @@ const CODES: Record<number, string> = {
   405: 'method_not_allowed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  431: 'headers_too_large',
   422: 'validation_failed',
 };
 
@@ -42,7 +43,7 @@ export function errorHandler(logger: Logger): Middleware {
         code = CODES[status] ?? 'bad_request';
         message = err.type === 'entity.parse.failed' || /JSON/i.test(err.message) ? `Malformed JSON body: ${err.message}` : err.message;
       }
-      if (status >= 500) logger.error({ err: raw, path: ctx.path, method: ctx.method }, 'request failed');
+      if (status >= 500) (ctx.state.logger ?? logger).error({ err: raw, path: ctx.path, method: ctx.method }, 'request failed');
       ctx.status = status;
       ctx.type = 'application/json';
       ctx.body = { error: { status, code, message, ...(details !== undefined ? { details } : {}) } };

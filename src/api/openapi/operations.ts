@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { chatRequestSchema, sessionIdSchema } from '../schemas';
+import {
+  cancelResultSchema,
+  errorResponseSchema,
+  healthSchema,
+  historySchema,
+  sessionCreatedSchema,
+  sessionListSchema,
+  sessionSnapshotSchema,
+  streamEventSchema,
+  turnResultSchema,
+} from './response-schemas';
+
+/** Named schemas, emitted once under components.schemas and referenced by name. */
+export function componentSchemas(maxMessageChars: number) {
+  return {
+    ChatRequest: chatRequestSchema(maxMessageChars),
+    Error: errorResponseSchema,
+    SessionCreated: sessionCreatedSchema,
+    TurnResult: turnResultSchema,
+    History: historySchema,
+    SessionSnapshot: sessionSnapshotSchema,
+    Health: healthSchema,
+    StreamEvent: streamEventSchema,
+    SessionList: sessionListSchema,
+    CancelResult: cancelResultSchema,
+  } satisfies Record<string, z.ZodType>;
+}
+
+export type SchemaName = keyof ReturnType<typeof componentSchemas>;
+
+export interface ResponseSpec {
+  description: string;
+  schema?: SchemaName;
+  /** Default application/json. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface OperationSpec {
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI path template, e.g. /api/chat/history/{session_id}. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: 'chat' | 'operations';
+  /** No API key needed and no rate limit (probes, scrapers, docs). */
+  public?: boolean;
+  pathParams?: Record<string, z.ZodType>;
+  headerParams?: Array<{ name: string; description: string; schema: z.ZodType }>;
+  requestBody?: SchemaName;
+  responses: Record<number, ResponseSpec>;
+}
+
+const err = (description: string): ResponseSpec => ({ description, schema: 'Error' });
+const sessionParam = { session_id: sessionIdSchema };
+/** Answers every /api operation can give. */
+const apiErrors: Record<number, ResponseSpec> = {
+  401: { ...err('Missing or invalid API key (only when API keys are configured).'), headers: { 'WWW-Authenticate': 'Bearer realm="api"' } },
+  429: { ...err('Rate limited.'), headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
+  503: err('A dependency (Temporal, Redis, SQLite) is unavailable.'),
+};
+const bodyErrors: Record<number, ResponseSpec> = {
+  400: err('Malformed JSON body.'),
+  413: err('Body larger than BODY_LIMIT_BYTES.'),
+  415: err('Body is not application/json.'),
+  422: err('A field is missing, of the wrong type or out of range; details name each field.'),
+};
+const idErrors: Record<number, ResponseSpec> = {
+  404: err('No such session.'),
+  422: err('session_id is not a UUID.'),
+};
+
+/**
+ * Routes the other half of issue 6 is adding. The sync test accepts them in the document while
+ * they are missing from the router; once registered they are checked like any other route.
+ */
+export const DOCUMENTED_AHEAD: readonly string[] = [
+  'POST /api/chat/message/stream',
+  'GET /api/chat/session/{session_id}/events',
+  'POST /api/chat/session/{session_id}/cancel',
+  'GET /api/chat/sessions',
+  'DELETE /api/chat/session/{session_id}',
+];
+
+export const operations: OperationSpec[] = [
+  {
+    method: 'post',
+    path: '/api/chat/session',
+    operationId: 'createSession',
+    summary: 'Start a session',
+    description: 'Starts the session workflow `chat-session-<session_id>`.',
+    tag: 'chat',
+    responses: { 201: { description: 'Session started.', schema: 'SessionCreated' }, ...apiErrors },
+  },
+  {
+    method: 'post',
+    path: '/api/chat/message',
+    operationId: 'sendMessage',
+    summary: 'Send a message and wait for the answer',
+    description: 'No session_id starts a new session. Waits for the turn up to TURN_WAIT_TIMEOUT_SECONDS.',
+    tag: 'chat',
+    requestBody: 'ChatRequest',
+    responses: {
+      200: { description: 'The completed turn.', schema: 'TurnResult' },
+      ...bodyErrors,
+      404: err('session_id names no session.'),
+      409: err('The session has ended.'),
+      502: err('The model failed the turn.'),
+      504: err('The turn is still running; read the history later.'),
+      ...apiErrors,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/chat/message/stream',
+    operationId: 'streamMessage',
+    summary: 'Send a message and stream the answer (SSE)',
+    description: 'Same body as /api/chat/message; answers text/event-stream with metadata, message ({content} chunks) and done events, plus reset, model_switched, tool and error events.',
+    tag: 'chat',
+    requestBody: 'ChatRequest',
+    responses: {
+      200: { description: 'Server-sent events; each `data:` is a StreamEvent.', schema: 'StreamEvent', contentType: 'text/event-stream' },
+      ...bodyErrors,
+      404: err('session_id names no session.'),
+      409: err('The session has ended.'),
+      ...apiErrors,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/chat/history/{session_id}',
+    operationId: 'getHistory',
+    summary: 'Archived messages of a session, in order',
+    tag: 'chat',
+    pathParams: sessionParam,
+    responses: { 200: { description: 'The history.', schema: 'History' }, ...idErrors, ...apiErrors },
+  },
+  {
+    method: 'get',
+    path: '/api/chat/session/{session_id}',
+    operationId: 'getSession',
+    summary: 'Live session snapshot',
+    description: 'From Redis, rebuilt from the workflow state query when missing.',
+    tag: 'chat',
+    pathParams: sessionParam,
+    responses: { 200: { description: 'The snapshot.', schema: 'SessionSnapshot' }, ...idErrors, ...apiErrors },
+  },
+  {
+    method: 'get',
+    path: '/api/chat/session/{session_id}/events',
+    operationId: 'streamSessionEvents',
+    summary: "Follow a session's events (SSE), resumable",
+    description: 'Send the last seen event id as Last-Event-ID to resume without missing an event.',
+    tag: 'chat',
+    pathParams: sessionParam,
+    headerParams: [{ name: 'Last-Event-ID', description: 'Resume after this event id (a Redis stream id).', schema: z.string().regex(/^\d+-\d+$/) }],
+    responses: {
+      200: { description: 'Server-sent events; each `data:` is a StreamEvent.', schema: 'StreamEvent', contentType: 'text/event-stream' },
+      ...idErrors,
+      ...apiErrors,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/chat/session/{session_id}/cancel',
+    operationId: 'cancelTurn',
+    summary: 'Cancel the turn in progress',
+    tag: 'chat',
+    pathParams: sessionParam,
+    responses: { 200: { description: 'Cancellation requested.', schema: 'CancelResult' }, ...idErrors, 409: err('The session has ended.'), ...apiErrors },
+  },
+  {
+    method: 'get',
+    path: '/api/chat/sessions',
+    operationId: 'listSessions',
+    summary: "The caller's sessions",
+    tag: 'chat',
+    responses: { 200: { description: 'Sessions, newest first.', schema: 'SessionList' }, ...apiErrors },
+  },
+  {
+    method: 'delete',
+    path: '/api/chat/session/{session_id}',
+    operationId: 'deleteSession',
+    summary: 'End a session and delete its data',
+    tag: 'chat',
+    pathParams: sessionParam,
+    responses: { 204: { description: 'Deleted.' }, ...idErrors, ...apiErrors },
+  },
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'health',
+    summary: 'Dependency status, model mode and whether the API is open',
+    tag: 'operations',
+    public: true,
+    responses: { 200: { description: 'All dependencies up.', schema: 'Health' }, 503: { description: 'A dependency is down.', schema: 'Health' } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics',
+    tag: 'operations',
+    public: true,
+    responses: { 200: { description: 'Prometheus text exposition format.', contentType: 'text/plain; version=0.0.4' } },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openApiDocument',
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'operations',
+    public: true,
+    responses: { 200: { description: 'The document.' } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    operationId: 'docsPage',
+    summary: 'Human-readable API reference',
+    tag: 'operations',
+    public: true,
+    responses: { 200: { description: 'An HTML page.', contentType: 'text/html' } },
+  },
+];

@@ -1,0 +1,34 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { metricsRegistry } from './metrics';
+
+export interface MetricsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A worker process has no API, but its activities record the chat metrics: this tiny server
+ * exposes them at /metrics, and /health (200 while `healthy()` holds) for container probes.
+ */
+export async function startMetricsServer(port: number, host: string, healthy: () => boolean): Promise<MetricsServer> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/metrics') {
+      metricsRegistry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    } else if (req.method === 'GET' && path === '/health') {
+      const ok = healthy();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'degraded' }));
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { status: 404, code: 'not_found', message: 'Only /metrics and /health here.' } }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

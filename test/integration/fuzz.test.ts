@@ -1,0 +1,104 @@
+import { documentedRoutes, buildOpenApiDocument } from '../../src/api/openapi/openapi-document';
+import { errorResponseSchema } from '../../src/api/openapi/response-schemas';
+import { chatRequestSchema } from '../../src/api/schemas';
+import { SESSION_WORKFLOW_PREFIX } from '../../workflows/messages';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
+import { generateFuzzCases, type FuzzCase } from '../helpers/fuzz-cases';
+import { destroyFuzzAgent, sendHttp, sendRaw, type SentResult } from '../helpers/raw-http';
+import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+
+const KEY = 'sk-fuzz-0123456789abcdef0123';
+const CASES = 1_200;
+const CONCURRENCY = 12;
+const SEED = Number(process.env.FUZZ_SEED ?? 20240606);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Over a thousand generated malformed requests against every documented endpoint of a real
+ * stack (with API keys on): no 5xx, every JSON error in the documented shape without a stack
+ * trace, no workflow with an id we did not issue, and a normal turn still works afterwards.
+ */
+describe('fuzzed bad input', () => {
+  let model: FakeOpenAiServer;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    model = await startFakeOpenAiServer(() => ({ content: 'fuzz-ok' }));
+    stack = await startTestStack({ llmBaseUrl: model.baseUrl, env: { API_KEYS: `${KEY}:fuzzer`, TURN_WAIT_TIMEOUT_SECONDS: '20' } });
+  });
+  afterAll(async () => {
+    destroyFuzzAgent();
+    await stack?.stop();
+    await model?.close();
+  });
+
+  it(`when ${CASES} malformed requests hit every endpoint then none gets a 5xx and a normal turn still works`, async () => {
+    const authorization = `Bearer ${KEY}`;
+    const created = await postJson(stack.url('/api/chat/session'), {}, { authorization });
+    expect(created.status).toBe(201);
+    const chatRequest = chatRequestSchema(stack.config.MESSAGE_MAX_CHARS);
+    const routes = documentedRoutes(buildOpenApiDocument({ maxMessageChars: stack.config.MESSAGE_MAX_CHARS }));
+    const cases = generateFuzzCases(
+      { routes, authorization, existingSessionId: created.body.session_id, isValidChatRequest: (body) => chatRequest.safeParse(body).success },
+      SEED,
+      CASES,
+    );
+    const port = Number(new URL(stack.api.url).port);
+
+    const results: Array<{ c: FuzzCase; r: SentResult }> = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const c = cases[next++];
+        const r = 'raw' in c ? await sendRaw(port, c.raw, 5_000) : await sendHttp(port, c.http, 25_000);
+        results.push({ c, r });
+      }
+    };
+    const started = Date.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const elapsed = Date.now() - started;
+
+    const byStatus: Record<string, number> = {};
+    const byKind: Record<string, Record<string, number>> = {};
+    for (const { c, r } of results) {
+      byStatus[r.outcome] = (byStatus[r.outcome] ?? 0) + 1;
+      byKind[c.kind] ??= {};
+      byKind[c.kind][r.outcome] = (byKind[c.kind][r.outcome] ?? 0) + 1;
+    }
+    console.log(`fuzz: ${results.length} requests in ${elapsed} ms (seed ${SEED})\nby status: ${JSON.stringify(byStatus)}\nby kind: ${JSON.stringify(byKind, null, 1)}`);
+
+    const describe = ({ c, r }: { c: FuzzCase; r: SentResult }) =>
+      `${c.kind} ${'raw' in c ? JSON.stringify(c.raw.toString('latin1').slice(0, 120)) : `${c.http.method} ${c.http.path.slice(0, 120)}`} → ${r.outcome} ${r.body.slice(0, 200)}`;
+    expect(results).toHaveLength(CASES);
+    expect(results.filter(({ r }) => typeof r.outcome === 'number' && r.outcome >= 500).map(describe)).toEqual([]);
+    expect(results.filter(({ r }) => r.outcome === 'timeout').map(describe)).toEqual([]);
+    // Only unparseable HTTP and bodies the server refused early may end without an answer.
+    expect(results.filter(({ c, r }) => typeof r.outcome === 'string' && !['raw-bytes', 'huge-body', 'huge-headers'].includes(c.kind)).map(describe)).toEqual([]);
+    expect(results.filter(({ r }) => r.outcome === 200).length).toBeLessThan(CASES / 4);
+    expect(results.filter(({ r }) => /\n\s+at .+:\d+:\d+/.test(r.body)).map(describe)).toEqual([]);
+
+    // Every JSON answer from a failed request is the documented error shape.
+    const malformedErrors = results
+      .filter(({ r }) => typeof r.outcome === 'number' && r.outcome >= 400 && r.contentType?.startsWith('application/json'))
+      .filter(({ r }) => {
+        try {
+          return !errorResponseSchema.safeParse(JSON.parse(r.body)).success;
+        } catch {
+          return true;
+        }
+      });
+    expect(malformedErrors.map(describe)).toEqual([]);
+
+    // Nothing a client sent became a workflow id.
+    const workflowIds: string[] = [];
+    for await (const wf of stack.client.workflow.list({ query: `TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"` })) workflowIds.push(wf.workflowId);
+    expect(workflowIds.length).toBeGreaterThan(0);
+    for (const id of workflowIds) expect(id.slice(SESSION_WORKFLOW_PREFIX.length)).toMatch(UUID);
+
+    // Still healthy, still answering turns.
+    expect((await fetch(stack.url('/health'))).status).toBe(200);
+    const turn = await postJson(stack.url('/api/chat/message'), { session_id: created.body.session_id, message: 'hello after the storm' }, { authorization });
+    expect(turn.status).toBe(200);
+    expect(turn.body).toMatchObject({ status: 'completed', response: 'fuzz-ok' });
+  }, 120_000);
+});

@@ -1,0 +1,94 @@
+import Redis from 'ioredis';
+import type Koa from 'koa';
+import { createApiSecurity } from '../../src/api/api-security';
+import { createApp } from '../../src/api/app';
+import { buildOpenApiDocument, documentedRoutes, type OpenApiDocument } from '../../src/api/openapi/openapi-document';
+import { DOCUMENTED_AHEAD } from '../../src/api/openapi/operations';
+import { registeredRoutes } from '../../src/api/route-inventory';
+import type { SessionService } from '../../src/api/session-service';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+
+/**
+ * The OpenAPI document and the routers describe the same API. The app is built for real (its
+ * routers are what we compare); nothing here handles a request, so no server is needed.
+ */
+describe('OpenAPI document', () => {
+  const config = loadConfig({});
+  const redis = new Redis({ lazyConnect: true }); // never used: no request is served
+  let app: Koa;
+  let document: OpenApiDocument;
+
+  beforeAll(() => {
+    const logger = createLogger('silent');
+    app = createApp({
+      sessions: {} as SessionService,
+      health: {} as never,
+      logger,
+      maxMessageChars: config.MESSAGE_MAX_CHARS,
+      security: createApiSecurity(config, redis, logger),
+    });
+    document = buildOpenApiDocument({ maxMessageChars: config.MESSAGE_MAX_CHARS });
+  });
+  afterAll(() => redis.disconnect());
+
+  it('when the routers are listed then every registered route is documented', () => {
+    const documented = new Set(documentedRoutes(document));
+    const undocumented = registeredRoutes(app).filter((route) => !documented.has(route));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('when the document is listed then every operation is a registered route, or documented ahead and not yet registered', () => {
+    const registered = new Set(registeredRoutes(app));
+    const phantom = documentedRoutes(document).filter((route) => !registered.has(route) && !DOCUMENTED_AHEAD.includes(route));
+    expect(phantom).toEqual([]);
+  });
+
+  it('when a documented-ahead route is listed then the document describes it', () => {
+    const documented = documentedRoutes(document);
+    for (const route of DOCUMENTED_AHEAD) expect(documented).toContain(route);
+  });
+
+  it('when the routes registered today are listed then they include the core API', () => {
+    expect(registeredRoutes(app)).toEqual(
+      expect.arrayContaining([
+        'POST /api/chat/session',
+        'POST /api/chat/message',
+        'GET /api/chat/history/{session_id}',
+        'GET /api/chat/session/{session_id}',
+        'GET /health',
+        'GET /metrics',
+        'GET /openapi.json',
+        'GET /docs',
+      ]),
+    );
+  });
+
+  it('when a $ref appears anywhere then it names a component schema', () => {
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const name of refs) expect(Object.keys(document.components.schemas)).toContain(name);
+  });
+
+  it('when the chat request schema is rendered then it carries the zod limits', () => {
+    const request = document.components.schemas.ChatRequest as any;
+    expect(document.openapi).toBe('3.1.0');
+    expect(request.required).toEqual(['message']);
+    expect(request.additionalProperties).toBe(false);
+    expect(request.properties.message.maxLength).toBe(config.MESSAGE_MAX_CHARS);
+    expect(request.properties.temperature).toMatchObject({ minimum: 0, maximum: 2, default: 0.7 });
+    expect(request.properties.max_tokens).toMatchObject({ minimum: 1, maximum: 4000, default: 1000 });
+    expect(request.properties.session_id.format).toBe('uuid');
+  });
+
+  it('when an operation is under /api then it needs the API key; the operational routes do not', () => {
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const op of Object.values(methods)) {
+        const isPublic = Array.isArray(op.security) && op.security.length === 0;
+        expect([path, isPublic]).toEqual([path, !path.startsWith('/api/')]);
+        if (!isPublic) expect(Object.keys(op.responses as object)).toEqual(expect.arrayContaining(['401', '429']));
+      }
+    }
+    expect(document.security).toEqual([{ apiKey: [] }]);
+  });
+});
