@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { estimateTokens } from '../src/llm/chat-completion-encoder';
 import { tokenCost } from '../src/llm/cost';
 import { classifyModelError, MODEL_FAILURE_TYPES } from '../src/llm/model-error';
 import type { ModelRouter } from '../src/llm/model-router';
 import type { SessionEventStream } from '../src/store/session-event-stream';
+import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolRegistry } from '../src/tools/registry';
 import type { ChatMessage } from '../workflows/messages';
 import type { CallModelInput, CallModelResult, ModelToolCall } from './types';
@@ -14,6 +15,7 @@ export interface CallModelDeps {
   models: ModelRouter;
   tools: ToolRegistry;
   events: SessionEventStream;
+  snapshots: SessionSnapshotStore;
 }
 
 function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
@@ -51,6 +53,19 @@ export function createCallModel(deps: CallModelDeps) {
       emit('model_switched', { from: input.previous_model, reason: input.previous_error, offline_fallback: !!input.offline_fallback });
     }
     if (ctx.info.attempt > 1) emit('reset', { reason: 'retry' });
+    const userMessage = [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? undefined;
+    const live = (phase: 'model' | 'tools') =>
+      writes.push(
+        deps.snapshots.setLive(input.session_id, {
+          turn_id: input.turn_id,
+          step: input.step,
+          phase,
+          model: input.model,
+          user_message: userMessage,
+          updated_at: new Date().toISOString(),
+        }),
+      );
+    live('model');
 
     const messages = toOpenAiMessages(input.messages);
     const sendTools = input.use_tools && route.spec.supportsTools;
@@ -92,6 +107,8 @@ export function createCallModel(deps: CallModelDeps) {
       }
     } catch (err) {
       await Promise.allSettled(writes);
+      // Cancelled: hand the partial text back in the failure so the workflow can keep it.
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('Turn cancelled while the model was streaming', [content]);
       throw classifyModelError(err, input.model);
     }
 
@@ -107,6 +124,7 @@ export function createCallModel(deps: CallModelDeps) {
         };
       });
     for (const call of toolCalls) emit('tool_call', { id: call.id, name: call.name, arguments: call.arguments });
+    if (toolCalls.length > 0) live('tools');
     await Promise.all(writes);
 
     // Providers that send no usage still get accounted, from text length, and say so.

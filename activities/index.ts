@@ -6,7 +6,7 @@ import type { ToolResultCache } from '../src/store/tool-result-cache';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
-import type { ArchiveTurnInput, MirrorSessionInput, ToolInput, ToolResult } from './types';
+import type { ArchiveTurnInput, MirrorSessionInput, PublishEventsInput, ToolInput, ToolResult } from './types';
 
 export interface ActivityDeps {
   models: ModelRouter;
@@ -27,7 +27,15 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
     async mirrorSession(input: MirrorSessionInput): Promise<void> {
-      await Promise.all([deps.snapshots.put(input.snapshot), deps.events.append(input.snapshot.session_id, input.events)]);
+      await Promise.all([
+        deps.snapshots.put(input.snapshot),
+        deps.snapshots.clearLive(input.snapshot.session_id),
+        deps.events.append(input.snapshot.session_id, input.events),
+      ]);
+    },
+    /** Publishes events that need no snapshot change (e.g. a rejected double text). */
+    async publishEvents(input: PublishEventsInput): Promise<void> {
+      await deps.events.append(input.session_id, input.events);
     },
     ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache),
   };

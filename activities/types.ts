@@ -74,10 +74,25 @@ export interface SessionSnapshot {
   tokens_used: number;
   cost: number;
   messages: ChatMessage[];
-  current_turn: { turn_id: string; step: number; phase: string } | null;
+  current_turn: { turn_id: string; step: number; phase: string; model?: string; user_message?: string } | null;
 }
 
 export interface MirrorSessionInput {
   snapshot: SessionSnapshot;
   events: SessionEvent[];
+}
+
+export interface PublishEventsInput {
+  session_id: string;
+  events: SessionEvent[];
+}
+
+/** The turn in progress, written by the activities as it moves (model → tools → model …). */
+export interface LiveTurn {
+  turn_id: string;
+  step: number;
+  phase: 'model' | 'tools';
+  model?: string;
+  user_message?: string;
+  updated_at: string;
 }

@@ -76,3 +76,10 @@ export class RateLimitedError extends ApiError {
     });
   }
 }
+
+export class SessionBusyError extends ApiError {
+  override name = 'SessionBusyError';
+  constructor(sessionId: string) {
+    super(409, 'session_busy', `Session ${sessionId} is running a turn and this message asked double_texting=reject.`);
+  }
+}

@@ -5,6 +5,7 @@ import { createActivities } from '../activities';
 import { createApiSecurity } from './api/api-security';
 import { createApp } from './api/app';
 import { SessionService } from './api/session-service';
+import { OpenChannels } from './api/sse/open-channels';
 import { TurnWaiter } from './api/turn-waiter';
 import type { Config } from './config';
 import { sessionSettings, type Infrastructure } from './infrastructure';
@@ -29,6 +30,8 @@ export interface RunningApi extends RunningRole {
 
 export async function startApi(config: Config, infra: Infrastructure, logger: Logger, temporalAddress: string): Promise<RunningApi> {
   const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const openBlockingConnection = () => infra.redis.duplicate();
+  const channels = new OpenChannels();
   const sessions = new SessionService({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -36,7 +39,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     snapshots: infra.snapshots,
     events: infra.events,
     history: infra.history,
-    waiter: new TurnWaiter(infra.events, () => infra.redis.duplicate()),
+    waiter: new TurnWaiter(infra.events, openBlockingConnection),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
   });
   const app = createApp({
@@ -45,6 +48,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     maxMessageChars: config.MESSAGE_MAX_CHARS,
     health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm },
     security: createApiSecurity(config, infra.redis, logger),
+    streaming: { events: infra.events, openBlockingConnection, channels },
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
@@ -57,6 +61,8 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // Open streams get a final event telling clients to resume elsewhere.
+        channels.closeAll('API shutting down');
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });

@@ -1,8 +1,11 @@
 import {
   ActivityFailure,
   allHandlersFinished,
+  CancellationScope,
+  CancelledFailure,
   condition,
   continueAsNew,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
@@ -14,6 +17,7 @@ import type { ModelToolCall, SessionEvent, SessionSnapshot, ToolResult } from '.
 import { trimConversation } from './context-window';
 import { callModelChain, ModelChainFailure } from './model-chain';
 import {
+  cancelTurnSignal,
   endSessionSignal,
   stateQuery,
   userMessageSignal,
@@ -30,7 +34,7 @@ import {
 
 const RECENT_TURN_IDS = 500;
 
-const store = proxyActivities<Pick<ChatActivities, 'archiveTurn' | 'mirrorSession'>>({
+const store = proxyActivities<Pick<ChatActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents'>>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
@@ -74,6 +78,14 @@ function initialState(input: ChatSessionInput): SessionState {
 /** Time as the workflow sees it: replay-safe (the SDK makes Date deterministic). */
 const nowIso = () => new Date().toISOString();
 
+/** Partial text the cancelled model activity put in its CancelledFailure details. */
+function partialTextOf(err: unknown): string {
+  let cause: unknown = err;
+  while (cause instanceof ActivityFailure) cause = cause.cause;
+  const details = cause instanceof CancelledFailure ? cause.details : [];
+  return typeof details[0] === 'string' ? details[0] : '';
+}
+
 function failureMessage(err: unknown): string {
   if (err instanceof ActivityFailure && err.cause) return err.cause.message;
   return err instanceof Error ? err.message : String(err);
@@ -108,14 +120,42 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     return { ...rest, messages: state.messages.filter((m) => m.role === 'user' || (m.role === 'assistant' && !m.tool_calls?.length)) };
   };
 
-  setHandler(userMessageSignal, (message: UserMessage) => {
+  let turnScope: CancellationScope | undefined;
+  const rememberTurnId = (turnId: string) => {
+    state.recent_turn_ids = [...state.recent_turn_ids, turnId].slice(-RECENT_TURN_IDS);
+  };
+
+  setHandler(userMessageSignal, async (message: UserMessage) => {
     const seen = state.recent_turn_ids.includes(message.turn_id) || state.pending.some((p) => p.turn_id === message.turn_id);
     if (seen) {
       log.info('Ignoring repeated turn', { turn_id: message.turn_id });
       return;
     }
     if (state.status === 'ended') return;
+    const busy = currentTurn !== null || state.pending.length > 0;
+    const policy = message.options.double_texting ?? 'enqueue';
+    if (busy && policy === 'reject') {
+      rememberTurnId(message.turn_id);
+      await store.publishEvents({
+        session_id: state.session_id,
+        events: [
+          {
+            type: 'error',
+            data: { turn_id: message.turn_id, status: 'rejected', code: 'session_busy', message: 'A turn is already running in this session (double_texting=reject).' },
+          },
+        ],
+      });
+      return;
+    }
+    if (busy && policy === 'interrupt') {
+      state.pending.unshift(message);
+      turnScope?.cancel();
+      return;
+    }
     state.pending.push(message);
+  });
+  setHandler(cancelTurnSignal, () => {
+    turnScope?.cancel();
   });
   setHandler(endSessionSignal, () => {
     endRequested = true;
@@ -188,11 +228,17 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
         response = `I stopped after ${settings.max_tool_steps} model calls without reaching a final answer; the tool results so far are in this turn's history.`;
       }
     } catch (err) {
-      status = 'failed';
-      if (err instanceof ModelChainFailure) modelsTried.push(...err.attempts.map((a) => ({ ...a, step })));
-      error = failureMessage(err);
-      response = `The model could not answer: ${error}`;
-      log.warn('Turn failed', { turn_id: message.turn_id, error });
+      if (isCancellation(err)) {
+        // The model activity hands back what it had streamed, so the partial answer is kept.
+        status = 'cancelled';
+        response = partialTextOf(err);
+      } else {
+        status = 'failed';
+        if (err instanceof ModelChainFailure) modelsTried.push(...err.attempts.map((a) => ({ ...a, step })));
+        error = failureMessage(err);
+        response = `The model could not answer: ${error}`;
+        log.warn('Turn failed', { turn_id: message.turn_id, error });
+      }
     }
 
     const createdAt = nowIso();
@@ -221,7 +267,10 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   }
 
   async function completeTurn(message: UserMessage): Promise<void> {
-    const { result, messages: turnMessages } = await runTurn(message);
+    turnScope = new CancellationScope();
+    const { result, messages: turnMessages } = await turnScope.run(() => runTurn(message)).finally(() => {
+      turnScope = undefined;
+    });
 
     // The window kept in state is bounded by count; the token budget applies when building context.
     state.messages = trimConversation([...state.messages, ...turnMessages], settings.history_window_messages);
@@ -229,12 +278,13 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     state.tokens_used += result.tokens_used;
     state.cost += result.cost;
     state.last_activity_at = result.created_at;
-    state.recent_turn_ids = [...state.recent_turn_ids, message.turn_id].slice(-RECENT_TURN_IDS);
+    rememberTurnId(message.turn_id);
 
     currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
     await store.archiveTurn({ result, user_message: message.text, metadata: { received_at: message.received_at } });
     currentTurn = null;
-    const event: SessionEvent = result.status === 'completed' ? { type: 'done', data: { ...result } } : { type: 'error', data: { ...result } };
+    const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
+    const event: SessionEvent = { type: eventType, data: { ...result } };
     await store.mirrorSession({ snapshot: snapshot(), events: [event] });
   }
 

@@ -4,11 +4,16 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
+/** What to do with a message that arrives while a turn runs. */
+export type DoubleTextingPolicy = 'enqueue' | 'reject' | 'interrupt';
+
 export interface TurnOptions {
   use_tools: boolean;
   model?: string;
   temperature: number;
   max_tokens: number;
+  /** Default `enqueue` (FIFO, each message its own turn). */
+  double_texting?: DoubleTextingPolicy;
 }
 
 export interface UserMessage {
@@ -64,7 +69,8 @@ export interface ModelCallUsage {
 export interface TurnResult {
   session_id: string;
   turn_id: string;
-  status: 'completed' | 'failed';
+  /** `cancelled` keeps the partial answer; `rejected` means the session was busy (policy reject). */
+  status: 'completed' | 'failed' | 'cancelled' | 'rejected';
   response: string;
   tools_used: string[];
   model_used: string;
@@ -141,6 +147,8 @@ export interface SessionView {
 
 export const userMessageSignal = defineSignal<[UserMessage]>('userMessage');
 export const endSessionSignal = defineSignal<[]>('endSession');
+/** Cancels the running turn (if any); queued messages still run. */
+export const cancelTurnSignal = defineSignal<[{ reason?: string }]>('cancelTurn');
 export const stateQuery = defineQuery<SessionView>('state');
 
 export const SESSION_WORKFLOW_PREFIX = 'chat-session-';

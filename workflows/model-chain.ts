@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ChatActivities } from '../activities';
 import type { CallModelInput, CallModelResult } from '../activities/types';
 import type { ChainModel, ModelAttempt, SessionSettings } from './messages';
@@ -44,6 +44,8 @@ export async function callModelChain(
   const options = (maximumAttempts: number): ActivityOptions => ({
     startToCloseTimeout: `${settings.model_timeout_seconds} seconds`,
     heartbeatTimeout: '30 seconds',
+    // Wait for the activity to stop streaming, so no token lands after the `cancelled` event.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       initialInterval: settings.model_retry_initial_ms,
       backoffCoefficient: 2,
@@ -76,6 +78,7 @@ export async function callModelChain(
       attempts.push({ model: model.name, outcome: 'answered' });
       return { result, attempts, offlineFallback: false };
     } catch (err) {
+      if (isCancellation(err)) throw err;
       const failure = describeFailure(err);
       attempts.push({ model: model.name, outcome: 'failed', error_type: failure.type, error: failure.message });
       if (failure.type === STOP_CHAIN) {

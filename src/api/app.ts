@@ -15,6 +15,7 @@ import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { chatRoutes } from './routes/chat-routes';
+import { streamRoutes, type StreamRouteDeps } from './routes/stream-routes';
 import { operationsRoutes } from './routes/operations-routes';
 import type { SessionService } from './session-service';
 
@@ -24,6 +25,7 @@ export interface AppDeps {
   logger: Logger;
   maxMessageChars: number;
   security: ApiSecurity;
+  streaming: Omit<StreamRouteDeps, 'sessions' | 'maxMessageChars'>;
 }
 
 /**
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps): Koa {
   });
   const operations = operationsRoutes(buildOpenApiDocument({ maxMessageChars: deps.maxMessageChars }));
   const chat = chatRoutes(deps.sessions, deps.maxMessageChars);
-  for (const router of [root, operations, chat]) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+  const streams = streamRoutes({ ...deps.streaming, sessions: deps.sessions, maxMessageChars: deps.maxMessageChars });
+  for (const router of [root, operations, chat, streams]) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   return app;
 }

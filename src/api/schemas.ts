@@ -16,9 +16,17 @@ export function chatRequestSchema(maxMessageChars: number) {
       model: z.string().min(1).max(200).optional(),
       temperature: z.number().min(0).max(2).default(0.7),
       max_tokens: z.number().int().min(1).max(4000).default(1000),
+      double_texting: z
+        .enum(['enqueue', 'reject', 'interrupt'])
+        .default('enqueue')
+        .describe('If a turn is running: enqueue (FIFO), reject (409), or interrupt (cancel it, then run this one).'),
+      cancel_on_disconnect: z.boolean().default(false).describe('Cancel the turn if the client disconnects before it ends.'),
     })
     .strict();
 }
+
+/** `Last-Event-ID` (header or `last_event_id` query): a Redis stream id. */
+export const lastEventIdSchema = z.string().regex(/^\d{1,20}(-\d{1,20})?$/, 'Last-Event-ID must be a stream id like 1732240000000-0');
 
 export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;
 

@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SessionSnapshot } from '../../activities/types';
 import type { chatSessionWorkflow } from '../../workflows/chat-session-workflow';
 import {
+  cancelTurnSignal,
   sessionWorkflowId,
   stateQuery,
   userMessageSignal,
@@ -12,7 +13,7 @@ import {
   type TurnResult,
   type UserMessage,
 } from '../../workflows/messages';
-import { ApiError, DependencyUnavailableError, ValidationError, SessionEndedError, SessionNotFoundError, TurnFailedError } from '../errors';
+import { ApiError, DependencyUnavailableError, SessionBusyError, SessionEndedError, SessionNotFoundError, TurnFailedError, ValidationError } from '../errors';
 import type { ChatHistoryStore } from '../store/chat-history-store';
 import type { SessionEventStream } from '../store/session-event-stream';
 import type { SessionSnapshotStore } from '../store/session-snapshot-store';
@@ -28,6 +29,15 @@ export interface SessionServiceDeps {
   history: ChatHistoryStore;
   waiter: TurnWaiter;
   turnWaitTimeoutMs: number;
+}
+
+/** Where a started turn's events begin in the session's stream. */
+export interface TurnTicket {
+  session_id: string;
+  turn_id: string;
+  after_id: string;
+  model: string | undefined;
+  received_at: string;
 }
 
 export interface HistoryMessage {
@@ -79,8 +89,11 @@ export class SessionService {
     return { session_id: sessionId, created_at: createdAt };
   }
 
-  /** Sends one message and waits for its turn's result. No session_id starts a new session. */
-  async sendMessage(request: ChatRequest, signal?: AbortSignal): Promise<TurnResult> {
+  /**
+   * Accepts one message: validates the model, signals the session (or starts one when no
+   * session_id is given), and returns where its events start in the session's stream.
+   */
+  async startTurn(request: ChatRequest): Promise<TurnTicket> {
     if (request.model && !this.deps.settings.models.some((m) => m.name === request.model)) {
       throw new ValidationError(`Unknown model "${request.model}"`, [
         { field: 'model', message: `must be one of: ${this.deps.settings.models.map((m) => m.name).join(', ')}` },
@@ -89,7 +102,13 @@ export class SessionService {
     const message: UserMessage = {
       turn_id: randomUUID(),
       text: request.message,
-      options: { use_tools: request.use_tools, model: request.model, temperature: request.temperature, max_tokens: request.max_tokens },
+      options: {
+        use_tools: request.use_tools,
+        model: request.model,
+        temperature: request.temperature,
+        max_tokens: request.max_tokens,
+        double_texting: request.double_texting,
+      },
       received_at: new Date().toISOString(),
     };
     let sessionId = request.session_id;
@@ -111,11 +130,45 @@ export class SessionService {
       afterId = await this.deps.events.lastId(sessionId);
       await this.signal(sessionId, message);
     }
-    const result = await this.deps.waiter.wait(sessionId, message.turn_id, afterId, this.deps.turnWaitTimeoutMs, signal);
-    if (result.status !== 'completed') {
-      throw new TurnFailedError(result.response, { session_id: sessionId, turn_id: result.turn_id, error: result.error });
+    return { session_id: sessionId, turn_id: message.turn_id, after_id: afterId, model: request.model ?? this.deps.settings.models[0]?.name, received_at: message.received_at };
+  }
+
+  /** Waits for a started turn through the session's event stream. */
+  async waitForTurn(ticket: TurnTicket, signal?: AbortSignal): Promise<TurnResult> {
+    const result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, signal);
+    if (result.status === 'rejected') throw new SessionBusyError(ticket.session_id);
+    if (result.status === 'failed') {
+      throw new TurnFailedError(result.response, { session_id: ticket.session_id, turn_id: result.turn_id, error: result.error });
     }
     return result;
+  }
+
+  /** Sends one message and waits for its turn's result. No session_id starts a new session. */
+  async sendMessage(request: ChatRequest, signal?: AbortSignal): Promise<TurnResult> {
+    return this.waitForTurn(await this.startTurn(request), signal);
+  }
+
+  /** Asks the session to cancel its running turn; answers which turn was running, if any. */
+  async cancelTurn(sessionId: string, reason = 'requested by client'): Promise<{ session_id: string; turn_id: string | null; cancelled: boolean }> {
+    const live = await this.deps.snapshots.get(sessionId);
+    await this.signalCancel(sessionId, reason);
+    const turnId = live?.current_turn?.turn_id ?? null;
+    return { session_id: sessionId, turn_id: turnId, cancelled: turnId !== null };
+  }
+
+  private async signalCancel(sessionId: string, reason: string): Promise<void> {
+    try {
+      await temporalCall(() => this.deps.client.workflow.getHandle(sessionWorkflowId(sessionId)).signal(cancelTurnSignal, { reason }));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      throw (await this.exists(sessionId)) ? new SessionEndedError(sessionId) : new SessionNotFoundError(sessionId);
+    }
+  }
+
+  /** 404 unless the session is known (live snapshot first, then Temporal). */
+  async ensureExists(sessionId: string): Promise<void> {
+    if (await this.deps.snapshots.get(sessionId)) return;
+    if (!(await this.exists(sessionId))) throw new SessionNotFoundError(sessionId);
   }
 
   private async signal(sessionId: string, message: UserMessage): Promise<void> {

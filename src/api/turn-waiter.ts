@@ -2,8 +2,10 @@ import type Redis from 'ioredis';
 import { TurnTimeoutError } from '../errors';
 import type { SessionEventStream } from '../store/session-event-stream';
 import type { TurnResult } from '../../workflows/messages';
+import { followEvents } from './sse/event-follower';
 
-const TERMINAL_EVENTS = new Set(['done', 'error']);
+/** Events that end a turn: its result (`done`), a failure or rejection (`error`), `cancelled`. */
+export const TERMINAL_EVENTS = new Set(['done', 'error', 'cancelled']);
 
 /**
  * Waits for a turn's final event on the session's Redis stream (not by polling Temporal), so
@@ -17,23 +19,27 @@ export class TurnWaiter {
   ) {}
 
   async wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal): Promise<TurnResult> {
-    const connection = this.openBlockingConnection();
-    const abort = () => connection.disconnect();
-    signal?.addEventListener('abort', abort, { once: true });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const deadline = Date.now() + timeoutMs;
-      let cursor = afterId;
-      while (Date.now() < deadline && !signal?.aborted) {
-        const entries = await this.events.read(connection, sessionId, cursor, Math.max(1, Math.min(5000, deadline - Date.now())));
-        for (const entry of entries) {
-          cursor = entry.id;
-          if (entry.data.turn_id === turnId && TERMINAL_EVENTS.has(entry.type)) return entry.data as unknown as TurnResult;
+      const follow = followEvents(this.events, this.openBlockingConnection(), {
+        sessionId,
+        afterId,
+        signal: controller.signal,
+        blockMs: Math.min(5000, timeoutMs),
+      });
+      for await (const entry of follow) {
+        if (entry.data.turn_id === turnId && TERMINAL_EVENTS.has(entry.type)) {
+          controller.abort();
+          return entry.data as unknown as TurnResult;
         }
       }
       throw new TurnTimeoutError(sessionId, turnId);
     } finally {
-      signal?.removeEventListener('abort', abort);
-      connection.disconnect();
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 }

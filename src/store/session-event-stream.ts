@@ -43,6 +43,26 @@ export class SessionEventStream {
   }
 
   /**
+   * Whether every event after `lastId` is still in the stream: false when the stream expired
+   * or was trimmed past it (Redis 7 records the newest deleted id).
+   */
+  async canResumeAfter(sessionId: string, lastId: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+    let info: unknown[];
+    try {
+      info = (await this.redis.xinfo('STREAM', this.keys.events(sessionId))) as unknown[];
+    } catch {
+      return { ok: false, reason: 'The event stream of this session has expired.' };
+    }
+    const fields = new Map<string, unknown>();
+    for (let i = 0; i + 1 < info.length; i += 2) fields.set(String(info[i]), info[i + 1]);
+    const maxDeleted = fields.get('max-deleted-entry-id');
+    if (typeof maxDeleted === 'string' && maxDeleted !== '0-0' && compareStreamIds(lastId, maxDeleted) < 0) {
+      return { ok: false, reason: 'Events after this id were trimmed from the stream.' };
+    }
+    return { ok: true };
+  }
+
+  /**
    * Blocks up to `blockMs` for entries after `afterId`. Needs a connection of its own:
    * a blocking XREAD holds the connection it runs on.
    */
@@ -54,6 +74,18 @@ export class SessionEventStream {
     return reply[0][1].map(([id, fields]) => parseEntry(id, fields));
   }
 }
+
+/** Stream ids are `ms-seq`; compares them numerically. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am, as = '0'] = a.split('-');
+  const [bm, bs = '0'] = b.split('-');
+  const major = BigInt(am) - BigInt(bm);
+  if (major !== 0n) return major < 0n ? -1 : 1;
+  const minor = BigInt(as) - BigInt(bs);
+  return minor === 0n ? 0 : minor < 0n ? -1 : 1;
+}
+
+export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
 
 function parseEntry(id: string, fields: string[]): StoredSessionEvent {
   const record: Record<string, string> = {};

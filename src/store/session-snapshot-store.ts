@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { SessionSnapshot } from '../../activities/types';
+import type { LiveTurn, SessionSnapshot } from '../../activities/types';
 import type { RedisKeys } from './redis';
 
 /** The session snapshot mirrored to Redis for fast reads, with a sliding TTL. */
@@ -10,11 +10,36 @@ export class SessionSnapshotStore {
     private readonly ttlSeconds: number,
   ) {}
 
+  /** The snapshot with the live turn (if one runs) folded in as `current_turn`. */
   async get(sessionId: string): Promise<SessionSnapshot | null> {
-    // GETEX reads and slides the TTL in one round trip.
-    const raw = await this.redis.getex(this.keys.snapshot(sessionId), 'EX', this.ttlSeconds);
+    // GETEX reads and slides the TTL in one round trip; both keys in one pipeline.
+    const results = await this.redis
+      .pipeline()
+      .getex(this.keys.snapshot(sessionId), 'EX', this.ttlSeconds)
+      .get(this.liveKey(sessionId))
+      .exec();
+    const [[snapErr, raw], [, live]] = results as Array<[Error | null, string | null]>;
+    if (snapErr) throw snapErr;
     if (raw === null) return null;
-    return JSON.parse(raw) as SessionSnapshot;
+    const snapshot = JSON.parse(raw) as SessionSnapshot;
+    if (live) {
+      const turn = JSON.parse(live) as LiveTurn;
+      snapshot.current_turn = { turn_id: turn.turn_id, step: turn.step, phase: turn.phase, model: turn.model, user_message: turn.user_message };
+    }
+    return snapshot;
+  }
+
+  private liveKey(sessionId: string): string {
+    return `${this.keys.snapshot(sessionId)}:live`;
+  }
+
+  /** Cheap progress marker written by activities mid-turn (not the whole snapshot). */
+  async setLive(sessionId: string, live: LiveTurn): Promise<void> {
+    await this.redis.set(this.liveKey(sessionId), JSON.stringify(live), 'EX', this.ttlSeconds);
+  }
+
+  async clearLive(sessionId: string): Promise<void> {
+    await this.redis.del(this.liveKey(sessionId));
   }
 
   async put(snapshot: SessionSnapshot): Promise<void> {

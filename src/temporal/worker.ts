@@ -20,6 +20,9 @@ export async function createChatWorker(options: ChatWorkerOptions): Promise<{ wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    // Heartbeats carry cancellation to a streaming model call: send them at least every second.
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
   return { worker, connection };

@@ -38,6 +38,7 @@ export async function startBareApp(env: Record<string, string>, redis: Redis): P
     logger,
     maxMessageChars: config.MESSAGE_MAX_CHARS,
     security: createApiSecurity(config, redis, logger),
+    streaming: {} as never,
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

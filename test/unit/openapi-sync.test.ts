@@ -27,6 +27,7 @@ describe('OpenAPI document', () => {
       logger,
       maxMessageChars: config.MESSAGE_MAX_CHARS,
       security: createApiSecurity(config, redis, logger),
+      streaming: {} as never,
     });
     document = buildOpenApiDocument({ maxMessageChars: config.MESSAGE_MAX_CHARS });
   });

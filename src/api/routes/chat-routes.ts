@@ -23,8 +23,11 @@ export function chatRoutes(sessions: SessionService, maxMessageChars: number): R
 
   router.post('/message', async (ctx) => {
     const request = parseOrThrow(chatRequest, ctx.request.body, 'chat message');
-    const result = await sessions.sendMessage(request, requestAbortSignal(ctx.req, ctx.res));
-    ctx.body = result;
+    const ticket = await sessions.startTurn(request);
+    const gone = requestAbortSignal(ctx.req, ctx.res);
+    // A client that leaves stops our wait; the turn goes on unless it asked otherwise.
+    if (request.cancel_on_disconnect) gone.addEventListener('abort', () => void sessions.cancelTurn(ticket.session_id, 'client disconnected').catch(() => undefined));
+    ctx.body = await sessions.waitForTurn(ticket, gone);
   });
 
   router.get('/history/:session_id', async (ctx) => {

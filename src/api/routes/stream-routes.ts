@@ -1,0 +1,83 @@
+import Router from '@koa/router';
+import type Redis from 'ioredis';
+import { ValidationError } from '../../errors';
+import type { SessionEventStream } from '../../store/session-event-stream';
+import { chatRequestSchema, lastEventIdSchema, parseOrThrow, sessionIdSchema } from '../schemas';
+import type { SessionService } from '../session-service';
+import { followEvents } from '../sse/event-follower';
+import type { OpenChannels } from '../sse/open-channels';
+import { SseChannel } from '../sse/sse-channel';
+import { TERMINAL_EVENTS } from '../turn-waiter';
+
+export interface StreamRouteDeps {
+  sessions: SessionService;
+  events: SessionEventStream;
+  openBlockingConnection: () => Redis;
+  channels: OpenChannels;
+  maxMessageChars: number;
+}
+
+/**
+ * Streaming endpoints. Events come from the session's Redis stream, each sent with its stream
+ * id as the SSE `id:`, so a client that drops resumes with Last-Event-ID and misses nothing.
+ */
+export function streamRoutes(deps: StreamRouteDeps): Router {
+  const router = new Router({ prefix: '/api/chat' });
+  const chatRequest = chatRequestSchema(deps.maxMessageChars);
+
+  router.post('/message/stream', async (ctx) => {
+    const request = parseOrThrow(chatRequest, ctx.request.body, 'chat message');
+    const ticket = await deps.sessions.startTurn(request);
+    const channel = new SseChannel(ctx);
+    const untrack = deps.channels.track(channel);
+    channel.send({
+      event: 'metadata',
+      data: { session_id: ticket.session_id, turn_id: ticket.turn_id, model: ticket.model, created_at: ticket.received_at },
+    });
+    if (request.cancel_on_disconnect) {
+      channel.signal.addEventListener('abort', () => void deps.sessions.cancelTurn(ticket.session_id, 'client disconnected').catch(() => undefined));
+    }
+    void pump(channel, ticket.session_id, ticket.after_id, ticket.turn_id, true).finally(untrack);
+  });
+
+  router.get('/session/:session_id/events', async (ctx) => {
+    const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
+    const rawLastId = ctx.get('last-event-id') || (typeof ctx.query.last_event_id === 'string' ? ctx.query.last_event_id : undefined);
+    const lastId = rawLastId === undefined ? undefined : parseOrThrow(lastEventIdSchema, rawLastId, 'Last-Event-ID');
+    const untilDone = ctx.query.until === 'done';
+    if (ctx.query.until !== undefined && !untilDone) throw new ValidationError('until must be "done" when given');
+    await deps.sessions.ensureExists(sessionId);
+    const resumable = lastId ? await deps.events.canResumeAfter(sessionId, lastId) : { ok: true as const };
+    const channel = new SseChannel(ctx);
+    if (!resumable.ok) {
+      channel.send({ event: 'stream_expired', data: { session_id: sessionId, last_event_id: lastId, message: `${resumable.reason} Read GET /api/chat/history/${sessionId} for the turns.` } });
+      channel.end();
+      return;
+    }
+    const untrack = deps.channels.track(channel);
+    void pump(channel, sessionId, lastId ?? '0-0', undefined, untilDone).finally(untrack);
+  });
+
+  router.post('/session/:session_id/cancel', async (ctx) => {
+    const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
+    ctx.status = 202;
+    ctx.body = await deps.sessions.cancelTurn(sessionId);
+  });
+
+  /** Copies stream entries to the client; with `stopAtTerminal`, ends after the turn's last event. */
+  async function pump(channel: SseChannel, sessionId: string, afterId: string, turnId: string | undefined, stopAtTerminal: boolean): Promise<void> {
+    try {
+      for await (const entry of followEvents(deps.events, deps.openBlockingConnection(), { sessionId, afterId, signal: channel.signal, onIdle: () => channel.ping() })) {
+        if (turnId && entry.data.turn_id !== turnId) continue;
+        channel.send({ id: entry.id, event: entry.type, data: entry.data });
+        if (stopAtTerminal && TERMINAL_EVENTS.has(entry.type) && (!turnId || entry.data.turn_id === turnId)) break;
+      }
+    } catch (err) {
+      channel.send({ event: 'error', data: { code: 'stream_failed', message: `Lost the event stream: ${(err as Error).message}. Reconnect with Last-Event-ID.` } });
+    } finally {
+      channel.end();
+    }
+  }
+
+  return router;
+}

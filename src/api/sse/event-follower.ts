@@ -1,0 +1,40 @@
+import type Redis from 'ioredis';
+import type { SessionEventStream, StoredSessionEvent } from '../../store/session-event-stream';
+
+export interface FollowOptions {
+  sessionId: string;
+  afterId: string;
+  signal: AbortSignal;
+  /** Called when a blocking read returned nothing (time for a keep-alive). */
+  onIdle?: () => void;
+  blockMs?: number;
+}
+
+/**
+ * Yields a session's events after `afterId`, live, until the signal aborts. Entries are read
+ * with XREAD BLOCK on a connection of its own, so ids are gap-free and in order.
+ */
+export async function* followEvents(events: SessionEventStream, connection: Redis, options: FollowOptions): AsyncGenerator<StoredSessionEvent> {
+  const abort = () => connection.disconnect();
+  options.signal.addEventListener('abort', abort, { once: true });
+  let cursor = options.afterId;
+  try {
+    while (!options.signal.aborted) {
+      let entries: StoredSessionEvent[];
+      try {
+        entries = await events.read(connection, options.sessionId, cursor, options.blockMs ?? 15_000);
+      } catch (err) {
+        if (options.signal.aborted) return;
+        throw err;
+      }
+      if (entries.length === 0) options.onIdle?.();
+      for (const entry of entries) {
+        cursor = entry.id;
+        yield entry;
+      }
+    }
+  } finally {
+    options.signal.removeEventListener('abort', abort);
+    connection.disconnect();
+  }
+}
