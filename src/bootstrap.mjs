@@ -62,6 +62,8 @@ async function main() {
     case 'worker':
     case 'migrate':
       process.exit(await run(process.execPath, [...tsx, command, ...rest]));
+    case 'bench':
+      process.exit(await run(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...rest]));
     case 'test': {
       say('[test] Type-checking (tsc --noEmit)...');
       const typecheck = await run(bin('tsc'), ['--noEmit', '-p', '.']);
@@ -69,7 +71,7 @@ async function main() {
       process.exit(await run(bin('jest'), ['--runInBand', ...rest]));
     }
     default:
-      say(`Unknown command "${command}". Use start, api, worker, migrate or test.`);
+      say(`Unknown command "${command}". Use start, api, worker, migrate, bench or test.`);
       process.exit(2);
   }
 }

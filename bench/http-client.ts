@@ -1,0 +1,57 @@
+import { elapsedMs } from './stats';
+
+/** The bench's client calls, timed from just before the request to the awaited moment. */
+export async function timedPost(url: string, body: unknown): Promise<{ ms: number; status: number; json: any }> {
+  const start = process.hrtime.bigint();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  const ms = elapsedMs(start);
+  if (res.status >= 300) throw new Error(`POST ${url} → ${res.status}: ${text.slice(0, 300)}`);
+  return { ms, status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+export interface StreamTiming {
+  /** Until the first `message` event (the first token). */
+  firstTokenMs: number;
+  /** Until the stream ended. */
+  totalMs: number;
+  tokens: number;
+  lastEvent: string;
+}
+
+/** POSTs to an SSE endpoint and reads events until the stream ends. */
+export async function timedStream(url: string, body: unknown): Promise<StreamTiming> {
+  const start = process.hrtime.bigint();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) });
+  if (res.status !== 200 || !res.body) throw new Error(`POST ${url} → ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  let firstTokenMs = -1;
+  let tokens = 0;
+  let lastEvent = '';
+  let buffer = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.+)$/m.exec(block)?.[1];
+      if (!event) continue;
+      lastEvent = event;
+      if (event === 'message') {
+        tokens++;
+        if (firstTokenMs < 0) firstTokenMs = elapsedMs(start);
+      }
+    }
+  }
+  return { firstTokenMs, totalMs: elapsedMs(start), tokens, lastEvent };
+}
+
+/** Runs `task` for each index with at most `concurrency` at once. */
+export async function forEachLimited(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}

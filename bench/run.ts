@@ -1,0 +1,112 @@
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TEMPORAL_CLI_VERSION } from '../src/temporal/temporal-cli';
+import { SIZES, type BenchMode } from './bench-sizes';
+import { ROOT } from './child-process';
+import { machineInfo } from './process-stats';
+import { formatTable, tableRows } from './report';
+import { historyReads } from './scenarios/history-reads';
+import { idleSessions } from './scenarios/idle-sessions';
+import type { Scenario } from './scenarios/scenario';
+import { streamingFanout } from './scenarios/streaming-fanout';
+import { throughput } from './scenarios/throughput';
+import { timeToFirstToken } from './scenarios/time-to-first-token';
+import { turnOverhead } from './scenarios/turn-overhead';
+import { startBenchStack } from './stack';
+
+/**
+ * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--no-eager] [--env=KEY=VALUE …]`:
+ * starts its own stack, runs every scenario next to the direct baseline, prints a table and
+ * writes bench/results/<date>.json.
+ */
+const SCENARIOS: Scenario[] = [turnOverhead, timeToFirstToken, throughput, idleSessions, historyReads, streamingFanout];
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function parseArgs(argv: string[]) {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const mode: BenchMode = flag('smoke') ? 'smoke' : flag('full') ? 'full' : 'default';
+  const only = value('only')?.split(',');
+  const env: Record<string, string> = {};
+  for (const a of argv.filter((x) => x.startsWith('--env='))) {
+    const [k, ...v] = a.slice(6).split('=');
+    env[k] = v.join('=');
+  }
+  return { mode, only, out: value('out'), eager: !flag('no-eager'), label: value('label') ?? '', env };
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim() + (execSync('git status --porcelain', { cwd: ROOT }).toString().trim() ? '+dirty' : '');
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const sizes = SIZES[args.mode];
+  const scenarios = SCENARIOS.filter((s) => !args.only || args.only.some((o) => s.id.startsWith(o) || s.title.startsWith(`${o}.`)));
+  const temporalDynamicConfig: Record<string, unknown> = args.eager ? { 'system.enableActivityEagerExecution': true } : {};
+  const startedAt = new Date();
+  say(`[bench] mode ${args.mode}, scenarios ${scenarios.map((s) => s.id).join(', ')}`);
+  const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, log: say });
+  const results: Record<string, unknown> = {};
+  let failure: Error | undefined;
+  try {
+    for (const scenario of scenarios) {
+      say(`[bench] ${scenario.title}`);
+      const t0 = Date.now();
+      results[scenario.id] = await scenario.run({ stack, sizes, log: say });
+      say(`[bench]   (${Math.round((Date.now() - t0) / 1000)} s)`);
+    }
+  } catch (err) {
+    failure = err as Error;
+  }
+  const redisVersion = /redis_version:(\S+)/.exec(await stack.redis.info('server'))?.[1] ?? 'unknown';
+  await stack.stop();
+  if (failure) throw failure;
+
+  const rows = tableRows(results);
+  const report = {
+    label: args.label,
+    started_at: startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    git_commit: gitCommit(),
+    machine: machineInfo(),
+    versions: {
+      node: process.versions.node,
+      temporal_cli: TEMPORAL_CLI_VERSION,
+      temporal_sdk: packageVersion('@temporalio/worker'),
+      openai_sdk: packageVersion('openai'),
+      koa: packageVersion('koa'),
+      ioredis: packageVersion('ioredis'),
+      redis_server: redisVersion,
+    },
+    config: { mode: args.mode, sizes, temporal_dynamic_config: temporalDynamicConfig, temporal_db: 'in-memory', worker_api_env: args.env, log_level: 'warn', rate_limits: 'off' },
+    results,
+    table: rows,
+  };
+  const out = args.out ?? path.join(ROOT, 'bench', 'results', `${startedAt.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '')}${args.mode === 'default' ? '' : `-${args.mode}`}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${formatTable(rows)}\n\nFull figures: ${out}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    say(`[bench] failed: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);
