@@ -16,7 +16,8 @@ import { turnOverhead } from './scenarios/turn-overhead';
 import { startBenchStack } from './stack';
 
 /**
- * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--no-eager] [--env=KEY=VALUE …]`:
+ * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--label=text] [--no-eager] [--no-bundle]
+ *  [--partitions=N] [--env=KEY=VALUE …] [--size=overheadTurns=20 …]`:
  * starts its own stack, runs every scenario next to the direct baseline, prints a table and
  * writes bench/results/<date>.json.
  */
@@ -34,7 +35,13 @@ function parseArgs(argv: string[]) {
     const [k, ...v] = a.slice(6).split('=');
     env[k] = v.join('=');
   }
-  return { mode, only, out: value('out'), eager: !flag('no-eager'), label: value('label') ?? '', env };
+  const sizes: Record<string, number> = {};
+  for (const a of argv.filter((x) => x.startsWith('--size='))) {
+    const [k, v] = a.slice(7).split('=');
+    sizes[k] = Number(v);
+  }
+  const partitions = value('partitions');
+  return { mode, only, out: value('out'), eager: !flag('no-eager'), bundle: !flag('no-bundle'), partitions: partitions ? Number(partitions) : undefined, label: value('label') ?? '', env, sizes };
 }
 
 function packageVersion(name: string): string {
@@ -55,12 +62,16 @@ function gitCommit(): string {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const sizes = SIZES[args.mode];
+  const sizes = { ...SIZES[args.mode], ...args.sizes };
   const scenarios = SCENARIOS.filter((s) => !args.only || args.only.some((o) => s.id.startsWith(o) || s.title.startsWith(`${o}.`)));
   const temporalDynamicConfig: Record<string, unknown> = args.eager ? { 'system.enableActivityEagerExecution': true } : {};
+  if (args.partitions) {
+    temporalDynamicConfig['matching.numTaskqueueReadPartitions'] = args.partitions;
+    temporalDynamicConfig['matching.numTaskqueueWritePartitions'] = args.partitions;
+  }
   const startedAt = new Date();
   say(`[bench] mode ${args.mode}, scenarios ${scenarios.map((s) => s.id).join(', ')}`);
-  const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, log: say });
+  const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, prebuiltBundle: args.bundle, log: say });
   const results: Record<string, unknown> = {};
   let failure: Error | undefined;
   try {
@@ -93,7 +104,7 @@ async function main() {
       ioredis: packageVersion('ioredis'),
       redis_server: redisVersion,
     },
-    config: { mode: args.mode, sizes, temporal_dynamic_config: temporalDynamicConfig, temporal_db: 'in-memory', worker_api_env: args.env, log_level: 'warn', rate_limits: 'off' },
+    config: { mode: args.mode, sizes, temporal_dynamic_config: temporalDynamicConfig, temporal_db: 'in-memory', prebuilt_workflow_bundle: args.bundle, worker_api_env: args.env, log_level: 'warn', rate_limits: 'off' },
     results,
     table: rows,
   };

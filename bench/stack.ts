@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import Redis from 'ioredis';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { ensureTemporalCli } from '../src/temporal/temporal-cli';
+import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { startNodeChild, stopNodeChild, type StartedChild } from './child-process';
 import type { FakeModelConfig } from './fake-model-config';
 
@@ -31,6 +33,8 @@ export interface StackOptions {
   env: Record<string, string>;
   /** Dynamic config of the dev server (e.g. eager activity execution). */
   temporalDynamicConfig: Record<string, unknown>;
+  /** Bundle the workflows once here and hand the worker the file (WORKFLOW_BUNDLE_PATH). */
+  prebuiltBundle: boolean;
   log: (line: string) => void;
 }
 
@@ -76,6 +80,12 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const baseline = await startNodeChild('bench/baseline-server.ts', [], { MODEL_BASE_URL: model.ready }, /READY (\S+)/);
     started.push(baseline);
     const apiPort = await freePort();
+    const bundleEnv: Record<string, string> = {};
+    if (options.prebuiltBundle) {
+      const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: options.log, error: options.log, log() {} } as never });
+      bundleEnv.WORKFLOW_BUNDLE_PATH = path.join(dir, 'workflow-bundle.js');
+      fs.writeFileSync(bundleEnv.WORKFLOW_BUNDLE_PATH, bundle.code);
+    }
     const env: Record<string, string> = {
       TEMPORAL_ADDRESS: devServer.address,
       TEMPORAL_TASK_QUEUE: `bench-${runId}`,
@@ -91,6 +101,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       RATE_LIMIT_MESSAGES: '0',
       LOG_LEVEL: 'warn',
       PORT: String(apiPort),
+      ...bundleEnv,
       ...options.env,
     };
     options.log('[bench] starting worker and API processes');

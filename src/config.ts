@@ -107,6 +107,13 @@ export const configSchema = z.object({
     .max(65535)
     .default(0)
     .describe('Port where a worker process serves /metrics and /health (0 = off; the API serves /metrics itself).'),
+  WORKER_MAX_CACHED_WORKFLOWS: optionalString
+    .transform((v) => (v === undefined ? undefined : Number(v)))
+    .pipe(z.number().int().min(2).optional())
+    .describe('Sessions a worker keeps in memory between turns (unset: the SDK sizes it from the heap, ~2,000). Lower bounds worker RSS with many idle sessions; an evicted session replays its history on its next turn.'),
+  WORKFLOW_BUNDLE_PATH: optionalString.describe(
+    'A prebuilt workflow bundle (bundleWorkflowCode output) the worker loads instead of bundling workflows/ at start: faster start, less memory.',
+  ),
   TRUST_PROXY: boolString
     .default(false)
     .describe('Take the client IP (for per-IP rate limits) from the last X-Forwarded-For hop; set only behind a proxy that sets it.'),
