@@ -15,8 +15,8 @@ export interface StartedChild {
  * Starts `node --import tsx <script> …args` in its own process (so its CPU and RSS can be read)
  * and waits until its output (stdout or stderr) matches `readyPattern`.
  */
-export function startNodeChild(script: string, args: string[], env: Record<string, string>, readyPattern: RegExp, timeoutMs = 180_000): Promise<StartedChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
+export function startNodeChild(script: string, args: string[], env: Record<string, string>, readyPattern: RegExp, nodeArgs: string[] = [], timeoutMs = 180_000): Promise<StartedChild> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

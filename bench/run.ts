@@ -17,7 +17,7 @@ import { startBenchStack } from './stack';
 
 /**
  * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--label=text] [--no-eager] [--no-bundle]
- *  [--partitions=N] [--env=KEY=VALUE …] [--size=overheadTurns=20 …]`:
+ *  [--partitions=N] [--env=KEY=VALUE …] [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]`:
  * starts its own stack, runs every scenario next to the direct baseline, prints a table and
  * writes bench/results/<date>.json.
  */
@@ -41,7 +41,8 @@ function parseArgs(argv: string[]) {
     sizes[k] = Number(v);
   }
   const partitions = value('partitions');
-  return { mode, only, out: value('out'), eager: !flag('no-eager'), bundle: !flag('no-bundle'), partitions: partitions ? Number(partitions) : undefined, label: value('label') ?? '', env, sizes };
+  const cpuProfDir = value('cpu-prof-dir');
+  return { mode, only, out: value('out'), eager: !flag('no-eager'), bundle: !flag('no-bundle'), partitions: partitions ? Number(partitions) : undefined, label: value('label') ?? '', env, sizes, cpuProfDir };
 }
 
 function packageVersion(name: string): string {
@@ -71,7 +72,7 @@ async function main() {
   }
   const startedAt = new Date();
   say(`[bench] mode ${args.mode}, scenarios ${scenarios.map((s) => s.id).join(', ')}`);
-  const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, prebuiltBundle: args.bundle, log: say });
+  const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, prebuiltBundle: args.bundle, nodeArgs: args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [], log: say });
   const results: Record<string, unknown> = {};
   let failure: Error | undefined;
   try {

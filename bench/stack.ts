@@ -24,6 +24,7 @@ export interface BenchStack {
   keyPrefix: string;
   pids: { api: number; worker: number; temporal: number; model: number; baseline: number };
   temporalCliPath: string;
+  temporalAddress: string;
   setModel(config: Partial<FakeModelConfig>): Promise<void>;
   stop(): Promise<void>;
 }
@@ -35,6 +36,8 @@ export interface StackOptions {
   temporalDynamicConfig: Record<string, unknown>;
   /** Bundle the workflows once here and hand the worker the file (WORKFLOW_BUNDLE_PATH). */
   prebuiltBundle: boolean;
+  /** Extra node flags for the worker and API (e.g. --cpu-prof). */
+  nodeArgs?: string[];
   log: (line: string) => void;
 }
 
@@ -105,9 +108,9 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       ...options.env,
     };
     options.log('[bench] starting worker and API processes');
-    const worker = await startNodeChild('src/main.ts', ['worker'], env, /Temporal:\s+(\S+)/);
+    const worker = await startNodeChild('src/main.ts', ['worker'], env, /Temporal:\s+(\S+)/, options.nodeArgs);
     started.push(worker);
-    const api = await startNodeChild('src/main.ts', ['api'], env, /API:\s+(\S+)/);
+    const api = await startNodeChild('src/main.ts', ['api'], env, /API:\s+(\S+)/, options.nodeArgs);
     started.push(api);
     return {
       apiUrl: api.ready,
@@ -117,6 +120,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       keyPrefix,
       pids: { api: api.pid, worker: worker.pid, temporal: devServer.process.pid as number, model: model.pid, baseline: baseline.pid },
       temporalCliPath,
+      temporalAddress: devServer.address,
       async setModel(config) {
         const res = await fetch(`${model.ready.replace(/\/v1$/, '')}/__config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) });
         if (!res.ok) throw new Error(`fake model config failed: ${res.status}`);

@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { sessionSettings, type Infrastructure } from './infrastructure';
 import { ModelRouter } from './llm/model-router';
 import { startOfflineModelServer } from './llm/offline-model-server';
+import { BlockingConnectionPool } from './store/blocking-connection-pool';
 import { ToolResultCache } from './store/tool-result-cache';
 import { createToolRegistry } from './tools/registry';
 import type { Logger } from './logger';
@@ -30,7 +31,8 @@ export interface RunningApi extends RunningRole {
 
 export async function startApi(config: Config, infra: Infrastructure, logger: Logger, temporalAddress: string): Promise<RunningApi> {
   const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
-  const openBlockingConnection = () => infra.redis.duplicate();
+  const blocking = new BlockingConnectionPool(() => infra.redis.duplicate());
+  const { acquire: openBlockingConnection, release: releaseBlockingConnection } = blocking;
   const channels = new OpenChannels();
   const sessions = new SessionService({
     client,
@@ -39,7 +41,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     snapshots: infra.snapshots,
     events: infra.events,
     history: infra.history,
-    waiter: new TurnWaiter(infra.events, openBlockingConnection),
+    waiter: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
   });
   const app = createApp({
@@ -48,7 +50,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     maxMessageChars: config.MESSAGE_MAX_CHARS,
     health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm },
     security: createApiSecurity(config, infra.redis, logger),
-    streaming: { events: infra.events, openBlockingConnection, channels },
+    streaming: { events: infra.events, openBlockingConnection, releaseBlockingConnection, channels },
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
@@ -66,6 +68,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      blocking.close();
       await connection.close();
     },
   };

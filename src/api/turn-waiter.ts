@@ -16,6 +16,7 @@ export class TurnWaiter {
   constructor(
     private readonly events: SessionEventStream,
     private readonly openBlockingConnection: () => Redis,
+    private readonly releaseBlockingConnection?: (connection: Redis) => void,
   ) {}
 
   async wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal): Promise<TurnResult> {
@@ -29,6 +30,7 @@ export class TurnWaiter {
         afterId,
         signal: controller.signal,
         blockMs: Math.min(5000, timeoutMs),
+        release: this.releaseBlockingConnection,
       });
       for await (const entry of follow) {
         if (entry.data.turn_id === turnId && TERMINAL_EVENTS.has(entry.type)) {

@@ -13,6 +13,7 @@ export interface StreamRouteDeps {
   sessions: SessionService;
   events: SessionEventStream;
   openBlockingConnection: () => Redis;
+  releaseBlockingConnection?: (connection: Redis) => void;
   channels: OpenChannels;
   maxMessageChars: number;
 }
@@ -67,7 +68,13 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
   /** Copies stream entries to the client; with `stopAtTerminal`, ends after the turn's last event. */
   async function pump(channel: SseChannel, sessionId: string, afterId: string, turnId: string | undefined, stopAtTerminal: boolean): Promise<void> {
     try {
-      for await (const entry of followEvents(deps.events, deps.openBlockingConnection(), { sessionId, afterId, signal: channel.signal, onIdle: () => channel.ping() })) {
+      for await (const entry of followEvents(deps.events, deps.openBlockingConnection(), {
+        sessionId,
+        afterId,
+        signal: channel.signal,
+        onIdle: () => channel.ping(),
+        release: deps.releaseBlockingConnection,
+      })) {
         if (turnId && entry.data.turn_id !== turnId) continue;
         channel.send({ id: entry.id, event: entry.type, data: entry.data });
         if (stopAtTerminal && TERMINAL_EVENTS.has(entry.type) && (!turnId || entry.data.turn_id === turnId)) break;

@@ -8,24 +8,38 @@ export interface FollowOptions {
   /** Called when a blocking read returned nothing (time for a keep-alive). */
   onIdle?: () => void;
   blockMs?: number;
+  /** Takes the connection back when no read is in flight on it; otherwise it is closed. */
+  release?: (connection: Redis) => void;
 }
 
 /**
  * Yields a session's events after `afterId`, live, until the signal aborts. Entries are read
- * with XREAD BLOCK on a connection of its own, so ids are gap-free and in order.
+ * with XREAD BLOCK on a connection of its own (from a pool when `release` is given), so ids are
+ * gap-free and in order.
  */
 export async function* followEvents(events: SessionEventStream, connection: Redis, options: FollowOptions): AsyncGenerator<StoredSessionEvent> {
-  const abort = () => connection.disconnect();
+  // Only a disconnect interrupts a blocking read; between reads the loop sees the signal itself.
+  let reading = false;
+  let broken = false;
+  const abort = () => {
+    if (!reading) return;
+    broken = true;
+    connection.disconnect();
+  };
   options.signal.addEventListener('abort', abort, { once: true });
   let cursor = options.afterId;
   try {
     while (!options.signal.aborted) {
       let entries: StoredSessionEvent[];
       try {
+        reading = true;
         entries = await events.read(connection, options.sessionId, cursor, options.blockMs ?? 15_000);
       } catch (err) {
+        broken = true;
         if (options.signal.aborted) return;
         throw err;
+      } finally {
+        reading = false;
       }
       if (entries.length === 0) options.onIdle?.();
       for (const entry of entries) {
@@ -35,6 +49,7 @@ export async function* followEvents(events: SessionEventStream, connection: Redi
     }
   } finally {
     options.signal.removeEventListener('abort', abort);
-    connection.disconnect();
+    if (!broken && options.release) options.release(connection);
+    else connection.disconnect();
   }
 }
