@@ -5,6 +5,7 @@ import { estimateTokens } from '../src/llm/chat-completion-encoder';
 import { tokenCost } from '../src/llm/cost';
 import { classifyModelError, MODEL_FAILURE_TYPES } from '../src/llm/model-error';
 import type { ModelRouter } from '../src/llm/model-router';
+import { SessionEventBatch } from '../src/store/session-event-batch';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolRegistry } from '../src/tools/registry';
@@ -47,8 +48,8 @@ export function createCallModel(deps: CallModelDeps) {
     }
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const writes: Array<Promise<unknown>> = [];
-    const emit = (type: string, data: Record<string, unknown>) =>
-      writes.push(deps.events.append(input.session_id, [{ type, data: { ...base, ...data } }]));
+    const batch = new SessionEventBatch(deps.events, input.session_id);
+    const emit = (type: string, data: Record<string, unknown>) => batch.push({ type, data: { ...base, ...data } });
     if (input.previous_model && ctx.info.attempt === 1) {
       emit('model_switched', { from: input.previous_model, reason: input.previous_error, offline_fallback: !!input.offline_fallback });
     }
@@ -106,7 +107,7 @@ export function createCallModel(deps: CallModelDeps) {
         }
       }
     } catch (err) {
-      await Promise.allSettled(writes);
+      await Promise.allSettled([...writes, batch.drain()]);
       // Cancelled: hand the partial text back in the failure so the workflow can keep it.
       if (ctx.cancellationSignal.aborted) throw new CancelledFailure('Turn cancelled while the model was streaming', [content]);
       throw classifyModelError(err, input.model);
@@ -125,7 +126,7 @@ export function createCallModel(deps: CallModelDeps) {
       });
     for (const call of toolCalls) emit('tool_call', { id: call.id, name: call.name, arguments: call.arguments });
     if (toolCalls.length > 0) live('tools');
-    await Promise.all(writes);
+    await Promise.all([...writes, batch.drain()]);
 
     // Providers that send no usage still get accounted, from text length, and say so.
     const promptTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(messages));
