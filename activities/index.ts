@@ -6,7 +6,7 @@ import type { ToolResultCache } from '../src/store/tool-result-cache';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
-import type { ArchiveTurnInput, MirrorSessionInput, PublishEventsInput, ToolInput, ToolResult } from './types';
+import type { ArchiveTurnInput, FinishTurnInput, MirrorSessionInput, PublishEventsInput, ToolInput, ToolResult } from './types';
 
 export interface ActivityDeps {
   models: ModelRouter;
@@ -19,19 +19,26 @@ export interface ActivityDeps {
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
 export function createActivities(deps: ActivityDeps) {
+  /** Idempotent by turn_id: a retry never adds a second archive row. */
+  async function archiveTurn(input: ArchiveTurnInput): Promise<void> {
+    await deps.history.archiveTurn(input);
+  }
+  /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
+  async function mirrorSession(input: MirrorSessionInput): Promise<void> {
+    await Promise.all([
+      deps.snapshots.put(input.snapshot),
+      deps.snapshots.clearLive(input.snapshot.session_id),
+      deps.events.append(input.snapshot.session_id, input.events),
+    ]);
+  }
   return {
     callModel: createCallModel(deps),
-    /** Idempotent by turn_id: a retry never adds a second archive row. */
-    async archiveTurn(input: ArchiveTurnInput): Promise<void> {
-      await deps.history.archiveTurn(input);
-    },
-    /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
-    async mirrorSession(input: MirrorSessionInput): Promise<void> {
-      await Promise.all([
-        deps.snapshots.put(input.snapshot),
-        deps.snapshots.clearLive(input.snapshot.session_id),
-        deps.events.append(input.snapshot.session_id, input.events),
-      ]);
+    archiveTurn,
+    mirrorSession,
+    /** Archive then mirror in one (local) activity: one round trip per turn instead of two; both steps are idempotent, so a retry repeats them safely. */
+    async finishTurn(input: FinishTurnInput): Promise<void> {
+      await archiveTurn(input.archive);
+      await mirrorSession(input.mirror);
     },
     /** Publishes events that need no snapshot change (e.g. a rejected double text). */
     async publishEvents(input: PublishEventsInput): Promise<void> {
