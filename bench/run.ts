@@ -17,7 +17,7 @@ import { startBenchStack } from './stack';
 
 /**
  * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--label=text] [--no-eager] [--no-bundle]
- *  [--partitions=N] [--env=KEY=VALUE …] [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]`:
+ *  [--partitions=N] [--env=KEY=VALUE …] [--worker-heap-mb=256] [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]`:
  * starts its own stack, runs every scenario next to the direct baseline, prints a table and
  * writes bench/results/<date>.json.
  */
@@ -30,11 +30,14 @@ function parseArgs(argv: string[]) {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const mode: BenchMode = flag('smoke') ? 'smoke' : flag('full') ? 'full' : 'default';
   const only = value('only')?.split(',');
-  const env: Record<string, string> = {};
+  // The tuned defaults (see bench/README.md); `--env=KEY=` or `--worker-heap-mb=0` undo them.
+  const env: Record<string, string> = { WORKER_MAX_CACHED_WORKFLOWS: '250' };
   for (const a of argv.filter((x) => x.startsWith('--env='))) {
     const [k, ...v] = a.slice(6).split('=');
     env[k] = v.join('=');
+    if (env[k] === '') delete env[k];
   }
+  const workerHeapMb = Number(value('worker-heap-mb') ?? 256);
   const sizes: Record<string, number> = {};
   for (const a of argv.filter((x) => x.startsWith('--size='))) {
     const [k, v] = a.slice(7).split('=');
@@ -42,7 +45,7 @@ function parseArgs(argv: string[]) {
   }
   const partitions = value('partitions');
   const cpuProfDir = value('cpu-prof-dir');
-  return { mode, only, out: value('out'), eager: !flag('no-eager'), bundle: !flag('no-bundle'), partitions: partitions ? Number(partitions) : undefined, label: value('label') ?? '', env, sizes, cpuProfDir };
+  return { mode, only, out: value('out'), eager: !flag('no-eager'), bundle: !flag('no-bundle'), partitions: partitions ? Number(partitions) : undefined, label: value('label') ?? '', env, sizes, cpuProfDir, workerHeapMb };
 }
 
 function packageVersion(name: string): string {
@@ -72,7 +75,10 @@ async function main() {
   }
   const startedAt = new Date();
   say(`[bench] mode ${args.mode}, scenarios ${scenarios.map((s) => s.id).join(', ')}`);
-  const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, prebuiltBundle: args.bundle, nodeArgs: args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [], log: say });
+  const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, prebuiltBundle: args.bundle, nodeArgs: args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [],
+    workerNodeArgs: args.workerHeapMb > 0 ? [`--max-old-space-size=${args.workerHeapMb}`] : [],
+    log: say,
+  });
   const results: Record<string, unknown> = {};
   let failure: Error | undefined;
   try {
@@ -105,7 +111,7 @@ async function main() {
       ioredis: packageVersion('ioredis'),
       redis_server: redisVersion,
     },
-    config: { mode: args.mode, sizes, temporal_dynamic_config: temporalDynamicConfig, temporal_db: 'in-memory', prebuilt_workflow_bundle: args.bundle, worker_api_env: args.env, log_level: 'warn', rate_limits: 'off' },
+    config: { mode: args.mode, sizes, temporal_dynamic_config: temporalDynamicConfig, temporal_db: 'in-memory', prebuilt_workflow_bundle: args.bundle, worker_max_old_space_mb: args.workerHeapMb || 'node default', worker_api_env: args.env, log_level: 'warn', rate_limits: 'off' },
     results,
     table: rows,
   };

@@ -38,6 +38,8 @@ export interface StackOptions {
   prebuiltBundle: boolean;
   /** Extra node flags for the worker and API (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** Extra node flags for the worker only (e.g. a heap cap). */
+  workerNodeArgs?: string[];
   log: (line: string) => void;
 }
 
@@ -108,7 +110,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       ...options.env,
     };
     options.log('[bench] starting worker and API processes');
-    const worker = await startNodeChild('src/main.ts', ['worker'], env, /Temporal:\s+(\S+)/, options.nodeArgs);
+    const worker = await startNodeChild('src/main.ts', ['worker'], env, /Temporal:\s+(\S+)/, [...(options.nodeArgs ?? []), ...(options.workerNodeArgs ?? [])]);
     started.push(worker);
     const api = await startNodeChild('src/main.ts', ['api'], env, /API:\s+(\S+)/, options.nodeArgs);
     started.push(api);
