@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { TEMPORAL_CLI_VERSION } from '../src/temporal/temporal-cli';
 import { SIZES, type BenchMode } from './bench-sizes';
@@ -101,7 +102,7 @@ async function main() {
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
     git_commit: gitCommit(),
-    machine: machineInfo(),
+    machine: { ...machineInfo(), load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100) },
     versions: {
       node: process.versions.node,
       temporal_cli: TEMPORAL_CLI_VERSION,
