@@ -39,6 +39,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     snapshots: infra.snapshots,
     events: infra.events,
     history: infra.history,
+    records: infra.sessionRecords,
     waiter: new TurnWaiter(infra.events, openBlockingConnection),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
   });
@@ -90,6 +91,7 @@ export async function startWorker(
     events: infra.events,
     snapshots: infra.snapshots,
     history: infra.history,
+    sessionRecords: infra.sessionRecords,
     toolCache: new ToolResultCache(infra.redis, infra.keys, config.TOOL_CACHE_TTL_SECONDS),
   });
   const { worker, connection } = await createChatWorker({
