@@ -146,7 +146,8 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   }
 
   setHandler(userMessageSignal, async (message: UserMessage) => {
-    const seen = state.recent_turn_ids.includes(message.turn_id) || state.pending.some((p) => p.turn_id === message.turn_id);
+    const seen =
+      currentTurn?.turn_id === message.turn_id || state.recent_turn_ids.includes(message.turn_id) || state.pending.some((p) => p.turn_id === message.turn_id);
     if (seen) {
       log.info('Ignoring repeated turn', { turn_id: message.turn_id });
       return;
