@@ -45,7 +45,7 @@ const tools = proxyActivities<Record<string, ToolActivity>>({
 });
 
 /** Runs one tool call as its own activity type, with the retry policy the registry gave it. */
-function runToolCall(sessionId: string, turnId: string, call: ModelToolCall): Promise<ToolResult> {
+function runToolCall(sessionId: string, turnId: string, call: ModelToolCall, requestId?: string): Promise<ToolResult> {
   if (!call.known || !call.policy) {
     return Promise.resolve({ ok: false, content: JSON.stringify({ error: `Unknown tool "${call.name}"` }), error: 'unknown tool' });
   }
@@ -56,7 +56,7 @@ function runToolCall(sessionId: string, turnId: string, call: ModelToolCall): Pr
       retry: { initialInterval: '500 milliseconds', maximumAttempts: call.policy.maximum_attempts },
       summary: `${call.name} ${args}`,
     },
-    [{ session_id: sessionId, turn_id: turnId, call_id: call.id, arguments: call.arguments }],
+    [{ session_id: sessionId, turn_id: turnId, request_id: requestId, call_id: call.id, arguments: call.arguments }],
   );
 }
 
@@ -128,7 +128,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   setHandler(userMessageSignal, async (message: UserMessage) => {
     const seen = state.recent_turn_ids.includes(message.turn_id) || state.pending.some((p) => p.turn_id === message.turn_id);
     if (seen) {
-      log.info('Ignoring repeated turn', { turn_id: message.turn_id });
+      log.info('Ignoring repeated turn', { turn_id: message.turn_id, request_id: message.request_id });
       return;
     }
     if (state.status === 'ended') return;
@@ -174,6 +174,8 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     let error: string | undefined;
     let step = 0;
     const failedModels = new Set<string>();
+    const logFields = { session_id: state.session_id, turn_id: message.turn_id, request_id: message.request_id };
+    log.info('Turn started', logFields);
 
     try {
       for (step = 1; step <= settings.max_tool_steps; step++) {
@@ -185,6 +187,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
           {
             session_id: state.session_id,
             turn_id: message.turn_id,
+            request_id: message.request_id,
             step,
             messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
             use_tools: message.options.use_tools,
@@ -218,7 +221,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
         });
         currentTurn = { turn_id: message.turn_id, step, phase: 'tools' };
         toolsUsed.push(...result.tool_calls.filter((c) => c.known).map((c) => c.name));
-        const results = await Promise.all(result.tool_calls.map((call) => runToolCall(state.session_id, message.turn_id, call)));
+        const results = await Promise.all(result.tool_calls.map((call) => runToolCall(state.session_id, message.turn_id, call, message.request_id)));
         result.tool_calls.forEach((call, i) => {
           turnMessages.push({ role: 'tool', tool_call_id: call.id, content: results[i].content, turn_id: message.turn_id });
         });
@@ -237,7 +240,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
         if (err instanceof ModelChainFailure) modelsTried.push(...err.attempts.map((a) => ({ ...a, step })));
         error = failureMessage(err);
         response = `The model could not answer: ${error}`;
-        log.warn('Turn failed', { turn_id: message.turn_id, error });
+        log.warn('Turn failed', { ...logFields, error });
       }
     }
 
@@ -263,6 +266,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
       offline_fallback: offlineFallback,
       created_at: createdAt,
     };
+    log.info('Turn finished', { ...logFields, status, steps: result.steps, model_used: modelUsed, tokens_used: result.tokens_used });
     return { result, messages: turnMessages };
   }
 

@@ -22,6 +22,8 @@ export interface UserMessage {
   options: TurnOptions;
   /** ISO time the API accepted the message. */
   received_at: string;
+  /** The API request that sent it (X-Request-Id): carried into workflow and activity logs. */
+  request_id?: string;
 }
 
 export interface ToolCall {

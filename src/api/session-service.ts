@@ -93,7 +93,7 @@ export class SessionService {
    * Accepts one message: validates the model, signals the session (or starts one when no
    * session_id is given), and returns where its events start in the session's stream.
    */
-  async startTurn(request: ChatRequest): Promise<TurnTicket> {
+  async startTurn(request: ChatRequest, requestId?: string): Promise<TurnTicket> {
     if (request.model && !this.deps.settings.models.some((m) => m.name === request.model)) {
       throw new ValidationError(`Unknown model "${request.model}"`, [
         { field: 'model', message: `must be one of: ${this.deps.settings.models.map((m) => m.name).join(', ')}` },
@@ -110,6 +110,7 @@ export class SessionService {
         double_texting: request.double_texting,
       },
       received_at: new Date().toISOString(),
+      ...(requestId ? { request_id: requestId } : {}),
     };
     let sessionId = request.session_id;
     let afterId = '0-0';
@@ -135,7 +136,7 @@ export class SessionService {
 
   /** Waits for a started turn through the session's event stream. */
   async waitForTurn(ticket: TurnTicket, signal?: AbortSignal): Promise<TurnResult> {
-    const result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, signal);
+    const result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, signal, Date.parse(ticket.received_at));
     if (result.status === 'rejected') throw new SessionBusyError(ticket.session_id);
     if (result.status === 'failed') {
       throw new TurnFailedError(result.response, { session_id: ticket.session_id, turn_id: result.turn_id, error: result.error });

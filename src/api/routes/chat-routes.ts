@@ -23,7 +23,7 @@ export function chatRoutes(sessions: SessionService, maxMessageChars: number): R
 
   router.post('/message', async (ctx) => {
     const request = parseOrThrow(chatRequest, ctx.request.body, 'chat message');
-    const ticket = await sessions.startTurn(request);
+    const ticket = await sessions.startTurn(request, ctx.state.requestId);
     const gone = requestAbortSignal(ctx.req, ctx.res);
     // A client that leaves stops our wait; the turn goes on unless it asked otherwise.
     if (request.cancel_on_disconnect) gone.addEventListener('abort', () => void sessions.cancelTurn(ticket.session_id, 'client disconnected').catch(() => undefined));
