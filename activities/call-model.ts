@@ -112,6 +112,8 @@ export function createCallModel(deps: CallModelDeps) {
           calls.set(delta.index, call);
         }
       }
+      // The SDK ends an aborted stream quietly: a cancel must still fail the activity as cancelled.
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
     } catch (err) {
       await Promise.allSettled(writes);
       // Cancelled: hand the partial text back in the failure so the workflow can keep it.

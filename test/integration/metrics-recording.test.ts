@@ -1,5 +1,6 @@
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { sampleValue, scrape, type Sample } from '../helpers/prometheus-text';
+import { readSse } from '../helpers/sse-reader';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 
 const MODELS = JSON.stringify([
@@ -11,30 +12,6 @@ const MODELS = JSON.stringify([
 function aFailsBCalculates(request: RecordedRequest): FakeReply {
   if (request.body.model === 'metrics-model-a') return { status: 500, error: 'model A is down' };
   return calculatorScript(request);
-}
-
-/** Reads an SSE response to its end, calling `onEvent` for each event as it arrives. */
-async function readSse(response: Response, onEvent: (event: string, data: any) => Promise<void> | void): Promise<string[]> {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  const names: string[] = [];
-  let buffer = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return names;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) {
-        names.push(event);
-        await onEvent(event, JSON.parse(data));
-      }
-    }
-  }
 }
 
 /**
@@ -116,9 +93,11 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
     });
     expect(response.status).toBe(200);
     let openStreams: number | undefined;
-    const events = await readSse(response, async (event) => {
-      if (event === 'metadata') openStreams = sampleValue(await metrics(), 'chat_active_streams');
-    });
+    const events = (
+      await readSse(response, async (frame) => {
+        if (frame.event === 'metadata') openStreams = sampleValue(await metrics(), 'chat_active_streams');
+      })
+    ).map((frame) => frame.event);
     expect(events[0]).toBe('metadata');
     expect(events).toContain('message');
     expect(events[events.length - 1]).toBe('done');
