@@ -4,6 +4,8 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { estimateTokens } from '../src/llm/chat-completion-encoder';
 import { tokenCost } from '../src/llm/cost';
 import { classifyModelError, MODEL_FAILURE_TYPES } from '../src/llm/model-error';
+import { costUsdTotal, modelCallsTotal, modelFallbacksTotal, modelLabel, tokensTotal, toolCallsTotal } from '../src/metrics/metrics';
+import { modelCallOutcome } from '../src/metrics/model-call-outcome';
 import type { ModelRouter } from '../src/llm/model-router';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
@@ -41,8 +43,13 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
 export function createCallModel(deps: CallModelDeps) {
   return async function callModel(input: CallModelInput): Promise<CallModelResult> {
     const ctx = Context.current();
+    const model = modelLabel(input.model);
+    // Every log line of the call carries the ids that tie it to the API request and the turn.
+    const logFields = { request_id: input.request_id, session_id: input.session_id, turn_id: input.turn_id, step: input.step, model: input.model, attempt: ctx.info.attempt };
+    if (input.previous_model && ctx.info.attempt === 1) modelFallbacksTotal.inc({ from_model: modelLabel(input.previous_model), to_model: model });
     const route = deps.models.get(input.model);
     if (!route) {
+      modelCallsTotal.inc({ model, outcome: 'not_configured' });
       throw ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unknownModel, message: `Model ${input.model} is not configured`, nonRetryable: true });
     }
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
@@ -110,8 +117,16 @@ export function createCallModel(deps: CallModelDeps) {
     } catch (err) {
       await Promise.allSettled(writes);
       // Cancelled: hand the partial text back in the failure so the workflow can keep it.
-      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('Turn cancelled while the model was streaming', [content]);
-      throw classifyModelError(err, input.model);
+      if (ctx.cancellationSignal.aborted) {
+        modelCallsTotal.inc({ model, outcome: 'cancelled' });
+        ctx.log.info('model call cancelled', logFields);
+        throw new CancelledFailure('Turn cancelled while the model was streaming', [content]);
+      }
+      const failure = classifyModelError(err, input.model);
+      const outcome = modelCallOutcome(failure);
+      modelCallsTotal.inc({ model, outcome });
+      ctx.log.warn('model call failed', { ...logFields, outcome, error: failure.message });
+      throw failure;
     }
 
     const toolCalls: ModelToolCall[] = [...calls.entries()]
@@ -126,12 +141,20 @@ export function createCallModel(deps: CallModelDeps) {
         };
       });
     for (const call of toolCalls) emit('tool_call', { id: call.id, name: call.name, arguments: call.arguments });
+    // Unknown tools never reach an activity (the workflow answers them), so they are counted here.
+    for (const call of toolCalls) if (!call.known) toolCallsTotal.inc({ tool: '(unknown)', outcome: 'unknown_tool' });
     if (toolCalls.length > 0) live('tools');
     await Promise.all(writes);
 
     // Providers that send no usage still get accounted, from text length, and say so.
     const promptTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(messages));
     const completionTokens = usage?.completion_tokens ?? estimateTokens(content + JSON.stringify(toolCalls.map((c) => c.arguments)));
+    const cost = tokenCost(promptTokens, completionTokens, route.spec.priceInputPer1M, route.spec.priceOutputPer1M);
+    modelCallsTotal.inc({ model, outcome: 'ok' });
+    tokensTotal.inc({ model, kind: 'prompt' }, promptTokens);
+    tokensTotal.inc({ model, kind: 'completion' }, completionTokens);
+    costUsdTotal.inc({ model }, cost);
+    ctx.log.info('model call finished', { ...logFields, outcome: 'ok', tool_calls: toolCalls.length, prompt_tokens: promptTokens, completion_tokens: completionTokens, usage_estimated: !usage });
     return {
       model: input.model,
       content,
@@ -140,7 +163,7 @@ export function createCallModel(deps: CallModelDeps) {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       usage_estimated: !usage,
-      cost: tokenCost(promptTokens, completionTokens, route.spec.priceInputPer1M, route.spec.priceOutputPer1M),
+      cost,
     };
   };
 }

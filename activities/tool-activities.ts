@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { toolCallsTotal } from '../src/metrics/metrics';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { ToolResultCache } from '../src/store/tool-result-cache';
 import type { ToolDefinition, ToolOutcome } from '../src/tools/tool-definition';
@@ -8,17 +9,17 @@ import type { ToolInput, ToolResult } from './types';
  * Runs one tool call. Bad arguments and tool-level failures become an error result the model
  * sees (the turn goes on); only infrastructure failures throw and get retried by Temporal.
  */
-export async function runTool(tool: ToolDefinition, input: ToolInput, cache?: ToolResultCache): Promise<ToolResult & { cached?: boolean }> {
+export async function runTool(tool: ToolDefinition, input: ToolInput, cache?: ToolResultCache): Promise<ToolResult & { cached?: boolean; invalid_arguments?: boolean }> {
   let args: unknown;
   try {
     args = input.arguments.trim() === '' ? {} : JSON.parse(input.arguments);
   } catch {
-    return errorResult('Arguments are not valid JSON');
+    return { ...errorResult('Arguments are not valid JSON'), invalid_arguments: true };
   }
   const parsed = tool.schema.safeParse(args);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
-    return errorResult(`Invalid arguments: ${issues}`);
+    return { ...errorResult(`Invalid arguments: ${issues}`), invalid_arguments: true };
   }
   const cached = tool.cacheable && cache ? await cache.get<ToolOutcome>(tool.name, parsed.data) : undefined;
   const outcome = cached ?? (await tool.run(parsed.data));
@@ -37,8 +38,21 @@ export function createToolActivities(tools: Iterable<ToolDefinition>, events: Se
   const activities: Record<string, (input: ToolInput) => Promise<ToolResult>> = {};
   for (const tool of tools) {
     activities[tool.name] = async (input: ToolInput) => {
-      const result = await runTool(tool, input, cache);
-      const { attempt } = Context.current().info;
+      const ctx = Context.current();
+      const { attempt } = ctx.info;
+      const logFields = { request_id: input.request_id, session_id: input.session_id, turn_id: input.turn_id, tool: tool.name, call_id: input.call_id, attempt };
+      let result: Awaited<ReturnType<typeof runTool>>;
+      try {
+        result = await runTool(tool, input, cache);
+      } catch (err) {
+        // Infrastructure failure: Temporal retries the activity, each attempt counted.
+        toolCallsTotal.inc({ tool: tool.name, outcome: 'exception' });
+        ctx.log.warn('tool call threw', { ...logFields, error: (err as Error).message });
+        throw err;
+      }
+      const outcome = result.ok ? (result.cached ? 'cached' : 'ok') : result.invalid_arguments ? 'invalid_arguments' : 'error';
+      toolCallsTotal.inc({ tool: tool.name, outcome });
+      ctx.log.info('tool call finished', { ...logFields, outcome, provider: result.provider });
       await events.append(input.session_id, [
         {
           type: 'tool_result',

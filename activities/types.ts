@@ -6,6 +6,8 @@ import type { ChatMessage, ToolCall, TurnResult } from '../workflows/messages';
 export interface CallModelInput {
   session_id: string;
   turn_id: string;
+  /** The API request that sent the turn's message, for log correlation. */
+  request_id?: string;
   step: number;
   model: string;
   /** Set when the chain moved on: this call emits `model_switched` first. */
@@ -41,6 +43,8 @@ export interface CallModelResult {
 export interface ToolInput {
   session_id: string;
   turn_id: string;
+  /** The API request that sent the turn's message, for log correlation. */
+  request_id?: string;
   call_id: string;
   arguments: string;
 }

@@ -50,7 +50,7 @@ const tools = proxyActivities<Record<string, ToolActivity>>({
 });
 
 /** Runs one tool call as its own activity type, with the retry policy the registry gave it. */
-function runToolCall(sessionId: string, turnId: string, call: ModelToolCall): Promise<ToolResult> {
+function runToolCall(sessionId: string, turnId: string, call: ModelToolCall, requestId?: string): Promise<ToolResult> {
   if (!call.known || !call.policy) {
     return Promise.resolve({ ok: false, content: JSON.stringify({ error: `Unknown tool "${call.name}"` }), error: 'unknown tool' });
   }
@@ -61,7 +61,7 @@ function runToolCall(sessionId: string, turnId: string, call: ModelToolCall): Pr
       retry: { initialInterval: '500 milliseconds', maximumAttempts: call.policy.maximum_attempts },
       summary: `${call.name} ${args}`,
     },
-    [{ session_id: sessionId, turn_id: turnId, call_id: call.id, arguments: call.arguments }],
+    [{ session_id: sessionId, turn_id: turnId, request_id: requestId, call_id: call.id, arguments: call.arguments }],
   );
 }
 
@@ -149,7 +149,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     const seen =
       currentTurn?.turn_id === message.turn_id || state.recent_turn_ids.includes(message.turn_id) || state.pending.some((p) => p.turn_id === message.turn_id);
     if (seen) {
-      log.info('Ignoring repeated turn', { turn_id: message.turn_id });
+      log.info('Ignoring repeated turn', { turn_id: message.turn_id, request_id: message.request_id });
       return;
     }
     if (state.status === 'ended' || endRequested) {
@@ -196,6 +196,8 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     let step = 0;
     const failedModels = new Set<string>();
     let code: string | undefined;
+    const logFields = { session_id: state.session_id, turn_id: message.turn_id, request_id: message.request_id };
+    log.info('Turn started', logFields);
 
     const overBudget =
       (settings.max_session_tokens > 0 && state.tokens_used >= settings.max_session_tokens) ||
@@ -217,6 +219,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
             {
               session_id: state.session_id,
               turn_id: message.turn_id,
+              request_id: message.request_id,
               step,
               messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
               use_tools: message.options.use_tools,
@@ -250,7 +253,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
           });
           currentTurn = { turn_id: message.turn_id, step, phase: 'tools' };
           toolsUsed.push(...result.tool_calls.filter((c) => c.known).map((c) => c.name));
-          const results = await Promise.all(result.tool_calls.map((call) => runToolCall(state.session_id, message.turn_id, call)));
+          const results = await Promise.all(result.tool_calls.map((call) => runToolCall(state.session_id, message.turn_id, call, message.request_id)));
           result.tool_calls.forEach((call, i) => {
             turnMessages.push({ role: 'tool', tool_call_id: call.id, content: results[i].content, turn_id: message.turn_id });
           });
@@ -270,7 +273,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
         if (err instanceof ModelChainFailure) modelsTried.push(...err.attempts.map((a) => ({ ...a, step })));
         error = failureMessage(err);
         response = `The model could not answer: ${error}`;
-        log.warn('Turn failed', { turn_id: message.turn_id, error });
+        log.warn('Turn failed', { ...logFields, error });
       }
     }
 
@@ -297,6 +300,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
       offline_fallback: offlineFallback,
       created_at: createdAt,
     };
+    log.info('Turn finished', { ...logFields, status, steps: result.steps, model_used: modelUsed, tokens_used: result.tokens_used });
     return { result, messages: turnMessages };
   }
 

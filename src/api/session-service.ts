@@ -187,7 +187,7 @@ export class SessionService {
 
   /** Waits for a started turn through the session's event stream. */
   async waitForTurn(ticket: TurnTicket, signal?: AbortSignal): Promise<TurnResult> {
-    const result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, signal);
+    const result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, signal, Date.parse(ticket.received_at));
     throwIfRefused(ticket.session_id, result);
     if (result.status === 'failed') {
       throw new TurnFailedError(result.response, { session_id: ticket.session_id, turn_id: result.turn_id, error: result.error });

@@ -8,6 +8,7 @@ import { principalOf } from './chat-routes';
 import { followEvents } from '../sse/event-follower';
 import type { OpenChannels } from '../sse/open-channels';
 import { SseChannel } from '../sse/sse-channel';
+import { TurnObserver } from '../../metrics/turn-observer';
 import { TERMINAL_EVENTS } from '../turn-waiter';
 
 export interface StreamRouteDeps {
@@ -39,7 +40,8 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
     if (request.cancel_on_disconnect) {
       channel.signal.addEventListener('abort', () => void deps.sessions.cancelTurn(ticket.session_id, principal, 'client disconnected').catch(() => undefined));
     }
-    void pump(channel, ticket.session_id, ticket.after_id, ticket.turn_id, true).finally(untrack);
+    const observer = new TurnObserver(ticket.turn_id, Date.parse(ticket.received_at));
+    void pump(channel, ticket.session_id, ticket.after_id, ticket.turn_id, true, observer).finally(untrack);
   });
 
   router.get('/session/:session_id/events', async (ctx) => {
@@ -67,11 +69,12 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
   });
 
   /** Copies stream entries to the client; with `stopAtTerminal`, ends after the turn's last event. */
-  async function pump(channel: SseChannel, sessionId: string, afterId: string, turnId: string | undefined, stopAtTerminal: boolean): Promise<void> {
+  async function pump(channel: SseChannel, sessionId: string, afterId: string, turnId: string | undefined, stopAtTerminal: boolean, observer?: TurnObserver): Promise<void> {
     try {
       for await (const entry of followEvents(deps.events, deps.openBlockingConnection(), { sessionId, afterId, signal: channel.signal, onIdle: () => channel.ping() })) {
         if (turnId && entry.data.turn_id !== turnId) continue;
         channel.send({ id: entry.id, event: entry.type, data: entry.data });
+        observer?.see(entry.type, entry.data);
         if (stopAtTerminal && TERMINAL_EVENTS.has(entry.type) && (!turnId || entry.data.turn_id === turnId)) break;
       }
     } catch (err) {
