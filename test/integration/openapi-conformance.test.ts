@@ -94,6 +94,14 @@ describe('API answers match the OpenAPI document (real Temporal, Redis, SQLite; 
     const idle = await call('POST', `/api/chat/session/${sessionId}/cancel`, '/api/chat/session/{session_id}/cancel');
     expect(idle).toEqual({ status: 202, body: { session_id: sessionId, turn_id: null, cancelled: false } });
 
+    const list = await call('GET', '/api/chat/sessions?limit=5', '/api/chat/sessions');
+    expect(list.body.sessions.map((s: { session_id: string }) => s.session_id)).toContain(sessionId);
+    const ended = await call('DELETE', `/api/chat/session/${sessionId}`, '/api/chat/session/{session_id}');
+    expect(ended.body).toMatchObject({ status: 'ended', turns: 1 });
+    const late = await call('POST', '/api/chat/message', '/api/chat/message', { session_id: sessionId, message: 'too late' });
+    expect(late.status).toBe(410);
+    expect((await call('GET', '/api/chat/sessions?limit=1000', '/api/chat/sessions')).status).toBe(422);
+
     const unknown = await call('GET', '/api/chat/history/00000000-0000-4000-8000-000000000000', '/api/chat/history/{session_id}');
     expect(unknown.status).toBe(404);
     expect((await call('POST', '/api/chat/message', '/api/chat/message', { message: '' })).status).toBe(422);
