@@ -3,6 +3,7 @@ import type { ChatHistoryStore } from '../src/store/chat-history-store';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolResultCache } from '../src/store/tool-result-cache';
+import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   snapshots: SessionSnapshotStore;
   history: ChatHistoryStore;
   toolCache?: ToolResultCache;
+  /** Runs non-idempotent tools at most once per call; required when such a tool is registered. */
+  toolRuns?: ToolRunLedger;
 }
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
@@ -37,7 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     async publishEvents(input: PublishEventsInput): Promise<void> {
       await deps.events.append(input.session_id, input.events);
     },
-    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache),
+    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache, deps.toolRuns),
   };
 }
 

@@ -51,5 +51,6 @@ export function sessionSettings(config: Config): SessionSettings {
     model_timeout_seconds: config.LLM_TIMEOUT_SECONDS,
     model_max_attempts: config.LLM_MAX_ATTEMPTS,
     model_retry_initial_ms: config.LLM_RETRY_INITIAL_MS,
+    model_heartbeat_timeout_seconds: config.LLM_HEARTBEAT_TIMEOUT_SECONDS,
   };
 }

@@ -122,6 +122,8 @@ export interface SessionSettings {
   model_timeout_seconds: number;
   model_max_attempts: number;
   model_retry_initial_ms: number;
+  /** Absent in sessions started before it existed: 30 s. */
+  model_heartbeat_timeout_seconds?: number;
 }
 
 export interface ChatSessionInput {
