@@ -106,6 +106,7 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'each CORS origin must look like https://host[:port], without a path')))
     .describe('Comma-separated browser origins allowed to call the API (e.g. https://app.example.com); empty = no cross-origin access.'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted request body; larger ones get 413.'),
+  WORKFLOW_BUNDLE_PATH: optionalString.describe('Prebuilt workflow bundle (bundleWorkflowCode output) for the worker; unset, the worker bundles workflows/ at start.'),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce
     .number()
     .int()

@@ -78,7 +78,7 @@ async function main(mode: Mode): Promise<void> {
     cleanups.push(() => infra.close());
 
     const roles: RunningRole[] = [];
-    if (mode === 'dev' || mode === 'worker') roles.push(await startWorker(config, infra, logger, temporalAddress, undefined, { onFatal: () => shutdown('worker failure', 1) }));
+    if (mode === 'dev' || mode === 'worker') roles.push(await startWorker(config, infra, logger, temporalAddress, config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined, { onFatal: () => shutdown('worker failure', 1) }));
     let apiUrl: string | undefined;
     if (mode === 'dev' || mode === 'api') {
       const api = await startApi(config, infra, logger, temporalAddress);
