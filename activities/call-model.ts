@@ -117,6 +117,8 @@ export function createCallModel(deps: CallModelDeps) {
           calls.set(delta.index, call);
         }
       }
+      // The SDK's stream ends quietly (no throw) when its signal aborts: a cut-short answer must not pass for a whole one.
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
     } catch (err) {
       await Promise.allSettled(writes);
       // Our worker is shutting down (grace time over): a retryable failure hands the call back
