@@ -113,8 +113,12 @@ export async function startWorker(
     shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
   });
   let stopping = false;
+  // Handled at once, so a worker that dies on its own is an orderly exit, never an unhandled rejection.
   const running = worker.run().catch((err: unknown) => {
-    if (stopping) throw err;
+    if (stopping) {
+      logger.error({ err }, 'worker stopped with an error');
+      return;
+    }
     logger.fatal({ err }, 'worker stopped on its own');
     options.onFatal?.(err);
   });
@@ -128,7 +132,7 @@ export async function startWorker(
         logger.info({ graceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS }, 'worker shutting down: no new tasks, running activities may finish');
         worker.shutdown();
       }
-      await running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      await running;
       logger.info('worker stopped');
       await connection.close();
       await offline?.close();
