@@ -117,7 +117,7 @@ export function createCallModel(deps: CallModelDeps) {
           calls.set(delta.index, call);
         }
       }
-      // The SDK's stream ends quietly (no throw) when its signal aborts: a cut-short answer must not pass for a whole one.
+      // The SDK ends an aborted stream quietly: a cancel must still fail the activity as cancelled.
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
     } catch (err) {
       await Promise.allSettled(writes);

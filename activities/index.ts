@@ -1,5 +1,6 @@
 import type { ModelRouter } from '../src/llm/model-router';
 import type { ChatHistoryStore } from '../src/store/chat-history-store';
+import type { SessionRecordStore } from '../src/store/session-record-store';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolResultCache } from '../src/store/tool-result-cache';
@@ -7,7 +8,7 @@ import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
-import type { ArchiveTurnInput, MirrorSessionInput, PublishEventsInput, ToolInput, ToolResult } from './types';
+import type { ArchiveTurnInput, MirrorSessionInput, PublishEventsInput, RecordSessionEndInput, ToolInput, ToolResult } from './types';
 
 export interface ActivityDeps {
   models: ModelRouter;
@@ -15,6 +16,7 @@ export interface ActivityDeps {
   events: SessionEventStream;
   snapshots: SessionSnapshotStore;
   history: ChatHistoryStore;
+  sessionRecords: SessionRecordStore;
   toolCache?: ToolResultCache;
   /** Runs non-idempotent tools at most once per call; required when such a tool is registered. */
   toolRuns?: ToolRunLedger;
@@ -24,9 +26,14 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     callModel: createCallModel(deps),
-    /** Idempotent by turn_id: a retry never adds a second archive row. */
+    /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
     async archiveTurn(input: ArchiveTurnInput): Promise<void> {
       await deps.history.archiveTurn(input);
+      await deps.sessionRecords.refreshTotals(input.result.session_id, input.session);
+    },
+    /** Marks the session row ended (idempotent). */
+    async recordSessionEnd(input: RecordSessionEndInput): Promise<void> {
+      await deps.sessionRecords.markEnded(input.session_id, input.session, input.ended_at, input.reason);
     },
     /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
     async mirrorSession(input: MirrorSessionInput): Promise<void> {

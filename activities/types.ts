@@ -57,6 +57,21 @@ export interface ArchiveTurnInput {
   result: TurnResult;
   user_message: string;
   metadata: Record<string, unknown>;
+  /** The session row is created from this if the API's insert has not landed (or was lost). */
+  session: SessionRecordSeed;
+}
+
+export interface SessionRecordSeed {
+  owner: string;
+  created_at: string;
+  title: string | null;
+}
+
+export interface RecordSessionEndInput {
+  session_id: string;
+  session: SessionRecordSeed;
+  ended_at: string;
+  reason: 'deleted' | 'idle';
 }
 
 /** A session event as written to the Redis stream; `data` is JSON. */
@@ -67,6 +82,8 @@ export interface SessionEvent {
 
 export interface SessionSnapshot {
   session_id: string;
+  owner: string;
+  title: string | null;
   status: 'active' | 'ended';
   created_at: string;
   last_activity_at: string;

@@ -54,6 +54,13 @@ export const configSchema = z.object({
   HISTORY_WINDOW_MESSAGES: z.coerce.number().int().min(2).max(500).default(20).describe('Recent messages sent to the model (the seed kept 20).'),
   MAX_TOOL_STEPS: z.coerce.number().int().min(1).max(50).default(6).describe('Model calls per turn before the turn stops with an honest message.'),
   SESSION_IDLE_TIMEOUT: z.string().regex(durationPattern).default('1h').describe('An idle session ends itself after this long (e.g. 30m, 1h).'),
+  SESSION_CONTINUE_AS_NEW_TURNS: z.coerce.number().int().min(1).default(200).describe('A session workflow continues as new after this many turns in one run (and whenever Temporal suggests it).'),
+  SESSION_MAX_PENDING: z.coerce.number().int().min(0).default(10).describe('Messages that may queue behind a running turn; more are refused with 429 session_queue_full.'),
+  SESSION_MAX_TOKENS: z.coerce.number().int().min(0).default(0).describe('Per-session token budget: once spent, turns are refused with 402 budget_exceeded before any model call (0 = no limit).'),
+  SESSION_MAX_COST: z.coerce.number().min(0).default(0).describe('Per-session cost budget in USD, like SESSION_MAX_TOKENS (0 = no limit).'),
+  TEMPORAL_SEARCH_ATTRIBUTES: boolString
+    .default(true)
+    .describe('Set the Chat* search attributes on session workflows (the embedded dev server registers them; on a cluster create them first, see README).'),
   SESSION_SNAPSHOT_TTL_SECONDS: z.coerce.number().int().min(10).default(3600).describe('Sliding TTL of the Redis session snapshot and event stream.'),
   STREAM_MAX_LEN: z.coerce.number().int().min(100).default(5000).describe('Approximate cap on events kept per session stream.'),
   TURN_WAIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(180).describe('How long POST /api/chat/message waits for the turn before answering 504.'),

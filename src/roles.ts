@@ -44,6 +44,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     snapshots: infra.snapshots,
     events: infra.events,
     history: infra.history,
+    records: infra.sessionRecords,
     waiter: new TurnWaiter(infra.events, openBlockingConnection),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
   });
@@ -101,6 +102,7 @@ export async function startWorker(
     events: infra.events,
     snapshots: infra.snapshots,
     history: infra.history,
+    sessionRecords: infra.sessionRecords,
     toolCache: new ToolResultCache(infra.redis, infra.keys, config.TOOL_CACHE_TTL_SECONDS),
     toolRuns: new ToolRunLedger(infra.redis, infra.keys, TOOL_RUN_LEDGER_TTL_SECONDS),
   });

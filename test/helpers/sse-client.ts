@@ -1,96 +1,116 @@
 /**
- * A minimal SSE client over fetch for tests: collects events (with their ids) as they arrive,
- * lets a test wait for one, and reports how the stream ended.
+ * A minimal `text/event-stream` reader for tests: opens the request with fetch, parses events
+ * as they arrive (with the time each arrived), and can stop early to imitate a client that drops.
  */
 export interface ReceivedEvent {
   id?: string;
   event: string;
   data: any;
+  /** When the event was parsed (ms since epoch). */
+  at: number;
 }
 
-export interface SseConnection {
+export interface SseRequest {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface SseResponse {
   status: number;
+  contentType: string | null;
+  /** The JSON body when the server answered without a stream (an error). */
+  errorBody?: any;
   events: ReceivedEvent[];
-  /** Resolves when the server ends the stream or the connection breaks (never rejects). */
-  ended: Promise<'ended' | 'broken'>;
-  /** Resolves with the first event (already received or future) that matches. */
-  waitFor(match: (e: ReceivedEvent) => boolean): Promise<ReceivedEvent>;
-  lastId(): string | undefined;
-  close(): void;
+}
+
+/**
+ * Reads the stream until it ends or `stopWhen` says so (then the connection is dropped).
+ * `onEvent` runs for each event as it arrives, before `stopWhen`.
+ */
+export async function readSse(
+  url: string,
+  request: SseRequest = {},
+  options: { stopWhen?: (event: ReceivedEvent, all: ReceivedEvent[]) => boolean; onEvent?: (event: ReceivedEvent) => void | Promise<void>; timeoutMs?: number } = {},
+): Promise<SseResponse> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 60_000);
+  const response = await fetch(url, {
+    method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
+    headers: { accept: 'text/event-stream', ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    signal: controller.signal,
+  });
+  const contentType = response.headers.get('content-type');
+  const events: ReceivedEvent[] = [];
+  if (!contentType?.startsWith('text/event-stream')) {
+    clearTimeout(timer);
+    const text = await response.text();
+    return { status: response.status, contentType, errorBody: text ? JSON.parse(text) : undefined, events };
+  }
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let boundary: number;
+      while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        const event = parseBlock(block);
+        if (!event) continue;
+        events.push(event);
+        await options.onEvent?.(event);
+        if (options.stopWhen?.(event, events)) {
+          controller.abort();
+          return { status: response.status, contentType, events };
+        }
+      }
+    }
+  } catch (err) {
+    if (!controller.signal.aborted) throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { status: response.status, contentType, events };
 }
 
 function parseBlock(block: string): ReceivedEvent | undefined {
   let id: string | undefined;
   let event = 'message';
   const data: string[] = [];
+  let sawField = false;
   for (const line of block.split('\n')) {
-    if (line.startsWith(':')) continue;
+    if (line === '' || line.startsWith(':')) continue;
     const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
     if (field === 'id') id = value;
     else if (field === 'event') event = value;
     else if (field === 'data') data.push(value);
+    else continue;
+    sawField = true;
   }
-  if (data.length === 0) return undefined;
+  if (!sawField || data.length === 0) return undefined;
   const text = data.join('\n');
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
   } catch {
-    // keep the raw text
+    // Not JSON: keep the raw text.
   }
-  return { id, event, data: parsed };
+  return { id, event, data: parsed, at: Date.now() };
 }
 
-export async function openSse(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<SseConnection> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: { accept: 'text/event-stream', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-    signal: controller.signal,
-  });
-  const events: ReceivedEvent[] = [];
-  const waiters: Array<{ match: (e: ReceivedEvent) => boolean; resolve: (e: ReceivedEvent) => void }> = [];
-  const push = (e: ReceivedEvent) => {
-    events.push(e);
-    for (const w of [...waiters]) {
-      if (w.match(e)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(e);
-      }
-    }
-  };
-  const ended = (async (): Promise<'ended' | 'broken'> => {
-    if (!response.body) return 'ended';
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n/g, '\n');
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) !== -1) {
-          const parsed = parseBlock(buffer.slice(0, cut));
-          buffer = buffer.slice(cut + 2);
-          if (parsed) push(parsed);
-        }
-      }
-      return 'ended';
-    } catch {
-      return 'broken';
-    }
-  })();
-  return {
-    status: response.status,
-    events,
-    ended,
-    waitFor(match) {
-      const found = events.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
-    },
-    lastId: () => [...events].reverse().find((e) => e.id)?.id,
-    close: () => controller.abort(),
-  };
+/** The text a client shows: message chunks, with everything before the last `reset` of each step dropped. */
+export function visibleText(events: ReceivedEvent[]): string {
+  let text = '';
+  for (const e of events) {
+    if (e.event === 'reset') text = '';
+    if (e.event === 'message') text += String(e.data.content ?? '');
+  }
+  return text;
 }

@@ -18,7 +18,7 @@ import {
   type RoleProcess,
 } from '../helpers/process-stack';
 import { SIDE_EFFECT_TOOL, sideEffectCounterKey } from '../helpers/side-effect-tool';
-import { openSse } from '../helpers/sse-client';
+import { openSse } from '../helpers/live-sse-client';
 import { postJson } from '../helpers/test-stack';
 
 /**

@@ -13,7 +13,7 @@ import {
   type ProcessStackEnv,
   type RoleProcess,
 } from '../helpers/process-stack';
-import { openSse } from '../helpers/sse-client';
+import { openSse } from '../helpers/live-sse-client';
 import { postJson } from '../helpers/test-stack';
 
 /**

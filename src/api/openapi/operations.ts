@@ -7,6 +7,7 @@ import {
   historySchema,
   sessionCreatedSchema,
   sessionListSchema,
+  sessionRecordSchema,
   sessionSnapshotSchema,
   streamEventSchema,
   turnResultSchema,
@@ -24,6 +25,7 @@ export function componentSchemas(maxMessageChars: number) {
     Health: healthSchema,
     StreamEvent: streamEventSchema,
     SessionList: sessionListSchema,
+    SessionRecord: sessionRecordSchema,
     CancelResult: cancelResultSchema,
   } satisfies Record<string, z.ZodType>;
 }
@@ -59,7 +61,7 @@ const sessionParam = { session_id: sessionIdSchema };
 /** Answers every /api operation can give. */
 const apiErrors: Record<number, ResponseSpec> = {
   401: { ...err('Missing or invalid API key (only when API keys are configured).'), headers: { 'WWW-Authenticate': 'Bearer realm="api"' } },
-  429: { ...err('Rate limited.'), headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
+  429: { ...err('Rate limited (rate_limited); for messages also: too many messages queued in the session (session_queue_full).'), headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
   503: err('A dependency (Temporal, Redis, SQLite) is unavailable.'),
 };
 const bodyErrors: Record<number, ResponseSpec> = {
@@ -73,17 +75,8 @@ const idErrors: Record<number, ResponseSpec> = {
   422: err('session_id is not a UUID.'),
 };
 
-/**
- * Routes the other half of issue 6 is adding. The sync test accepts them in the document while
- * they are missing from the router; once registered they are checked like any other route.
- */
-export const DOCUMENTED_AHEAD: readonly string[] = [
-  'POST /api/chat/message/stream',
-  'GET /api/chat/session/{session_id}/events',
-  'POST /api/chat/session/{session_id}/cancel',
-  'GET /api/chat/sessions',
-  'DELETE /api/chat/session/{session_id}',
-];
+/** Routes documented before they are registered (none now); the sync test tolerates only these. */
+export const DOCUMENTED_AHEAD: readonly string[] = [];
 
 export const operations: OperationSpec[] = [
   {
@@ -106,8 +99,10 @@ export const operations: OperationSpec[] = [
     responses: {
       200: { description: 'The completed turn.', schema: 'TurnResult' },
       ...bodyErrors,
-      404: err('session_id names no session.'),
-      409: err('The session has ended.'),
+      402: err('The session has used its token or cost budget (budget_exceeded); no model was called.'),
+      404: err('session_id names no session of the caller.'),
+      409: err('A turn is running and the message asked double_texting=reject (session_busy).'),
+      410: err('The session has ended (session_ended).'),
       502: err('The model failed the turn.'),
       504: err('The turn is still running; read the history later.'),
       ...apiErrors,
@@ -124,8 +119,8 @@ export const operations: OperationSpec[] = [
     responses: {
       200: { description: 'Server-sent events; each `data:` is a StreamEvent.', schema: 'StreamEvent', contentType: 'text/event-stream' },
       ...bodyErrors,
-      404: err('session_id names no session.'),
-      409: err('The session has ended.'),
+      404: err('session_id names no session of the caller.'),
+      410: err('The session has ended (session_ended).'),
       ...apiErrors,
     },
   },
@@ -170,24 +165,27 @@ export const operations: OperationSpec[] = [
     summary: 'Cancel the turn in progress',
     tag: 'chat',
     pathParams: sessionParam,
-    responses: { 200: { description: 'Cancellation requested.', schema: 'CancelResult' }, ...idErrors, 409: err('The session has ended.'), ...apiErrors },
+    responses: { 202: { description: 'Cancellation requested.', schema: 'CancelResult' }, ...idErrors, 410: err('The session has ended.'), ...apiErrors },
   },
   {
     method: 'get',
     path: '/api/chat/sessions',
     operationId: 'listSessions',
     summary: "The caller's sessions",
+    description: 'Only sessions the caller (its API key\'s principal) created, newest first. Query: limit (1-100, default 20), cursor (next_cursor of the previous page), status (active|ended).',
     tag: 'chat',
-    responses: { 200: { description: 'Sessions, newest first.', schema: 'SessionList' }, ...apiErrors },
+    responses: { 200: { description: 'Sessions, newest first.', schema: 'SessionList' }, 422: err('Bad limit, cursor or status.'), ...apiErrors },
   },
   {
     method: 'delete',
     path: '/api/chat/session/{session_id}',
     operationId: 'deleteSession',
-    summary: 'End a session and delete its data',
+    summary: 'End a session',
+    description:
+      'Ends the session workflow: the running turn is cancelled (its partial answer archived as cancelled) unless ?finish_running=true, queued messages are archived as cancelled without running, the session row is marked ended and the workflow completes. The archive is kept. Idempotent: ending an ended session answers the same record.',
     tag: 'chat',
     pathParams: sessionParam,
-    responses: { 204: { description: 'Deleted.' }, ...idErrors, ...apiErrors },
+    responses: { 200: { description: 'The ended session.', schema: 'SessionRecord' }, ...idErrors, ...apiErrors },
   },
   {
     method: 'get',

@@ -61,6 +61,8 @@ export const chatMessageSchema = z.object({
 
 export const sessionSnapshotSchema = z.object({
   session_id: uuid,
+  owner: z.string(),
+  title: z.string().nullable(),
   status: z.enum(['active', 'ended']),
   created_at: isoTime,
   last_activity_at: isoTime,
@@ -113,11 +115,23 @@ export const streamEventSchema = z
     'The `data:` of one SSE event; its `event:` is metadata, message, reset, model_switched, tool_call, tool_result, done or error, and its `id:` the Redis stream id to resume from with Last-Event-ID.',
   );
 
+export const sessionRecordSchema = z.object({
+  session_id: uuid,
+  owner: z.string().describe('Principal that created the session.'),
+  title: z.string().nullable().describe('First user message, shortened.'),
+  status: z.enum(['active', 'ended']),
+  created_at: isoTime,
+  last_activity_at: isoTime,
+  ended_at: isoTime.nullable(),
+  end_reason: z.enum(['deleted', 'idle']).nullable(),
+  turns: z.number().int().min(0),
+  tokens_used: z.number().int().min(0),
+  cost: z.number().min(0).describe('USD.'),
+});
+
 export const sessionListSchema = z.object({
-  sessions: z.array(
-    z.object({ session_id: uuid, status: z.enum(['active', 'ended']), created_at: isoTime, last_activity_at: isoTime.optional(), turns: z.number().int().optional() }),
-  ),
-  next_cursor: z.string().nullable().optional(),
+  sessions: z.array(sessionRecordSchema).describe("The caller's sessions, newest first."),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
 });
 
 export const cancelResultSchema = z.object({ session_id: uuid, turn_id: z.string().nullable().optional(), cancelled: z.boolean() });
