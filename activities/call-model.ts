@@ -34,6 +34,15 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
   });
 }
 
+/** Failure type of an attempt interrupted by its worker's shutdown (retried elsewhere). */
+export const WORKER_SHUTDOWN_FAILURE_TYPE = 'WorkerShutdownError';
+
+/** The SDK aborts running activities with reason `WORKER_SHUTDOWN` once the shutdown grace time is over. */
+export function isWorkerShutdown(signal: AbortSignal): boolean {
+  const reason: unknown = signal.reason;
+  return signal.aborted && reason instanceof CancelledFailure && reason.message === 'WORKER_SHUTDOWN';
+}
+
 /**
  * One model attempt, streamed: each content chunk goes to the session's Redis stream (never
  * through workflow history) and heartbeats, so a cancelled turn aborts the HTTP request.
@@ -80,6 +89,9 @@ export function createCallModel(deps: CallModelDeps) {
     let finishReason: string | null = null;
     let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
     const calls = new Map<number, { id: string; name: string; arguments: string }>();
+    // Heartbeat while the provider thinks before its first chunk too: the heartbeat timeout is
+    // how a dead worker is noticed, so a slow (but alive) model must not look dead.
+    const beat = setInterval(() => ctx.heartbeat(), 1000);
     try {
       const stream = await route.client.chat.completions.create(
         {
@@ -116,6 +128,11 @@ export function createCallModel(deps: CallModelDeps) {
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
     } catch (err) {
       await Promise.allSettled(writes);
+      // Our worker is shutting down (grace time over): a retryable failure hands the call back
+      // to another worker; the turn is not cancelled.
+      if (isWorkerShutdown(ctx.cancellationSignal)) {
+        throw ApplicationFailure.retryable('The worker shut down while the model was streaming', WORKER_SHUTDOWN_FAILURE_TYPE);
+      }
       // Cancelled: hand the partial text back in the failure so the workflow can keep it.
       if (ctx.cancellationSignal.aborted) {
         modelCallsTotal.inc({ model, outcome: 'cancelled' });
@@ -127,6 +144,8 @@ export function createCallModel(deps: CallModelDeps) {
       modelCallsTotal.inc({ model, outcome });
       ctx.log.warn('model call failed', { ...logFields, outcome, error: failure.message });
       throw failure;
+    } finally {
+      clearInterval(beat);
     }
 
     const toolCalls: ModelToolCall[] = [...calls.entries()]

@@ -4,6 +4,7 @@ import type { SessionRecordStore } from '../src/store/session-record-store';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolResultCache } from '../src/store/tool-result-cache';
+import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
@@ -17,6 +18,8 @@ export interface ActivityDeps {
   history: ChatHistoryStore;
   sessionRecords: SessionRecordStore;
   toolCache?: ToolResultCache;
+  /** Runs non-idempotent tools at most once per call; required when such a tool is registered. */
+  toolRuns?: ToolRunLedger;
 }
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
@@ -44,7 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     async publishEvents(input: PublishEventsInput): Promise<void> {
       await deps.events.append(input.session_id, input.events);
     },
-    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache),
+    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache, deps.toolRuns),
   };
 }
 

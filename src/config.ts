@@ -72,6 +72,12 @@ export const configSchema = z.object({
   ),
   LLM_OFFLINE_FALLBACK: boolString.default(false).describe('When every model fails, the built-in offline model answers instead (flagged in the result).'),
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3).describe('Attempts per model (Temporal retries) before the chain moves on.'),
+  LLM_HEARTBEAT_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .default(10)
+    .describe('A model call that sends no heartbeat for this long (its worker died) is retried on another worker.'),
   LLM_RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(1000).describe('First retry delay of a failed model call (doubles each attempt; a Retry-After header wins).'),
   HISTORY_TOKEN_BUDGET: z.coerce.number().int().min(100).default(6000).describe('Estimated tokens of conversation sent to the model, on top of the message cap.'),
   TOOL_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(600).describe('TTL of cached tool results in Redis (0 disables the cache).'),
@@ -107,6 +113,16 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'each CORS origin must look like https://host[:port], without a path')))
     .describe('Comma-separated browser origins allowed to call the API (e.g. https://app.example.com); empty = no cross-origin access.'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted request body; larger ones get 413.'),
+  WORKFLOW_BUNDLE_PATH: optionalString.describe('Prebuilt workflow bundle (bundleWorkflowCode output) for the worker; unset, the worker bundles workflows/ at start.'),
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe('On SIGTERM a worker stops polling and lets running activities finish this long; then they are handed back for a retry elsewhere.'),
+  TOOL_MODULES: optionalString.describe(
+    'Comma-separated module paths, each exporting `createTools(config)` that returns extra tool definitions for the worker (your own tools, test tools).',
+  ),
   WORKER_METRICS_PORT: z.coerce
     .number()
     .int()

@@ -129,6 +129,8 @@ export interface SessionSettings {
   model_timeout_seconds: number;
   model_max_attempts: number;
   model_retry_initial_ms: number;
+  /** Absent in sessions started before it existed: 30 s. */
+  model_heartbeat_timeout_seconds?: number;
   /** Continue-as-new after this many turns in one run (besides when the server suggests it). */
   continue_as_new_after_turns: number;
   /** Messages that may wait behind the running turn; more are rejected (`session_queue_full`). */

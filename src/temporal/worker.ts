@@ -9,6 +9,8 @@ export interface ChatWorkerOptions {
   activities: ChatActivities;
   /** A prebuilt bundle (tests bundle once per run); otherwise the worker bundles `workflows/`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** After shutdown() running activities get this long to finish before they are cancelled (handed back). */
+  shutdownGraceSeconds?: number;
 }
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
@@ -23,6 +25,7 @@ export async function createChatWorker(options: ChatWorkerOptions): Promise<{ wo
     // Heartbeats carry cancellation to a streaming model call: send them at least every second.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
+    shutdownGraceTime: `${options.shutdownGraceSeconds ?? 0} seconds`,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
   return { worker, connection };

@@ -56,6 +56,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     // Every test request comes from 127.0.0.1: limits are off unless a test sets them.
     RATE_LIMIT_REQUESTS: '0',
     RATE_LIMIT_MESSAGES: '0',
+    // Stopping a test stack cancels running activities at once, as before the grace time existed.
+    WORKER_SHUTDOWN_GRACE_SECONDS: '0',
     ...options.env,
   });
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
