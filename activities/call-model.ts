@@ -4,6 +4,8 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { estimateTokens } from '../src/llm/chat-completion-encoder';
 import { tokenCost } from '../src/llm/cost';
 import { classifyModelError, MODEL_FAILURE_TYPES } from '../src/llm/model-error';
+import { costUsdTotal, modelCallsTotal, modelFallbacksTotal, modelLabel, tokensTotal, toolCallsTotal } from '../src/metrics/metrics';
+import { modelCallOutcome } from '../src/metrics/model-call-outcome';
 import type { ModelRouter } from '../src/llm/model-router';
 import { SessionEventBatch } from '../src/store/session-event-batch';
 import type { SessionEventStream } from '../src/store/session-event-stream';
@@ -33,6 +35,15 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
   });
 }
 
+/** Failure type of an attempt interrupted by its worker's shutdown (retried elsewhere). */
+export const WORKER_SHUTDOWN_FAILURE_TYPE = 'WorkerShutdownError';
+
+/** The SDK aborts running activities with reason `WORKER_SHUTDOWN` once the shutdown grace time is over. */
+export function isWorkerShutdown(signal: AbortSignal): boolean {
+  const reason: unknown = signal.reason;
+  return signal.aborted && reason instanceof CancelledFailure && reason.message === 'WORKER_SHUTDOWN';
+}
+
 /**
  * One model attempt, streamed: each content chunk goes to the session's Redis stream (never
  * through workflow history) and heartbeats, so a cancelled turn aborts the HTTP request.
@@ -42,8 +53,13 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
 export function createCallModel(deps: CallModelDeps) {
   return async function callModel(input: CallModelInput): Promise<CallModelResult> {
     const ctx = Context.current();
+    const model = modelLabel(input.model);
+    // Every log line of the call carries the ids that tie it to the API request and the turn.
+    const logFields = { request_id: input.request_id, session_id: input.session_id, turn_id: input.turn_id, step: input.step, model: input.model, attempt: ctx.info.attempt };
+    if (input.previous_model && ctx.info.attempt === 1) modelFallbacksTotal.inc({ from_model: modelLabel(input.previous_model), to_model: model });
     const route = deps.models.get(input.model);
     if (!route) {
+      modelCallsTotal.inc({ model, outcome: 'not_configured' });
       throw ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unknownModel, message: `Model ${input.model} is not configured`, nonRetryable: true });
     }
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
@@ -74,6 +90,9 @@ export function createCallModel(deps: CallModelDeps) {
     let finishReason: string | null = null;
     let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
     const calls = new Map<number, { id: string; name: string; arguments: string }>();
+    // Heartbeat while the provider thinks before its first chunk too: the heartbeat timeout is
+    // how a dead worker is noticed, so a slow (but alive) model must not look dead.
+    const beat = setInterval(() => ctx.heartbeat(), 1000);
     try {
       const stream = await route.client.chat.completions.create(
         {
@@ -106,11 +125,28 @@ export function createCallModel(deps: CallModelDeps) {
           calls.set(delta.index, call);
         }
       }
+      // The SDK ends an aborted stream quietly: a cancel must still fail the activity as cancelled.
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
     } catch (err) {
       await Promise.allSettled([...writes, batch.drain()]);
+      // Our worker is shutting down (grace time over): a retryable failure hands the call back
+      // to another worker; the turn is not cancelled.
+      if (isWorkerShutdown(ctx.cancellationSignal)) {
+        throw ApplicationFailure.retryable('The worker shut down while the model was streaming', WORKER_SHUTDOWN_FAILURE_TYPE);
+      }
       // Cancelled: hand the partial text back in the failure so the workflow can keep it.
-      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('Turn cancelled while the model was streaming', [content]);
-      throw classifyModelError(err, input.model);
+      if (ctx.cancellationSignal.aborted) {
+        modelCallsTotal.inc({ model, outcome: 'cancelled' });
+        ctx.log.info('model call cancelled', logFields);
+        throw new CancelledFailure('Turn cancelled while the model was streaming', [content]);
+      }
+      const failure = classifyModelError(err, input.model);
+      const outcome = modelCallOutcome(failure);
+      modelCallsTotal.inc({ model, outcome });
+      ctx.log.warn('model call failed', { ...logFields, outcome, error: failure.message });
+      throw failure;
+    } finally {
+      clearInterval(beat);
     }
 
     const toolCalls: ModelToolCall[] = [...calls.entries()]
@@ -125,12 +161,20 @@ export function createCallModel(deps: CallModelDeps) {
         };
       });
     for (const call of toolCalls) emit('tool_call', { id: call.id, name: call.name, arguments: call.arguments });
+    // Unknown tools never reach an activity (the workflow answers them), so they are counted here.
+    for (const call of toolCalls) if (!call.known) toolCallsTotal.inc({ tool: '(unknown)', outcome: 'unknown_tool' });
     if (toolCalls.length > 0) live('tools');
     await Promise.all([...writes, batch.drain()]);
 
     // Providers that send no usage still get accounted, from text length, and say so.
     const promptTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(messages));
     const completionTokens = usage?.completion_tokens ?? estimateTokens(content + JSON.stringify(toolCalls.map((c) => c.arguments)));
+    const cost = tokenCost(promptTokens, completionTokens, route.spec.priceInputPer1M, route.spec.priceOutputPer1M);
+    modelCallsTotal.inc({ model, outcome: 'ok' });
+    tokensTotal.inc({ model, kind: 'prompt' }, promptTokens);
+    tokensTotal.inc({ model, kind: 'completion' }, completionTokens);
+    costUsdTotal.inc({ model }, cost);
+    ctx.log.info('model call finished', { ...logFields, outcome: 'ok', tool_calls: toolCalls.length, prompt_tokens: promptTokens, completion_tokens: completionTokens, usage_estimated: !usage });
     return {
       model: input.model,
       content,
@@ -139,7 +183,7 @@ export function createCallModel(deps: CallModelDeps) {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       usage_estimated: !usage,
-      cost: tokenCost(promptTokens, completionTokens, route.spec.priceInputPer1M, route.spec.priceOutputPer1M),
+      cost,
     };
   };
 }

@@ -1,12 +1,14 @@
 import type { ModelRouter } from '../src/llm/model-router';
 import type { ChatHistoryStore } from '../src/store/chat-history-store';
+import type { SessionRecordStore } from '../src/store/session-record-store';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolResultCache } from '../src/store/tool-result-cache';
+import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
-import type { ArchiveTurnInput, FinishTurnInput, MirrorSessionInput, PublishEventsInput, ToolInput, ToolResult } from './types';
+import type { ArchiveTurnInput, FinishTurnInput, MirrorSessionInput, PublishEventsInput, RecordSessionEndInput, ToolInput, ToolResult } from './types';
 
 export interface ActivityDeps {
   models: ModelRouter;
@@ -14,14 +16,18 @@ export interface ActivityDeps {
   events: SessionEventStream;
   snapshots: SessionSnapshotStore;
   history: ChatHistoryStore;
+  sessionRecords: SessionRecordStore;
   toolCache?: ToolResultCache;
+  /** Runs non-idempotent tools at most once per call; required when such a tool is registered. */
+  toolRuns?: ToolRunLedger;
 }
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
 export function createActivities(deps: ActivityDeps) {
-  /** Idempotent by turn_id: a retry never adds a second archive row. */
+  /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
   async function archiveTurn(input: ArchiveTurnInput): Promise<void> {
     await deps.history.archiveTurn(input);
+    await deps.sessionRecords.refreshTotals(input.result.session_id, input.session);
   }
   /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
   async function mirrorSession(input: MirrorSessionInput): Promise<void> {
@@ -35,16 +41,23 @@ export function createActivities(deps: ActivityDeps) {
     callModel: createCallModel(deps),
     archiveTurn,
     mirrorSession,
-    /** Archive then mirror in one (local) activity: one round trip per turn instead of two; both steps are idempotent, so a retry repeats them safely. */
+    /**
+     * Archive then mirror in one (local) activity: one round trip per turn instead of two. Both
+     * steps are idempotent, so a retry repeats them safely; `done` still implies the archive row.
+     */
     async finishTurn(input: FinishTurnInput): Promise<void> {
       await archiveTurn(input.archive);
       await mirrorSession(input.mirror);
+    },
+    /** Marks the session row ended (idempotent). */
+    async recordSessionEnd(input: RecordSessionEndInput): Promise<void> {
+      await deps.sessionRecords.markEnded(input.session_id, input.session, input.ended_at, input.reason);
     },
     /** Publishes events that need no snapshot change (e.g. a rejected double text). */
     async publishEvents(input: PublishEventsInput): Promise<void> {
       await deps.events.append(input.session_id, input.events);
     },
-    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache),
+    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache, deps.toolRuns),
   };
 }
 

@@ -1,30 +1,85 @@
 import { Context } from '@temporalio/activity';
+import { toolCallsTotal } from '../src/metrics/metrics';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { ToolResultCache } from '../src/store/tool-result-cache';
-import type { ToolDefinition, ToolOutcome } from '../src/tools/tool-definition';
+import type { ToolRunLedger } from '../src/store/tool-run-ledger';
+import type { ToolDefinition, ToolOutcome, ToolRunContext } from '../src/tools/tool-definition';
 import type { ToolInput, ToolResult } from './types';
 
 /**
  * Runs one tool call. Bad arguments and tool-level failures become an error result the model
  * sees (the turn goes on); only infrastructure failures throw and get retried by Temporal.
  */
-export async function runTool(tool: ToolDefinition, input: ToolInput, cache?: ToolResultCache): Promise<ToolResult & { cached?: boolean }> {
+export async function runTool(
+  tool: ToolDefinition,
+  input: ToolInput,
+  cache?: ToolResultCache,
+  ledger?: ToolRunLedger,
+): Promise<ToolResult & { cached?: boolean; replayed?: boolean; invalid_arguments?: boolean }> {
   let args: unknown;
   try {
     args = input.arguments.trim() === '' ? {} : JSON.parse(input.arguments);
   } catch {
-    return errorResult('Arguments are not valid JSON');
+    return { ...errorResult('Arguments are not valid JSON'), invalid_arguments: true };
   }
   const parsed = tool.schema.safeParse(args);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
-    return errorResult(`Invalid arguments: ${issues}`);
+    return { ...errorResult(`Invalid arguments: ${issues}`), invalid_arguments: true };
+  }
+  const context: ToolRunContext = {
+    session_id: input.session_id,
+    turn_id: input.turn_id,
+    call_id: input.call_id,
+    idempotency_key: `${input.turn_id}:${input.call_id}`,
+  };
+  if (!tool.idempotent) {
+    if (!ledger) throw new ToolLedgerMissingError(tool.name);
+    return runAtMostOnce(tool, parsed.data, context, ledger);
   }
   const cached = tool.cacheable && cache ? await cache.get<ToolOutcome>(tool.name, parsed.data) : undefined;
-  const outcome = cached ?? (await tool.run(parsed.data));
+  const outcome = cached ?? (await tool.run(parsed.data, context));
   if (!outcome.ok) return errorResult(outcome.error ?? 'Tool failed', outcome.provider, outcome.value);
   if (!cached && tool.cacheable && cache) await cache.put(tool.name, parsed.data, outcome);
   return { ok: true, content: JSON.stringify(outcome.value), provider: outcome.provider, ...(cached ? { cached: true } : {}) };
+}
+
+/** A non-idempotent tool refuses to run without a ledger rather than risk running twice. */
+export class ToolLedgerMissingError extends Error {
+  override name = 'ToolLedgerMissingError';
+  constructor(tool: string) {
+    super(`Tool ${tool} is not idempotent and needs a tool-run ledger`);
+  }
+}
+
+/**
+ * A non-idempotent tool's side effect runs at most once per call: claimed in the ledger
+ * before it runs, its result recorded after. A retry returns the recorded result, or, when the
+ * first attempt died mid-run, an error telling the model the outcome is unknown.
+ */
+async function runAtMostOnce(tool: ToolDefinition, args: unknown, context: ToolRunContext, ledger: ToolRunLedger): Promise<ToolResult & { replayed?: boolean }> {
+  const earlier = await ledger.claim<ToolResult>(context.turn_id, context.call_id);
+  if (earlier?.state === 'done') return { ...earlier.result, replayed: true };
+  if (earlier?.state === 'running') {
+    return {
+      ...errorResult(
+        `An earlier attempt of this ${tool.name} call (started ${earlier.started_at}) was interrupted before it reported back; it is not run again because ${tool.name} is not idempotent, so its effect may or may not have happened.`,
+      ),
+      replayed: true,
+    };
+  }
+  let result: ToolResult;
+  try {
+    const outcome = await tool.run(args, context);
+    result = outcome.ok
+      ? { ok: true, content: JSON.stringify(outcome.value), provider: outcome.provider }
+      : errorResult(outcome.error ?? 'Tool failed', outcome.provider, outcome.value);
+  } catch (err) {
+    // No retry for a side effect that may have happened: the model gets the error instead.
+    result = errorResult(`Tool failed: ${(err as Error).message}`);
+  }
+  await ledger.record(context.turn_id, context.call_id, result);
+  return result;
 }
 
 function errorResult(error: string, provider?: string, value?: unknown): ToolResult {
@@ -33,16 +88,29 @@ function errorResult(error: string, provider?: string, value?: unknown): ToolRes
 }
 
 /** One activity per tool, named after the tool, so the Web UI shows which tool ran. */
-export function createToolActivities(tools: Iterable<ToolDefinition>, events: SessionEventStream, cache?: ToolResultCache) {
+export function createToolActivities(tools: Iterable<ToolDefinition>, events: SessionEventStream, cache?: ToolResultCache, ledger?: ToolRunLedger) {
   const activities: Record<string, (input: ToolInput) => Promise<ToolResult>> = {};
   for (const tool of tools) {
     activities[tool.name] = async (input: ToolInput) => {
-      const result = await runTool(tool, input, cache);
-      const { attempt } = Context.current().info;
+      const ctx = Context.current();
+      const { attempt } = ctx.info;
+      const logFields = { request_id: input.request_id, session_id: input.session_id, turn_id: input.turn_id, tool: tool.name, call_id: input.call_id, attempt };
+      let result: Awaited<ReturnType<typeof runTool>>;
+      try {
+        result = await runTool(tool, input, cache, ledger);
+      } catch (err) {
+        // Infrastructure failure: Temporal retries the activity, each attempt counted.
+        toolCallsTotal.inc({ tool: tool.name, outcome: 'exception' });
+        ctx.log.warn('tool call threw', { ...logFields, error: (err as Error).message });
+        throw err;
+      }
+      const outcome = result.ok ? (result.cached ? 'cached' : result.replayed ? 'replayed' : 'ok') : result.invalid_arguments ? 'invalid_arguments' : 'error';
+      toolCallsTotal.inc({ tool: tool.name, outcome });
+      ctx.log.info('tool call finished', { ...logFields, outcome, provider: result.provider });
       await events.append(input.session_id, [
         {
           type: 'tool_result',
-          data: { turn_id: input.turn_id, call_id: input.call_id, name: tool.name, ok: result.ok, content: result.content, provider: result.provider, attempt },
+          data: { turn_id: input.turn_id, call_id: input.call_id, name: tool.name, ok: result.ok, content: result.content, provider: result.provider, attempt, ...(result.replayed ? { replayed: true } : {}) },
         },
       ]);
       return result;

@@ -6,6 +6,8 @@ import type { ChatMessage, ToolCall, TurnResult } from '../workflows/messages';
 export interface CallModelInput {
   session_id: string;
   turn_id: string;
+  /** The API request that sent the turn's message, for log correlation. */
+  request_id?: string;
   step: number;
   model: string;
   /** Set when the chain moved on: this call emits `model_switched` first. */
@@ -41,6 +43,8 @@ export interface CallModelResult {
 export interface ToolInput {
   session_id: string;
   turn_id: string;
+  /** The API request that sent the turn's message, for log correlation. */
+  request_id?: string;
   call_id: string;
   arguments: string;
 }
@@ -57,6 +61,21 @@ export interface ArchiveTurnInput {
   result: TurnResult;
   user_message: string;
   metadata: Record<string, unknown>;
+  /** The session row is created from this if the API's insert has not landed (or was lost). */
+  session: SessionRecordSeed;
+}
+
+export interface SessionRecordSeed {
+  owner: string;
+  created_at: string;
+  title: string | null;
+}
+
+export interface RecordSessionEndInput {
+  session_id: string;
+  session: SessionRecordSeed;
+  ended_at: string;
+  reason: 'deleted' | 'idle';
 }
 
 /** A session event as written to the Redis stream; `data` is JSON. */
@@ -67,6 +86,8 @@ export interface SessionEvent {
 
 export interface SessionSnapshot {
   session_id: string;
+  owner: string;
+  title: string | null;
   status: 'active' | 'ended';
   created_at: string;
   last_activity_at: string;

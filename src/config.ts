@@ -54,6 +54,13 @@ export const configSchema = z.object({
   HISTORY_WINDOW_MESSAGES: z.coerce.number().int().min(2).max(500).default(20).describe('Recent messages sent to the model (the seed kept 20).'),
   MAX_TOOL_STEPS: z.coerce.number().int().min(1).max(50).default(6).describe('Model calls per turn before the turn stops with an honest message.'),
   SESSION_IDLE_TIMEOUT: z.string().regex(durationPattern).default('1h').describe('An idle session ends itself after this long (e.g. 30m, 1h).'),
+  SESSION_CONTINUE_AS_NEW_TURNS: z.coerce.number().int().min(1).default(200).describe('A session workflow continues as new after this many turns in one run (and whenever Temporal suggests it).'),
+  SESSION_MAX_PENDING: z.coerce.number().int().min(0).default(10).describe('Messages that may queue behind a running turn; more are refused with 429 session_queue_full.'),
+  SESSION_MAX_TOKENS: z.coerce.number().int().min(0).default(0).describe('Per-session token budget: once spent, turns are refused with 402 budget_exceeded before any model call (0 = no limit).'),
+  SESSION_MAX_COST: z.coerce.number().min(0).default(0).describe('Per-session cost budget in USD, like SESSION_MAX_TOKENS (0 = no limit).'),
+  TEMPORAL_SEARCH_ATTRIBUTES: boolString
+    .default(true)
+    .describe('Set the Chat* search attributes on session workflows (the embedded dev server registers them; on a cluster create them first, see README).'),
   SESSION_SNAPSHOT_TTL_SECONDS: z.coerce.number().int().min(10).default(3600).describe('Sliding TTL of the Redis session snapshot and event stream.'),
   STREAM_MAX_LEN: z.coerce.number().int().min(100).default(5000).describe('Approximate cap on events kept per session stream.'),
   TURN_WAIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(180).describe('How long POST /api/chat/message waits for the turn before answering 504.'),
@@ -65,6 +72,12 @@ export const configSchema = z.object({
   ),
   LLM_OFFLINE_FALLBACK: boolString.default(false).describe('When every model fails, the built-in offline model answers instead (flagged in the result).'),
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3).describe('Attempts per model (Temporal retries) before the chain moves on.'),
+  LLM_HEARTBEAT_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .default(10)
+    .describe('A model call that sends no heartbeat for this long (its worker died) is retried on another worker.'),
   LLM_RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(1000).describe('First retry delay of a failed model call (doubles each attempt; a Retry-After header wins).'),
   HISTORY_TOKEN_BUDGET: z.coerce.number().int().min(100).default(6000).describe('Estimated tokens of conversation sent to the model, on top of the message cap.'),
   TOOL_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(600).describe('TTL of cached tool results in Redis (0 disables the cache).'),
@@ -100,6 +113,16 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'each CORS origin must look like https://host[:port], without a path')))
     .describe('Comma-separated browser origins allowed to call the API (e.g. https://app.example.com); empty = no cross-origin access.'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted request body; larger ones get 413.'),
+  WORKFLOW_BUNDLE_PATH: optionalString.describe('Prebuilt workflow bundle (bundleWorkflowCode output) for the worker; unset, the worker bundles workflows/ at start.'),
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe('On SIGTERM a worker stops polling and lets running activities finish this long; then they are handed back for a retry elsewhere.'),
+  TOOL_MODULES: optionalString.describe(
+    'Comma-separated module paths, each exporting `createTools(config)` that returns extra tool definitions for the worker (your own tools, test tools).',
+  ),
   WORKER_METRICS_PORT: z.coerce
     .number()
     .int()
@@ -111,9 +134,6 @@ export const configSchema = z.object({
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(z.number().int().min(2).optional())
     .describe('Sessions a worker keeps in memory between turns (unset: the SDK sizes it from the heap, ~2,000). Lower bounds worker RSS with many idle sessions; an evicted session replays its history on its next turn.'),
-  WORKFLOW_BUNDLE_PATH: optionalString.describe(
-    'A prebuilt workflow bundle (bundleWorkflowCode output) the worker loads instead of bundling workflows/ at start: faster start, less memory.',
-  ),
   TRUST_PROXY: boolString
     .default(false)
     .describe('Take the client IP (for per-IP rate limits) from the last X-Forwarded-For hop; set only behind a proxy that sets it.'),

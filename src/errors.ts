@@ -33,7 +33,7 @@ export class SessionNotFoundError extends ApiError {
 export class SessionEndedError extends ApiError {
   override name = 'SessionEndedError';
   constructor(sessionId: string) {
-    super(409, 'session_ended', `Session ${sessionId} has ended; start a new session.`);
+    super(410, 'session_ended', `Session ${sessionId} has ended; start a new session.`);
   }
 }
 
@@ -81,5 +81,19 @@ export class SessionBusyError extends ApiError {
   override name = 'SessionBusyError';
   constructor(sessionId: string) {
     super(409, 'session_busy', `Session ${sessionId} is running a turn and this message asked double_texting=reject.`);
+  }
+}
+
+export class SessionQueueFullError extends ApiError {
+  override name = 'SessionQueueFullError';
+  constructor(sessionId: string, message: string) {
+    super(429, 'session_queue_full', `Session ${sessionId}: ${message}`, undefined, { 'Retry-After': '1' });
+  }
+}
+
+export class BudgetExceededError extends ApiError {
+  override name = 'BudgetExceededError';
+  constructor(message: string, details?: unknown) {
+    super(402, 'budget_exceeded', message, details);
   }
 }

@@ -6,6 +6,7 @@ import { ChatHistoryStore } from './store/chat-history-store';
 import { createKnex, runMigrations } from './store/knex';
 import { createRedis, RedisKeys } from './store/redis';
 import { SessionEventStream } from './store/session-event-stream';
+import { SessionRecordStore } from './store/session-record-store';
 import { SessionSnapshotStore } from './store/session-snapshot-store';
 
 /** The stores every process role shares: Redis (live state, streams) and SQLite (archive). */
@@ -16,6 +17,7 @@ export interface Infrastructure {
   snapshots: SessionSnapshotStore;
   knex: Knex;
   history: ChatHistoryStore;
+  sessionRecords: SessionRecordStore;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function openInfrastructure(config: Config, role: string): Promise<
     snapshots: new SessionSnapshotStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS),
     knex,
     history: new ChatHistoryStore(knex),
+    sessionRecords: new SessionRecordStore(knex),
     async close() {
       await Promise.allSettled([redis.quit(), knex.destroy()]);
     },
@@ -51,5 +54,11 @@ export function sessionSettings(config: Config): SessionSettings {
     model_timeout_seconds: config.LLM_TIMEOUT_SECONDS,
     model_max_attempts: config.LLM_MAX_ATTEMPTS,
     model_retry_initial_ms: config.LLM_RETRY_INITIAL_MS,
+    model_heartbeat_timeout_seconds: config.LLM_HEARTBEAT_TIMEOUT_SECONDS,
+    continue_as_new_after_turns: config.SESSION_CONTINUE_AS_NEW_TURNS,
+    max_pending_messages: config.SESSION_MAX_PENDING,
+    max_session_tokens: config.SESSION_MAX_TOKENS,
+    max_session_cost: config.SESSION_MAX_COST,
+    search_attributes: config.TEMPORAL_SEARCH_ATTRIBUTES,
   };
 }

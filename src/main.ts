@@ -37,14 +37,17 @@ async function main(mode: Mode): Promise<void> {
     }
   };
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) {
       say(`[shutdown] ${signal} again: exiting now`);
       process.exit(130);
     }
     stopping = true;
     say(`[shutdown] ${signal}: stopping API, worker, stores${mode === 'dev' ? ' and embedded servers' : ''}...`);
-    cleanupAll().then(() => process.exit(0));
+    cleanupAll().then(() => {
+      say('[shutdown] done: API closed, worker drained, Redis and SQLite closed');
+      process.exit(exitCode);
+    });
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -78,7 +81,7 @@ async function main(mode: Mode): Promise<void> {
     cleanups.push(() => infra.close());
 
     const roles: RunningRole[] = [];
-    if (mode === 'dev' || mode === 'worker') roles.push(await startWorker(config, infra, logger, temporalAddress));
+    if (mode === 'dev' || mode === 'worker') roles.push(await startWorker(config, infra, logger, temporalAddress, config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined, { onFatal: () => shutdown('worker failure', 1) }));
     let apiUrl: string | undefined;
     if (mode === 'dev' || mode === 'api') {
       const api = await startApi(config, infra, logger, temporalAddress);

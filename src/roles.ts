@@ -13,11 +13,16 @@ import { ModelRouter } from './llm/model-router';
 import { startOfflineModelServer } from './llm/offline-model-server';
 import { BlockingConnectionPool } from './store/blocking-connection-pool';
 import { ToolResultCache } from './store/tool-result-cache';
+import { ToolRunLedger } from './store/tool-run-ledger';
 import { createToolRegistry } from './tools/registry';
+import { loadToolModules } from './tools/tool-modules';
 import type { Logger } from './logger';
 import { startMetricsServer } from './metrics/metrics-server';
 import { createTemporalClient } from './temporal/client';
 import { createChatWorker } from './temporal/worker';
+
+/** How long a non-idempotent tool call's claim and result are kept: far beyond any activity retry. */
+const TOOL_RUN_LEDGER_TTL_SECONDS = 7 * 24 * 3600;
 
 /** A started process role; `stop` releases what the role opened (not the shared infrastructure). */
 export interface RunningRole {
@@ -41,6 +46,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     snapshots: infra.snapshots,
     events: infra.events,
     history: infra.history,
+    records: infra.sessionRecords,
     waiter: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
   });
@@ -74,12 +80,18 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
   };
 }
 
+export interface StartWorkerOptions {
+  /** The worker stopped by itself (e.g. it lost the Temporal server for good); the process should exit. */
+  onFatal?: (err: unknown) => void;
+}
+
 export async function startWorker(
   config: Config,
   infra: Infrastructure,
   logger: Logger,
   temporalAddress: string,
   workflowBundle?: WorkerOptions['workflowBundle'],
+  options: StartWorkerOptions = {},
 ): Promise<RunningRole> {
   // The built-in offline model runs beside the worker when a model in the chain is it, or as the last resort.
   const needsOffline = config.llm.offlineFallback || config.llm.models.some((m) => m.baseUrl === undefined);
@@ -89,28 +101,45 @@ export async function startWorker(
   }
   const activities = createActivities({
     models: new ModelRouter(config.llm.models, offline?.baseUrl, config.LLM_TIMEOUT_SECONDS * 1000),
-    tools: createToolRegistry(config),
+    tools: createToolRegistry(config, await loadToolModules(config)),
     events: infra.events,
     snapshots: infra.snapshots,
     history: infra.history,
+    sessionRecords: infra.sessionRecords,
     toolCache: new ToolResultCache(infra.redis, infra.keys, config.TOOL_CACHE_TTL_SECONDS),
+    toolRuns: new ToolRunLedger(infra.redis, infra.keys, TOOL_RUN_LEDGER_TTL_SECONDS),
   });
   const { worker, connection } = await createChatWorker({
     address: temporalAddress,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities,
-    workflowBundle: workflowBundle ?? (config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined),
+    workflowBundle,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
   });
-  const running = worker.run();
+  let stopping = false;
+  // Handled at once, so a worker that dies on its own is an orderly exit, never an unhandled rejection.
+  const running = worker.run().catch((err: unknown) => {
+    if (stopping) {
+      logger.error({ err }, 'worker stopped with an error');
+      return;
+    }
+    logger.fatal({ err }, 'worker stopped on its own');
+    options.onFatal?.(err);
+  });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   const metricsServer = config.WORKER_METRICS_PORT ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING') : undefined;
   return {
     async stop() {
+      stopping = true;
       await metricsServer?.close();
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      if (worker.getState() === 'RUNNING') {
+        logger.info({ graceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS }, 'worker shutting down: no new tasks, running activities may finish');
+        worker.shutdown();
+      }
+      await running;
+      logger.info('worker stopped');
       await connection.close();
       await offline?.close();
     },

@@ -7,9 +7,12 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
@@ -17,6 +20,8 @@ import type { ChatActivities, ToolActivity } from '../activities';
 import type { ModelToolCall, SessionEvent, SessionSnapshot, ToolResult } from '../activities/types';
 import { trimConversation } from './context-window';
 import { callModelChain, ModelChainFailure } from './model-chain';
+import { ChatLastActivity, ChatModel, ChatSessionStatus, ChatTurns } from './search-attributes';
+import { sessionDetails, titleOf } from './session-details';
 import {
   cancelTurnSignal,
   endSessionSignal,
@@ -25,6 +30,7 @@ import {
   type ChatMessage,
   type ChatSessionInput,
   type CurrentTurn,
+  type EndSessionRequest,
   type ModelAttempt,
   type ModelCallUsage,
   type SessionState,
@@ -35,20 +41,23 @@ import {
 
 const RECENT_TURN_IDS = 500;
 
-const store = proxyActivities<Pick<ChatActivities, 'publishEvents'>>({
+const store = proxyActivities<Pick<ChatActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd'>>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
 
 /**
- * Archive and mirror are short writes: as one local activity (`finishTurn`) they run inside the
- * workflow task that received the model's answer, instead of costing two activity and two
- * workflow task round trips through the server on every turn (the bench measured each at tens of ms).
+ * Archive then mirror as one local activity (`finishTurn`): it runs inside the workflow task that
+ * received the model's answer instead of costing two activity and two workflow task round trips
+ * through the server on every turn (the bench measured each at tens of ms; bench/README.md).
  */
-const turnStore = proxyLocalActivities<Pick<ChatActivities, 'finishTurn' | 'mirrorSession'>>({
+const turnStore = proxyLocalActivities<Pick<ChatActivities, 'finishTurn'>>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
+
+/** Histories recorded before `finishTurn` replay through the two regular activities. */
+const FINISH_TURN_LOCAL_PATCH = 'finish-turn-local-activity';
 
 const tools = proxyActivities<Record<string, ToolActivity>>({
   startToCloseTimeout: '30 seconds',
@@ -56,7 +65,7 @@ const tools = proxyActivities<Record<string, ToolActivity>>({
 });
 
 /** Runs one tool call as its own activity type, with the retry policy the registry gave it. */
-function runToolCall(sessionId: string, turnId: string, call: ModelToolCall): Promise<ToolResult> {
+function runToolCall(sessionId: string, turnId: string, call: ModelToolCall, requestId?: string): Promise<ToolResult> {
   if (!call.known || !call.policy) {
     return Promise.resolve({ ok: false, content: JSON.stringify({ error: `Unknown tool "${call.name}"` }), error: 'unknown tool' });
   }
@@ -67,13 +76,15 @@ function runToolCall(sessionId: string, turnId: string, call: ModelToolCall): Pr
       retry: { initialInterval: '500 milliseconds', maximumAttempts: call.policy.maximum_attempts },
       summary: `${call.name} ${args}`,
     },
-    [{ session_id: sessionId, turn_id: turnId, call_id: call.id, arguments: call.arguments }],
+    [{ session_id: sessionId, turn_id: turnId, request_id: requestId, call_id: call.id, arguments: call.arguments }],
   );
 }
 
 function initialState(input: ChatSessionInput): SessionState {
   return {
     session_id: input.session_id,
+    owner: input.owner,
+    title: null,
     status: 'active',
     created_at: input.created_at,
     last_activity_at: input.created_at,
@@ -112,9 +123,13 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   const state = input.carried ?? initialState(input);
   let currentTurn: CurrentTurn | null = null;
   let endRequested = false;
+  let endReason: 'deleted' | 'idle' = 'idle';
+  let turnsThisRun = 0;
 
   const view = (): SessionView => ({
     session_id: state.session_id,
+    owner: state.owner,
+    title: state.title,
     status: state.status,
     created_at: state.created_at,
     last_activity_at: state.last_activity_at,
@@ -136,26 +151,34 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     state.recent_turn_ids = [...state.recent_turn_ids, turnId].slice(-RECENT_TURN_IDS);
   };
 
+  /** Answers a message without running it: the waiting client gets an `error` event with `code`. */
+  async function refuse(message: UserMessage, code: string, text: string): Promise<void> {
+    rememberTurnId(message.turn_id);
+    await store.publishEvents({
+      session_id: state.session_id,
+      events: [{ type: 'error', data: { turn_id: message.turn_id, status: 'rejected', code, message: text } }],
+    });
+  }
+
   setHandler(userMessageSignal, async (message: UserMessage) => {
-    const seen = state.recent_turn_ids.includes(message.turn_id) || state.pending.some((p) => p.turn_id === message.turn_id);
+    const seen =
+      currentTurn?.turn_id === message.turn_id || state.recent_turn_ids.includes(message.turn_id) || state.pending.some((p) => p.turn_id === message.turn_id);
     if (seen) {
-      log.info('Ignoring repeated turn', { turn_id: message.turn_id });
+      log.info('Ignoring repeated turn', { turn_id: message.turn_id, request_id: message.request_id });
       return;
     }
-    if (state.status === 'ended') return;
+    if (state.status === 'ended' || endRequested) {
+      await refuse(message, 'session_ended', 'This session has ended; start a new session.');
+      return;
+    }
     const busy = currentTurn !== null || state.pending.length > 0;
     const policy = message.options.double_texting ?? 'enqueue';
     if (busy && policy === 'reject') {
-      rememberTurnId(message.turn_id);
-      await store.publishEvents({
-        session_id: state.session_id,
-        events: [
-          {
-            type: 'error',
-            data: { turn_id: message.turn_id, status: 'rejected', code: 'session_busy', message: 'A turn is already running in this session (double_texting=reject).' },
-          },
-        ],
-      });
+      await refuse(message, 'session_busy', 'A turn is already running in this session (double_texting=reject).');
+      return;
+    }
+    if (state.pending.length >= settings.max_pending_messages) {
+      await refuse(message, 'session_queue_full', `${state.pending.length} messages already wait in this session; retry when a turn has finished.`);
       return;
     }
     if (busy && policy === 'interrupt') {
@@ -168,8 +191,10 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   setHandler(cancelTurnSignal, () => {
     turnScope?.cancel();
   });
-  setHandler(endSessionSignal, () => {
+  setHandler(endSessionSignal, (request?: EndSessionRequest) => {
     endRequested = true;
+    endReason = 'deleted';
+    if (request?.cancel_running) turnScope?.cancel();
   });
   setHandler(stateQuery, view);
 
@@ -185,58 +210,73 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     let error: string | undefined;
     let step = 0;
     const failedModels = new Set<string>();
+    let code: string | undefined;
+    const logFields = { session_id: state.session_id, turn_id: message.turn_id, request_id: message.request_id };
+    log.info('Turn started', logFields);
 
+    const overBudget =
+      (settings.max_session_tokens > 0 && state.tokens_used >= settings.max_session_tokens) ||
+      (settings.max_session_cost > 0 && state.cost >= settings.max_session_cost);
     try {
-      for (step = 1; step <= settings.max_tool_steps; step++) {
-        currentTurn = { turn_id: message.turn_id, step, phase: 'model' };
-        const history = trimConversation(state.messages, settings.history_window_messages, settings.history_token_budget);
-        const context: ChatMessage[] = [{ role: 'system', content: settings.system_prompt }, ...history, ...turnMessages];
-        const { result, attempts, offlineFallback: usedOffline } = await callModelChain(
-          settings,
-          {
-            session_id: state.session_id,
-            turn_id: message.turn_id,
+      if (overBudget) {
+        // Refused before any model call: the session already spent what it may.
+        status = 'failed';
+        code = 'budget_exceeded';
+        error = `This session has used its budget (${state.tokens_used} tokens, $${state.cost.toFixed(6)}); start a new session.`;
+        response = error;
+      } else {
+        for (step = 1; step <= settings.max_tool_steps; step++) {
+          currentTurn = { turn_id: message.turn_id, step, phase: 'model' };
+          const history = trimConversation(state.messages, settings.history_window_messages, settings.history_token_budget);
+          const context: ChatMessage[] = [{ role: 'system', content: settings.system_prompt }, ...history, ...turnMessages];
+          const { result, attempts, offlineFallback: usedOffline } = await callModelChain(
+            settings,
+            {
+              session_id: state.session_id,
+              turn_id: message.turn_id,
+              request_id: message.request_id,
+              step,
+              messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
+              use_tools: message.options.use_tools,
+              temperature: message.options.temperature,
+              max_tokens: message.options.max_tokens,
+            },
+            message.options.model,
+            failedModels,
+          );
+          modelsTried.push(...attempts.map((a) => ({ ...a, step })));
+          modelUsed = result.model;
+          offlineFallback ||= usedOffline;
+          modelCalls.push({
+            model: result.model,
             step,
-            messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
-            use_tools: message.options.use_tools,
-            temperature: message.options.temperature,
-            max_tokens: message.options.max_tokens,
-          },
-          message.options.model,
-          failedModels,
-        );
-        modelsTried.push(...attempts.map((a) => ({ ...a, step })));
-        modelUsed = result.model;
-        offlineFallback ||= usedOffline;
-        modelCalls.push({
-          model: result.model,
-          step,
-          prompt_tokens: result.prompt_tokens,
-          completion_tokens: result.completion_tokens,
-          usage_estimated: result.usage_estimated,
-          cost: result.cost,
-        });
+            prompt_tokens: result.prompt_tokens,
+            completion_tokens: result.completion_tokens,
+            usage_estimated: result.usage_estimated,
+            cost: result.cost,
+          });
 
-        if (result.tool_calls.length === 0) {
-          response = result.content;
-          break;
+          if (result.tool_calls.length === 0) {
+            response = result.content;
+            break;
+          }
+          turnMessages.push({
+            role: 'assistant',
+            content: result.content || null,
+            tool_calls: result.tool_calls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })),
+            turn_id: message.turn_id,
+          });
+          currentTurn = { turn_id: message.turn_id, step, phase: 'tools' };
+          toolsUsed.push(...result.tool_calls.filter((c) => c.known).map((c) => c.name));
+          const results = await Promise.all(result.tool_calls.map((call) => runToolCall(state.session_id, message.turn_id, call, message.request_id)));
+          result.tool_calls.forEach((call, i) => {
+            turnMessages.push({ role: 'tool', tool_call_id: call.id, content: results[i].content, turn_id: message.turn_id });
+          });
         }
-        turnMessages.push({
-          role: 'assistant',
-          content: result.content || null,
-          tool_calls: result.tool_calls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })),
-          turn_id: message.turn_id,
-        });
-        currentTurn = { turn_id: message.turn_id, step, phase: 'tools' };
-        toolsUsed.push(...result.tool_calls.filter((c) => c.known).map((c) => c.name));
-        const results = await Promise.all(result.tool_calls.map((call) => runToolCall(state.session_id, message.turn_id, call)));
-        result.tool_calls.forEach((call, i) => {
-          turnMessages.push({ role: 'tool', tool_call_id: call.id, content: results[i].content, turn_id: message.turn_id });
-        });
-      }
-      if (step > settings.max_tool_steps) {
-        step = settings.max_tool_steps;
-        response = `I stopped after ${settings.max_tool_steps} model calls without reaching a final answer; the tool results so far are in this turn's history.`;
+        if (step > settings.max_tool_steps) {
+          step = settings.max_tool_steps;
+          response = `I stopped after ${settings.max_tool_steps} model calls without reaching a final answer; the tool results so far are in this turn's history.`;
+        }
       }
     } catch (err) {
       if (isCancellation(err)) {
@@ -248,7 +288,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
         if (err instanceof ModelChainFailure) modelsTried.push(...err.attempts.map((a) => ({ ...a, step })));
         error = failureMessage(err);
         response = `The model could not answer: ${error}`;
-        log.warn('Turn failed', { turn_id: message.turn_id, error });
+        log.warn('Turn failed', { ...logFields, error });
       }
     }
 
@@ -267,14 +307,58 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       cost: Math.round(modelCalls.reduce((n, c) => n + c.cost, 0) * 1e6) / 1e6,
-      steps: Math.max(1, step),
+      steps: overBudget ? 0 : Math.max(1, step),
       ...(error ? { error } : {}),
+      ...(code ? { code } : {}),
       models_tried: modelsTried,
       model_calls: modelCalls,
       offline_fallback: offlineFallback,
       created_at: createdAt,
     };
+    log.info('Turn finished', { ...logFields, status, steps: result.steps, model_used: modelUsed, tokens_used: result.tokens_used });
     return { result, messages: turnMessages };
+  }
+
+  const recordSeed = () => ({ owner: state.owner, created_at: state.created_at, title: state.title });
+
+  /** What operators see in the Web UI: search attributes and the current-details pane. */
+  function publishToOperators(lastModel?: string): void {
+    setCurrentDetails(sessionDetails(state));
+    if (!settings.search_attributes) return;
+    upsertSearchAttributes([
+      { key: ChatSessionStatus, value: state.status },
+      { key: ChatTurns, value: state.turns },
+      { key: ChatLastActivity, value: new Date(state.last_activity_at) },
+      ...(lastModel ? [{ key: ChatModel, value: lastModel }] : []),
+    ]);
+  }
+
+  /** Archives the turn (once, by turn_id), then publishes its final event with the new snapshot. */
+  async function recordTurn(message: UserMessage, result: TurnResult, turnMessages: ChatMessage[]): Promise<void> {
+    // The window kept in state is bounded by count; the token budget applies when building context.
+    state.messages = trimConversation([...state.messages, ...turnMessages], settings.history_window_messages);
+    state.title ??= titleOf(message.text);
+    state.turns += 1;
+    state.tokens_used += result.tokens_used;
+    state.cost += result.cost;
+    state.last_activity_at = result.created_at;
+    rememberTurnId(message.turn_id);
+
+    currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
+    const archive = { result, user_message: message.text, metadata: { received_at: message.received_at }, session: recordSeed() };
+    const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
+    const event: SessionEvent = { type: eventType, data: { ...result } };
+    if (patched(FINISH_TURN_LOCAL_PATCH)) {
+      // The mirrored snapshot is the finished one (no current turn), as on the older path.
+      await turnStore.finishTurn({ archive, mirror: { snapshot: { ...snapshot(), current_turn: null }, events: [event] } });
+      currentTurn = null;
+      publishToOperators(result.model_used);
+      return;
+    }
+    await store.archiveTurn(archive);
+    currentTurn = null;
+    publishToOperators(result.model_used);
+    await store.mirrorSession({ snapshot: snapshot(), events: [event] });
   }
 
   async function completeTurn(message: UserMessage): Promise<void> {
@@ -282,41 +366,56 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     const { result, messages: turnMessages } = await turnScope.run(() => runTurn(message)).finally(() => {
       turnScope = undefined;
     });
-
-    // The window kept in state is bounded by count; the token budget applies when building context.
-    state.messages = trimConversation([...state.messages, ...turnMessages], settings.history_window_messages);
-    state.turns += 1;
-    state.tokens_used += result.tokens_used;
-    state.cost += result.cost;
-    state.last_activity_at = result.created_at;
-    rememberTurnId(message.turn_id);
-
-    const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
-    const event: SessionEvent = { type: eventType, data: { ...result } };
-    currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
-    // The mirrored snapshot is taken after the turn is over (no current turn), as before.
-    const finished = { ...snapshot(), current_turn: null };
-    await turnStore.finishTurn({
-      archive: { result, user_message: message.text, metadata: { received_at: message.received_at } },
-      mirror: { snapshot: finished, events: [event] },
-    });
-    currentTurn = null;
+    await recordTurn(message, result, turnMessages);
   }
 
+  /** A message the session accepted but will not run because it is ending: kept in the archive as cancelled. */
+  async function dropQueued(message: UserMessage): Promise<void> {
+    const result: TurnResult = {
+      session_id: state.session_id,
+      turn_id: message.turn_id,
+      status: 'cancelled',
+      code: 'session_ended',
+      response: '',
+      error: 'The session ended before this message ran.',
+      tools_used: [],
+      model_used: 'none',
+      tokens_used: 0,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      cost: 0,
+      steps: 0,
+      models_tried: [],
+      model_calls: [],
+      offline_fallback: false,
+      created_at: nowIso(),
+    };
+    await recordTurn(message, result, [{ role: 'user', content: message.text, turn_id: message.turn_id, created_at: message.received_at }]);
+  }
+
+  setCurrentDetails(sessionDetails(state));
   while (true) {
     const woke = await condition(() => state.pending.length > 0 || endRequested, settings.idle_timeout as Duration);
-    if (!woke || (endRequested && state.pending.length === 0)) break;
-    // When ending, turns already accepted still run, so no accepted message is dropped.
+    if (!woke || endRequested) break;
     const next = state.pending.shift();
-    if (next) await completeTurn(next);
-    if (workflowInfo().continueAsNewSuggested && !endRequested) {
+    if (next) {
+      await completeTurn(next);
+      turnsThisRun += 1;
+    }
+    const longRun = workflowInfo().continueAsNewSuggested || turnsThisRun >= settings.continue_as_new_after_turns;
+    if (longRun && !endRequested) {
+      // Signals that arrive meanwhile land in state.pending, which the next run carries.
       await condition(allHandlersFinished);
       await continueAsNew<typeof chatSessionWorkflow>({ ...input, carried: state });
     }
   }
 
+  while (state.pending.length > 0) await dropQueued(state.pending.shift() as UserMessage);
   state.status = 'ended';
+  const endedAt = nowIso();
+  publishToOperators();
   await condition(allHandlersFinished);
-  await turnStore.mirrorSession({ snapshot: snapshot(), events: [{ type: 'session_ended', data: { session_id: state.session_id } }] });
+  await store.recordSessionEnd({ session_id: state.session_id, session: recordSeed(), ended_at: endedAt, reason: endReason });
+  await store.mirrorSession({ snapshot: snapshot(), events: [{ type: 'session_ended', data: { session_id: state.session_id, reason: endReason, ended_at: endedAt } }] });
   return view();
 }

@@ -22,6 +22,8 @@ export interface UserMessage {
   options: TurnOptions;
   /** ISO time the API accepted the message. */
   received_at: string;
+  /** The API request that sent it, so workflow and activity logs can be joined to the API's. */
+  request_id?: string;
 }
 
 export interface ToolCall {
@@ -71,6 +73,8 @@ export interface TurnResult {
   turn_id: string;
   /** `cancelled` keeps the partial answer; `rejected` means the session was busy (policy reject). */
   status: 'completed' | 'failed' | 'cancelled' | 'rejected';
+  /** Why a turn was not run or failed, in a word a client can branch on (e.g. `budget_exceeded`). */
+  code?: string;
   response: string;
   tools_used: string[];
   model_used: string;
@@ -91,6 +95,9 @@ export interface TurnResult {
 /** Everything the workflow must keep across continue-as-new. */
 export interface SessionState {
   session_id: string;
+  owner: string;
+  /** The first user message, shortened: the session's title in lists and the Web UI. */
+  title: string | null;
   status: SessionStatus;
   created_at: string;
   last_activity_at: string;
@@ -122,11 +129,24 @@ export interface SessionSettings {
   model_timeout_seconds: number;
   model_max_attempts: number;
   model_retry_initial_ms: number;
+  /** Absent in sessions started before it existed: 30 s. */
+  model_heartbeat_timeout_seconds?: number;
+  /** Continue-as-new after this many turns in one run (besides when the server suggests it). */
+  continue_as_new_after_turns: number;
+  /** Messages that may wait behind the running turn; more are rejected (`session_queue_full`). */
+  max_pending_messages: number;
+  /** Per-session budget: a turn is refused before any model call once the session spent this much (0 = none). */
+  max_session_tokens: number;
+  max_session_cost: number;
+  /** Set the Chat* search attributes (the namespace must have them registered). */
+  search_attributes: boolean;
 }
 
 export interface ChatSessionInput {
   session_id: string;
   created_at: string;
+  /** Principal that created the session: only it may read or write the session. */
+  owner: string;
   settings: SessionSettings;
   /** Present when continuing as new. */
   carried?: SessionState;
@@ -134,6 +154,8 @@ export interface ChatSessionInput {
 
 export interface SessionView {
   session_id: string;
+  owner: string;
+  title: string | null;
   status: SessionStatus;
   created_at: string;
   last_activity_at: string;
@@ -146,7 +168,14 @@ export interface SessionView {
 }
 
 export const userMessageSignal = defineSignal<[UserMessage]>('userMessage');
-export const endSessionSignal = defineSignal<[]>('endSession');
+export interface EndSessionRequest {
+  /** Cancel the running turn (partial answer kept) instead of letting it finish. */
+  cancel_running?: boolean;
+  reason?: string;
+}
+
+/** Ends the session: queued messages are not run (each gets a `cancelled` result), then the workflow completes. */
+export const endSessionSignal = defineSignal<[EndSessionRequest?]>('endSession');
 /** Cancels the running turn (if any); queued messages still run. */
 export const cancelTurnSignal = defineSignal<[{ reason?: string }]>('cancelTurn');
 export const stateQuery = defineQuery<SessionView>('state');

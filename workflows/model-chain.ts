@@ -43,7 +43,8 @@ export async function callModelChain(
 ): Promise<{ result: CallModelResult; attempts: ModelAttempt[]; offlineFallback: boolean }> {
   const options = (maximumAttempts: number): ActivityOptions => ({
     startToCloseTimeout: `${settings.model_timeout_seconds} seconds`,
-    heartbeatTimeout: '30 seconds',
+    // A dead worker stops heartbeating: the attempt is retried elsewhere after this, not after startToClose.
+    heartbeatTimeout: `${settings.model_heartbeat_timeout_seconds ?? 30} seconds`,
     // Wait for the activity to stop streaming, so no token lands after the `cancelled` event.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {

@@ -25,6 +25,24 @@ export function chatRequestSchema(maxMessageChars: number) {
     .strict();
 }
 
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** `GET /api/chat/sessions` query: newest first, keyset-paginated. */
+export const sessionListQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20).describe('Sessions per page (1-100).'),
+    cursor: z.string().max(500).optional().describe('next_cursor of the previous page.'),
+    status: z.enum(['active', 'ended']).optional().describe('Only sessions in this state.'),
+  })
+  .strict();
+
+/** `DELETE /api/chat/session/{id}` query. */
+export const endSessionQuerySchema = z
+  .object({
+    finish_running: booleanQuery.default(false).describe('Let the running turn finish instead of cancelling it.'),
+  })
+  .strict();
+
 /** `Last-Event-ID` (header or `last_event_id` query): a Redis stream id. */
 export const lastEventIdSchema = z.string().regex(/^\d{1,20}(-\d{1,20})?$/, 'Last-Event-ID must be a stream id like 1732240000000-0');
 

@@ -4,6 +4,7 @@ import type { SessionSnapshot } from '../../activities/types';
 import type { chatSessionWorkflow } from '../../workflows/chat-session-workflow';
 import {
   cancelTurnSignal,
+  endSessionSignal,
   sessionWorkflowId,
   stateQuery,
   userMessageSignal,
@@ -13,8 +14,21 @@ import {
   type TurnResult,
   type UserMessage,
 } from '../../workflows/messages';
-import { ApiError, DependencyUnavailableError, SessionBusyError, SessionEndedError, SessionNotFoundError, TurnFailedError, ValidationError } from '../errors';
+import {
+  ApiError,
+  BudgetExceededError,
+  DependencyUnavailableError,
+  SessionBusyError,
+  SessionEndedError,
+  SessionNotFoundError,
+  SessionQueueFullError,
+  TurnFailedError,
+  ValidationError,
+} from '../errors';
 import type { ChatHistoryStore } from '../store/chat-history-store';
+import { InvalidCursorError, type SessionPage, type SessionRecord, type SessionRecordStore } from '../store/session-record-store';
+import { ChatLastActivity, ChatOwner, ChatSessionStatus, ChatTurns } from '../../workflows/search-attributes';
+import { titleOf } from '../../workflows/session-details';
 import type { SessionEventStream } from '../store/session-event-stream';
 import type { SessionSnapshotStore } from '../store/session-snapshot-store';
 import type { ChatRequest } from './schemas';
@@ -27,9 +41,13 @@ export interface SessionServiceDeps {
   snapshots: SessionSnapshotStore;
   events: SessionEventStream;
   history: ChatHistoryStore;
+  records: SessionRecordStore;
   waiter: TurnWaiter;
   turnWaitTimeoutMs: number;
 }
+
+/** Who is calling: the API key's principal (`anonymous` when the API runs open). */
+export type Principal = string;
 
 /** Where a started turn's events begin in the session's stream. */
 export interface TurnTicket {
@@ -63,29 +81,63 @@ async function temporalCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** What the API does with sessions: start them, send them messages, read them back. */
+/** What the API does with sessions: start them, send them messages, read them back, end them. */
 export class SessionService {
   constructor(private readonly deps: SessionServiceDeps) {}
 
-  private startInput(sessionId: string, createdAt: string): ChatSessionInput {
-    return { session_id: sessionId, created_at: createdAt, settings: this.deps.settings };
+  private startInput(sessionId: string, createdAt: string, owner: Principal): ChatSessionInput {
+    return { session_id: sessionId, created_at: createdAt, owner, settings: this.deps.settings };
   }
 
-  private emptySnapshot(sessionId: string, createdAt: string): SessionSnapshot {
-    return { session_id: sessionId, status: 'active', created_at: createdAt, last_activity_at: createdAt, turns: 0, tokens_used: 0, cost: 0, messages: [], current_turn: null };
+  /** Workflow start options every session gets: owner in memo, search attributes, Web UI summary. */
+  private startOptions(sessionId: string, createdAt: string, owner: Principal, firstMessage?: string) {
+    return {
+      taskQueue: this.deps.taskQueue,
+      workflowId: sessionWorkflowId(sessionId),
+      args: [this.startInput(sessionId, createdAt, owner)] as [ChatSessionInput],
+      memo: { owner },
+      ...(this.deps.settings.search_attributes
+        ? {
+            typedSearchAttributes: [
+              { key: ChatSessionStatus, value: 'active' },
+              { key: ChatOwner, value: owner },
+              { key: ChatTurns, value: 0 },
+              { key: ChatLastActivity, value: new Date(createdAt) },
+            ],
+          }
+        : {}),
+      staticSummary: firstMessage ? titleOf(firstMessage) : `New chat session ${sessionId.slice(0, 8)}`,
+      staticDetails: `Chat session \`${sessionId}\` of **${owner}**, started ${createdAt}.`,
+    };
   }
 
-  async createSession(): Promise<{ session_id: string; created_at: string }> {
+  private emptySnapshot(sessionId: string, createdAt: string, owner: Principal, title: string | null): SessionSnapshot {
+    return {
+      session_id: sessionId,
+      owner,
+      title,
+      status: 'active',
+      created_at: createdAt,
+      last_activity_at: createdAt,
+      turns: 0,
+      tokens_used: 0,
+      cost: 0,
+      messages: [],
+      current_turn: null,
+    };
+  }
+
+  /** Records the new session (row and live snapshot) before the caller learns its id. */
+  private async recordStart(sessionId: string, createdAt: string, owner: Principal, title: string | null): Promise<void> {
+    await this.deps.records.ensure(sessionId, { owner, created_at: createdAt, title });
+    await this.deps.snapshots.put(this.emptySnapshot(sessionId, createdAt, owner, title));
+  }
+
+  async createSession(owner: Principal): Promise<{ session_id: string; created_at: string }> {
     const sessionId = randomUUID();
     const createdAt = new Date().toISOString();
-    await temporalCall(() =>
-      this.deps.client.workflow.start<typeof chatSessionWorkflow>(SESSION_WORKFLOW_TYPE, {
-        taskQueue: this.deps.taskQueue,
-        workflowId: sessionWorkflowId(sessionId),
-        args: [this.startInput(sessionId, createdAt)],
-      }),
-    );
-    await this.deps.snapshots.put(this.emptySnapshot(sessionId, createdAt));
+    await temporalCall(() => this.deps.client.workflow.start<typeof chatSessionWorkflow>(SESSION_WORKFLOW_TYPE, this.startOptions(sessionId, createdAt, owner)));
+    await this.recordStart(sessionId, createdAt, owner, null);
     return { session_id: sessionId, created_at: createdAt };
   }
 
@@ -93,7 +145,7 @@ export class SessionService {
    * Accepts one message: validates the model, signals the session (or starts one when no
    * session_id is given), and returns where its events start in the session's stream.
    */
-  async startTurn(request: ChatRequest): Promise<TurnTicket> {
+  async startTurn(request: ChatRequest, owner: Principal, requestId?: string): Promise<TurnTicket> {
     if (request.model && !this.deps.settings.models.some((m) => m.name === request.model)) {
       throw new ValidationError(`Unknown model "${request.model}"`, [
         { field: 'model', message: `must be one of: ${this.deps.settings.models.map((m) => m.name).join(', ')}` },
@@ -110,23 +162,23 @@ export class SessionService {
         double_texting: request.double_texting,
       },
       received_at: new Date().toISOString(),
+      ...(requestId ? { request_id: requestId } : {}),
     };
     let sessionId = request.session_id;
     let afterId = '0-0';
     if (sessionId === undefined) {
       sessionId = randomUUID();
-      const input = this.startInput(sessionId, message.received_at);
+      const options = this.startOptions(sessionId, message.received_at, owner, message.text);
       await temporalCall(() =>
         this.deps.client.workflow.signalWithStart<typeof chatSessionWorkflow, [UserMessage]>(SESSION_WORKFLOW_TYPE, {
-          taskQueue: this.deps.taskQueue,
-          workflowId: sessionWorkflowId(sessionId as string),
-          args: [input],
+          ...options,
           signal: userMessageSignal,
           signalArgs: [message],
         }),
       );
-      await this.deps.snapshots.put(this.emptySnapshot(sessionId, message.received_at));
+      await this.recordStart(sessionId, message.received_at, owner, titleOf(message.text));
     } else {
+      await this.authorize(sessionId, owner);
       afterId = await this.deps.events.lastId(sessionId);
       await this.signal(sessionId, message);
     }
@@ -135,45 +187,82 @@ export class SessionService {
 
   /** Waits for a started turn through the session's event stream. */
   async waitForTurn(ticket: TurnTicket, signal?: AbortSignal): Promise<TurnResult> {
-    const result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, signal);
-    if (result.status === 'rejected') throw new SessionBusyError(ticket.session_id);
+    const result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, signal, Date.parse(ticket.received_at));
+    throwIfRefused(ticket.session_id, result);
     if (result.status === 'failed') {
       throw new TurnFailedError(result.response, { session_id: ticket.session_id, turn_id: result.turn_id, error: result.error });
     }
     return result;
   }
 
-  /** Sends one message and waits for its turn's result. No session_id starts a new session. */
-  async sendMessage(request: ChatRequest, signal?: AbortSignal): Promise<TurnResult> {
-    return this.waitForTurn(await this.startTurn(request), signal);
-  }
-
   /** Asks the session to cancel its running turn; answers which turn was running, if any. */
-  async cancelTurn(sessionId: string, reason = 'requested by client'): Promise<{ session_id: string; turn_id: string | null; cancelled: boolean }> {
-    const live = await this.deps.snapshots.get(sessionId);
-    await this.signalCancel(sessionId, reason);
+  async cancelTurn(sessionId: string, owner: Principal, reason = 'requested by client'): Promise<{ session_id: string; turn_id: string | null; cancelled: boolean }> {
+    const live = await this.authorize(sessionId, owner);
+    await this.signalOrExplain(sessionId, (handle) => handle.signal(cancelTurnSignal, { reason }));
     const turnId = live?.current_turn?.turn_id ?? null;
     return { session_id: sessionId, turn_id: turnId, cancelled: turnId !== null };
   }
 
-  private async signalCancel(sessionId: string, reason: string): Promise<void> {
+  /**
+   * Ends the session and waits (up to the turn wait timeout) for its workflow to complete. The running turn
+   * is cancelled (its partial answer archived) unless `finishRunning`; queued messages do not run.
+   * Ending an ended session is not an error: DELETE is idempotent.
+   */
+  async endSession(sessionId: string, owner: Principal, options: { finishRunning: boolean }): Promise<SessionRecord> {
+    await this.authorize(sessionId, owner);
+    const handle = this.deps.client.workflow.getHandle(sessionWorkflowId(sessionId));
     try {
-      await temporalCall(() => this.deps.client.workflow.getHandle(sessionWorkflowId(sessionId)).signal(cancelTurnSignal, { reason }));
+      await temporalCall(() => handle.signal(endSessionSignal, { cancel_running: !options.finishRunning, reason: 'deleted by client' }));
+      await temporalCall(() => withTimeout(handle.result(), this.deps.turnWaitTimeoutMs));
     } catch (err) {
+      // Already completed (idle timeout, an earlier DELETE): nothing left to end.
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      throw (await this.exists(sessionId)) ? new SessionEndedError(sessionId) : new SessionNotFoundError(sessionId);
+    }
+    const record = await this.deps.records.get(sessionId);
+    if (!record) throw new SessionNotFoundError(sessionId);
+    return record;
+  }
+
+  async listSessions(owner: Principal, options: { limit: number; cursor?: string; status?: 'active' | 'ended' }): Promise<SessionPage> {
+    try {
+      return await this.deps.records.list(owner, options);
+    } catch (err) {
+      if (err instanceof InvalidCursorError) throw new ValidationError(`Invalid cursor: ${err.message}`, [{ field: 'cursor', message: err.message }]);
+      throw err;
     }
   }
 
-  /** 404 unless the session is known (live snapshot first, then Temporal). */
-  async ensureExists(sessionId: string): Promise<void> {
-    if (await this.deps.snapshots.get(sessionId)) return;
-    if (!(await this.exists(sessionId))) throw new SessionNotFoundError(sessionId);
+  /**
+   * 404 unless the session exists and belongs to `owner` (the same answer for both, so ids of
+   * other principals' sessions leak nothing). Returns the live snapshot when Redis has it.
+   */
+  async authorize(sessionId: string, owner: Principal): Promise<SessionSnapshot | null> {
+    const live = await this.deps.snapshots.get(sessionId);
+    const recordedOwner = live?.owner ?? (await this.deps.records.get(sessionId))?.owner ?? (await this.ownerFromTemporal(sessionId));
+    if (recordedOwner !== owner) throw new SessionNotFoundError(sessionId);
+    return live;
+  }
+
+  /** The owner in the workflow's memo (sessions whose row and snapshot are gone), or undefined. */
+  private async ownerFromTemporal(sessionId: string): Promise<string | undefined> {
+    try {
+      const description = await temporalCall(() => this.deps.client.workflow.getHandle(sessionWorkflowId(sessionId)).describe());
+      const owner = description.memo?.owner;
+      return typeof owner === 'string' ? owner : 'anonymous';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
   }
 
   private async signal(sessionId: string, message: UserMessage): Promise<void> {
+    await this.signalOrExplain(sessionId, (handle) => handle.signal(userMessageSignal, message));
+  }
+
+  /** Signals the running workflow; a closed or unknown one becomes 410 or 404. */
+  private async signalOrExplain(sessionId: string, send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<void>): Promise<void> {
     try {
-      await temporalCall(() => this.deps.client.workflow.getHandle(sessionWorkflowId(sessionId)).signal(userMessageSignal, message));
+      await temporalCall(() => send(this.deps.client.workflow.getHandle(sessionWorkflowId(sessionId))));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       throw (await this.exists(sessionId)) ? new SessionEndedError(sessionId) : new SessionNotFoundError(sessionId);
@@ -191,12 +280,10 @@ export class SessionService {
     }
   }
 
-  /** Full history from the archive, plus the turn in progress from the live snapshot. */
-  async history(sessionId: string): Promise<HistoryMessage[]> {
+  /** Full history from the archive (the caller must own the session). */
+  async history(sessionId: string, owner: Principal): Promise<HistoryMessage[]> {
+    await this.authorize(sessionId, owner);
     const rows = await this.deps.history.listTurns(sessionId);
-    if (rows.length === 0 && !(await this.deps.snapshots.get(sessionId)) && !(await this.exists(sessionId))) {
-      throw new SessionNotFoundError(sessionId);
-    }
     return rows.flatMap((row): HistoryMessage[] => [
       { role: 'user', content: row.user_message, turn_id: row.turn_id, created_at: String(row.extra_metadata.received_at ?? row.created_at) },
       {
@@ -211,9 +298,12 @@ export class SessionService {
     ]);
   }
 
-  /** Live state: the Redis snapshot, else the workflow's `state` query (and re-mirror it). */
-  async session(sessionId: string): Promise<SessionSnapshot> {
-    const cached = await this.deps.snapshots.get(sessionId);
+  /**
+   * Live state: the Redis snapshot, else the workflow's `state` query (re-mirrored to Redis),
+   * else — for a session whose workflow is gone — its row in the archive.
+   */
+  async session(sessionId: string, owner: Principal): Promise<SessionSnapshot> {
+    const cached = await this.authorize(sessionId, owner);
     if (cached) return cached;
     try {
       const view = await temporalCall(() => this.deps.client.workflow.getHandle(sessionWorkflowId(sessionId)).query(stateQuery));
@@ -225,8 +315,51 @@ export class SessionService {
       await this.deps.snapshots.put(snapshot);
       return snapshot;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new SessionNotFoundError(sessionId);
-      throw err;
+      if (!(err instanceof WorkflowNotFoundError) && !(err instanceof DependencyUnavailableError)) throw err;
+      const record = await this.deps.records.get(sessionId);
+      if (!record) throw err instanceof WorkflowNotFoundError ? new SessionNotFoundError(sessionId) : err;
+      return this.snapshotFromRecord(record);
     }
   }
+
+  private async snapshotFromRecord(record: SessionRecord): Promise<SessionSnapshot> {
+    const rows = await this.deps.history.listTurns(record.session_id);
+    const messages = rows.slice(-Math.ceil(this.deps.settings.history_window_messages / 2)).flatMap((row): ChatMessage[] => [
+      { role: 'user', content: row.user_message, turn_id: row.turn_id },
+      { role: 'assistant', content: row.assistant_message, turn_id: row.turn_id, created_at: row.created_at },
+    ]);
+    return {
+      session_id: record.session_id,
+      owner: record.owner,
+      title: record.title,
+      status: record.status,
+      created_at: record.created_at,
+      last_activity_at: record.last_activity_at,
+      turns: record.turns,
+      tokens_used: record.tokens_used,
+      cost: record.cost,
+      messages,
+      current_turn: null,
+    };
+  }
+}
+
+/** Turns a result the workflow refused (busy, ended, queue full, over budget) into its API error. */
+function throwIfRefused(sessionId: string, result: TurnResult & { code?: string; message?: string }): void {
+  if (result.status === 'rejected') {
+    if (result.code === 'session_ended') throw new SessionEndedError(sessionId);
+    if (result.code === 'session_queue_full') throw new SessionQueueFullError(sessionId, result.message ?? 'too many queued messages');
+    throw new SessionBusyError(sessionId);
+  }
+  if (result.status === 'failed' && result.code === 'budget_exceeded') {
+    throw new BudgetExceededError(result.response, { session_id: sessionId, turn_id: result.turn_id });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import { TurnTimeoutError } from '../errors';
 import type { SessionEventStream } from '../store/session-event-stream';
 import type { TurnResult } from '../../workflows/messages';
+import { TurnObserver } from '../metrics/turn-observer';
 import { followEvents } from './sse/event-follower';
 
 /** Events that end a turn: its result (`done`), a failure or rejection (`error`), `cancelled`. */
@@ -19,7 +20,9 @@ export class TurnWaiter {
     private readonly releaseBlockingConnection?: (connection: Redis) => void,
   ) {}
 
-  async wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal): Promise<TurnResult> {
+  /** With `acceptedAtMs` (when the API accepted the message), also records time to first token and turn latency. */
+  async wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal, acceptedAtMs?: number): Promise<TurnResult> {
+    const observer = acceptedAtMs === undefined ? undefined : new TurnObserver(turnId, acceptedAtMs);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const onAbort = () => controller.abort();
@@ -33,6 +36,7 @@ export class TurnWaiter {
         release: this.releaseBlockingConnection,
       });
       for await (const entry of follow) {
+        observer?.see(entry.type, entry.data);
         if (entry.data.turn_id === turnId && TERMINAL_EVENTS.has(entry.type)) {
           controller.abort();
           return entry.data as unknown as TurnResult;

@@ -85,11 +85,12 @@ export async function writeCompletionStream(res: ServerResponse, reply: Completi
   send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
   const chunks = splitIntoChunks(reply.content ?? '');
   for (let i = 0; i < chunks.length; i++) {
+    // Delay first, so chunks already written reach the client before a drop.
+    if (options.chunkDelayMs) await sleep(options.chunkDelayMs);
     if (options.dropAfterChunks !== undefined && i >= options.dropAfterChunks) {
       res.destroy();
       return;
     }
-    if (options.chunkDelayMs) await sleep(options.chunkDelayMs);
     if (res.destroyed) return;
     send([{ index: 0, delta: { content: chunks[i] }, finish_reason: null }]);
   }

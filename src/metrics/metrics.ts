@@ -28,7 +28,7 @@ export const httpRequestDurationSeconds = new Histogram({
 
 export const turnDurationSeconds = new Histogram({
   name: 'chat_turn_duration_seconds',
-  help: 'Turn latency from message accepted to result published, by outcome (completed | failed).',
+  help: 'Turn latency from message accepted by the API to the final event of the turn, by outcome (completed | failed | cancelled | rejected); observed by the API request or SSE stream waiting for the turn.',
   labelNames: ['outcome'] as const,
   buckets: seconds,
   registers: [metricsRegistry],
@@ -36,7 +36,7 @@ export const turnDurationSeconds = new Histogram({
 
 export const timeToFirstTokenSeconds = new Histogram({
   name: 'chat_time_to_first_token_seconds',
-  help: 'Time from the start of a model call to its first streamed token, by model.',
+  help: 'Time from message accepted by the API to the first streamed token of the turn, by the model that produced it; observed by the API request or SSE stream waiting for the turn.',
   labelNames: ['model'] as const,
   buckets: seconds,
   registers: [metricsRegistry],
@@ -44,35 +44,35 @@ export const timeToFirstTokenSeconds = new Histogram({
 
 export const modelCallsTotal = new Counter({
   name: 'chat_model_calls_total',
-  help: 'Model call attempts by model and outcome (ok | rate_limited | server_error | timeout | client_error | ...).',
+  help: 'Model call attempts (one per callModel activity attempt) by model and outcome (ok | rate_limited | server_error | unavailable | auth_error | bad_request | tools_unsupported | not_configured | cancelled | error).',
   labelNames: ['model', 'outcome'] as const,
   registers: [metricsRegistry],
 });
 
 export const modelFallbacksTotal = new Counter({
   name: 'chat_model_fallbacks_total',
-  help: 'Switches from one model to the next in the fallback chain.',
+  help: 'Switches from one model to the next in the fallback chain (to_model is the offline model when the whole chain failed).',
   labelNames: ['from_model', 'to_model'] as const,
   registers: [metricsRegistry],
 });
 
 export const toolCallsTotal = new Counter({
   name: 'chat_tool_calls_total',
-  help: 'Tool calls by tool and outcome (ok | invalid_arguments | error | unknown_tool).',
+  help: 'Tool calls by tool and outcome (ok | cached | replayed | invalid_arguments | error | exception | unknown_tool); one per tool activity attempt.',
   labelNames: ['tool', 'outcome'] as const,
   registers: [metricsRegistry],
 });
 
 export const tokensTotal = new Counter({
   name: 'chat_tokens_total',
-  help: 'Tokens used, by model and kind (prompt | completion).',
+  help: 'Tokens used by successful model calls, by model and kind (prompt | completion); estimated from text length when the provider sends no usage.',
   labelNames: ['model', 'kind'] as const,
   registers: [metricsRegistry],
 });
 
 export const costUsdTotal = new Counter({
   name: 'chat_cost_usd_total',
-  help: 'Estimated cost in USD, by model.',
+  help: 'Estimated cost in USD of successful model calls, from the configured prices, by model.',
   labelNames: ['model'] as const,
   registers: [metricsRegistry],
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import * as createChatHistory from './migrations/001-create-chat-history';
+import * as createChatSessions from './migrations/002-create-chat-sessions';
 
 /**
  * Migrations are imported modules, not files found at run time, so they work the same under
@@ -9,6 +10,7 @@ import * as createChatHistory from './migrations/001-create-chat-history';
  */
 const migrations: Record<string, Knex.Migration> = {
   '001-create-chat-history': createChatHistory,
+  '002-create-chat-sessions': createChatSessions,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -47,6 +47,8 @@ export class SessionEventStream {
    * or was trimmed past it (Redis 7 records the newest deleted id).
    */
   async canResumeAfter(sessionId: string, lastId: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+    // From the start: whatever the stream holds (maybe nothing yet) is everything.
+    if (compareStreamIds(lastId, '0-0') === 0) return { ok: true };
     let info: unknown[];
     try {
       info = (await this.redis.xinfo('STREAM', this.keys.events(sessionId))) as unknown[];
@@ -57,6 +59,15 @@ export class SessionEventStream {
     for (let i = 0; i + 1 < info.length; i += 2) fields.set(String(info[i]), info[i + 1]);
     const maxDeleted = fields.get('max-deleted-entry-id');
     if (typeof maxDeleted === 'string' && maxDeleted !== '0-0' && compareStreamIds(lastId, maxDeleted) < 0) {
+      return { ok: false, reason: 'Events after this id were deleted from the stream.' };
+    }
+    // Redis 7.0 does not record trimmed ids: if entries were trimmed and the client's id is
+    // older than the oldest entry left, the events between may be gone.
+    const trimmed = Number(fields.get('entries-added') ?? 0) > Number(fields.get('length') ?? 0);
+    const first = fields.get('first-entry') as [string, unknown] | null | undefined;
+    const oldestLeft = first?.[0];
+    const newest = String(fields.get('last-generated-id') ?? '0-0');
+    if (trimmed && (oldestLeft ? compareStreamIds(lastId, oldestLeft) < 0 : compareStreamIds(lastId, newest) < 0)) {
       return { ok: false, reason: 'Events after this id were trimmed from the stream.' };
     }
     return { ok: true };

@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { CHAT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 /** Search attributes the session workflow sets; registered on the embedded server at launch. */
-export const SEARCH_ATTRIBUTES: Record<string, string> = {};
+export const SEARCH_ATTRIBUTES: Record<string, string> = CHAT_SEARCH_ATTRIBUTES;
 
 export interface DevServerOptions {
   cliPath: string;

@@ -11,6 +11,8 @@ export interface ChatWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Undefined keeps the SDK's heap-based default. */
   maxCachedWorkflows?: number;
+  /** After shutdown() running activities get this long to finish before they are cancelled (handed back). */
+  shutdownGraceSeconds?: number;
 }
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
@@ -26,6 +28,7 @@ export async function createChatWorker(options: ChatWorkerOptions): Promise<{ wo
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    shutdownGraceTime: `${options.shutdownGraceSeconds ?? 0} seconds`,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
   return { worker, connection };

@@ -47,8 +47,8 @@ function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
   return rest;
 }
 
-/** The registry for a process. Adding a tool: one file, one line here. */
-export function createToolRegistry(config: Config): ToolRegistry {
+/** The registry for a process. Adding a tool: one file, one line here (or a TOOL_MODULES module, passed as `extra`). */
+export function createToolRegistry(config: Config, extra: ToolDefinition[] = []): ToolRegistry {
   return new ToolRegistry([
     calculatorTool as ToolDefinition,
     createWeatherTool({
@@ -64,5 +64,6 @@ export function createToolRegistry(config: Config): ToolRegistry {
       searxngUrl: config.SEARXNG_URL,
       timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
     }) as unknown as ToolDefinition,
+    ...extra,
   ]);
 }

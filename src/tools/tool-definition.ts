@@ -16,6 +16,15 @@ export interface ToolPolicy {
   timeoutSeconds: number;
 }
 
+/** Who is calling a tool: the idempotency key lets a tool with side effects pass one to its backend. */
+export interface ToolRunContext {
+  session_id: string;
+  turn_id: string;
+  call_id: string;
+  /** `turn_id:call_id`, the same on every retry of this call. */
+  idempotency_key: string;
+}
+
 /**
  * One tool: its name and description for the model, a zod schema for its arguments (also the
  * JSON Schema the model receives), its retry policy, and the function its activity runs.
@@ -27,9 +36,12 @@ export interface ToolDefinition<Schema extends z.ZodType = z.ZodType> {
   policy: ToolPolicy;
   /** Results may be cached by tool + normalized arguments (pure reads only). */
   cacheable: boolean;
-  /** Safe to run twice (a retry after a crash may repeat it); documented per tool. */
+  /**
+   * Safe to run twice (a retry after a crash may repeat it); documented per tool. When false,
+   * the activity runs it at most once per call through the tool-run ledger.
+   */
   idempotent: boolean;
-  run(args: z.infer<Schema>): Promise<ToolOutcome>;
+  run(args: z.infer<Schema>, context?: ToolRunContext): Promise<ToolOutcome>;
 }
 
 export function defineTool<Schema extends z.ZodType>(tool: ToolDefinition<Schema>): ToolDefinition<Schema> {

@@ -35,6 +35,8 @@ export interface RecordedRequest {
   headers: http.IncomingHttpHeaders;
   /** When the request arrived (ms since epoch). */
   at: number;
+  /** When the reply was fully written (ms since epoch); unset while it is still being sent. */
+  finishedAt?: number;
 }
 
 export type FakeScript = FakeReply[] | ((request: RecordedRequest, index: number) => FakeReply);
@@ -89,6 +91,7 @@ export async function startFakeOpenAiServer(initial: FakeScript): Promise<FakeOp
         } else {
           sendJson(res, 200, completionJson(completion));
         }
+        recorded.finishedAt = Date.now();
       })
       .catch((err: Error) => {
         if (!res.headersSent) sendJson(res, 400, { error: { message: err.message } });

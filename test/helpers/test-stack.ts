@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type Config } from '../../src/config';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { startApi, startWorker, type RunningApi, type RunningRole } from '../../src/roles';
 
 /**
@@ -26,6 +26,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Start the worker (default true); false lets a test run an API with no worker. */
   worker?: boolean;
+  /** Log here instead of a logger at TEST_LOG_LEVEL (e.g. to capture the lines). */
+  logger?: Logger;
 }
 
 function required(name: string): string {
@@ -54,9 +56,11 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     // Every test request comes from 127.0.0.1: limits are off unless a test sets them.
     RATE_LIMIT_REQUESTS: '0',
     RATE_LIMIT_MESSAGES: '0',
+    // Stopping a test stack cancels running activities at once, as before the grace time existed.
+    WORKER_SHUTDOWN_GRACE_SECONDS: '0',
     ...options.env,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const infra = await openInfrastructure(config, 'test');
   const roles: RunningRole[] = [];
   if (options.worker !== false) {

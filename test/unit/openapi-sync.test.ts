@@ -4,6 +4,8 @@ import { createApiSecurity } from '../../src/api/api-security';
 import { createApp } from '../../src/api/app';
 import { buildOpenApiDocument, documentedRoutes, type OpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { DOCUMENTED_AHEAD } from '../../src/api/openapi/operations';
+import { streamEventData } from '../../src/api/openapi/response-schemas';
+import { TERMINAL_EVENTS } from '../../src/api/turn-waiter';
 import { registeredRoutes } from '../../src/api/route-inventory';
 import type { SessionService } from '../../src/api/session-service';
 import { loadConfig } from '../../src/config';
@@ -92,4 +94,39 @@ describe('OpenAPI document', () => {
     }
     expect(document.security).toEqual([{ apiKey: [] }]);
   });
+
+  it('when a stream operation lists its events then StreamEvent describes the data of each, and the terminal events are among them', () => {
+    const described = ((document.components.schemas.StreamEvent as any).oneOf as Array<{ properties: { event: { const: string } } }>).map((o) => o.properties.event.const);
+    expect(described.sort()).toEqual(Object.keys(streamEventData).sort());
+    const streams = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.values(methods).flatMap((op: any) =>
+        Object.values(op.responses as Record<string, any>).flatMap((r) => Object.entries((r.content ?? {}) as Record<string, any>).map(([type, media]) => ({ path, type, media }))),
+      ),
+    );
+    const sse = streams.filter((s) => s.type === 'text/event-stream');
+    expect(sse.map((s) => s.path).sort()).toEqual(['/api/chat/message/stream', '/api/chat/session/{session_id}/events']);
+    for (const { media } of sse) {
+      expect(media.schema).toEqual({ $ref: '#/components/schemas/StreamEvent' });
+      for (const event of media['x-sse-events']) expect(described).toContain(event);
+      for (const event of TERMINAL_EVENTS) expect(media['x-sse-events']).toContain(event);
+    }
+  });
+
+  it('when a turn result is documented then it has every field the workflow returns, including the fallback details', () => {
+    const turn = document.components.schemas.TurnResult as any;
+    expect(turn.properties.status.enum).toEqual(['completed', 'failed', 'cancelled', 'rejected']);
+    expect(Object.keys(turn.properties)).toEqual(
+      expect.arrayContaining(['models_tried', 'model_calls', 'offline_fallback', 'prompt_tokens', 'completion_tokens', 'steps', 'error']),
+    );
+    // Nested uses of a component are references, not copies.
+    const done = (document.components.schemas.StreamEvent as any).oneOf.find((o: any) => o.properties.event.const === 'done');
+    expect(done.properties.data).toEqual({ $ref: '#/components/schemas/TurnResult' });
+  });
+
+  it('when the events route is documented then its resume header and query parameters are', () => {
+    const op = document.paths['/api/chat/session/{session_id}/events'].get as any;
+    expect(op.parameters.map((p: any) => `${p.in}:${p.name}`)).toEqual(['path:session_id', 'header:Last-Event-ID', 'query:last_event_id', 'query:until']);
+    expect(op.parameters.find((p: any) => p.name === 'until').schema.enum).toEqual(['done']);
+  });
 });
+

@@ -39,7 +39,9 @@ ${body ? `<p>Body (application/json): ${schemaLink(body)}</p>` : ''}
 <table><tr><th>status</th><th>meaning</th><th>body</th></tr>${responses
     .map(([status, r]) => {
       const [type, media] = Object.entries(r.content ?? {})[0] ?? [];
-      return `<tr><td>${escapeHtml(status)}</td><td>${escapeHtml(r.description)}</td><td>${type ? `<code>${escapeHtml(type)}</code> ${schemaLink(media?.schema)}` : ''}</td></tr>`;
+      const events = (media as { 'x-sse-events'?: string[] } | undefined)?.['x-sse-events'];
+      const eventList = events ? `<br>events: ${events.map((e) => `<code>${escapeHtml(e)}</code>`).join(', ')}` : '';
+      return `<tr><td>${escapeHtml(status)}</td><td>${escapeHtml(r.description)}</td><td>${type ? `<code>${escapeHtml(type)}</code> ${schemaLink(media?.schema)}${eventList}` : ''}</td></tr>`;
     })
     .join('')}</table>
 </section>`;

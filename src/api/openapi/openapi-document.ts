@@ -20,10 +20,26 @@ function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 
+/**
+ * Response schemas are rendered together through a zod registry, so one nested in another
+ * (TurnResult inside StreamEvent) becomes a $ref rather than a copy. The request body is
+ * rendered on its own as `input` (defaults make fields optional for the client).
+ */
+function componentJsonSchemas(schemas: ReturnType<typeof componentSchemas>): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [name, schema] of Object.entries(schemas)) if (name !== 'ChatRequest') registry.add(schema, { id: name });
+  const rendered = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` }) as {
+    schemas: Record<string, JsonSchema>;
+  };
+  const responses = Object.fromEntries(Object.entries(rendered.schemas).map(([name, { $schema: _d, $id: _i, ...rest }]) => [name, rest]));
+  return { ChatRequest: toJsonSchema(schemas.ChatRequest, 'input'), ...responses };
+}
+
 function operationObject(op: OperationSpec): JsonSchema {
   const parameters = [
     ...Object.entries(op.pathParams ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: toJsonSchema(schema, 'input') })),
     ...(op.headerParams ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: toJsonSchema(h.schema, 'input') })),
+    ...(op.queryParams ?? []).map((q) => ({ name: q.name, in: 'query', required: false, description: q.description, schema: toJsonSchema(q.schema, 'input') })),
   ];
   const responses = Object.fromEntries(
     Object.entries(op.responses).map(([status, response]) => {
@@ -36,7 +52,15 @@ function operationObject(op: OperationSpec): JsonSchema {
             ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
             : {}),
           ...(response.schema || contentType !== 'application/json'
-            ? { content: { [contentType]: response.schema ? { schema: ref(response.schema) } : {} } }
+            ? {
+                content: {
+                  [contentType]: {
+                    ...(response.schema ? { schema: ref(response.schema) } : {}),
+                    // OpenAPI 3.1 cannot say which events a stream carries: an extension lists them.
+                    ...(response.events ? { 'x-sse-events': [...response.events] } : {}),
+                  },
+                },
+              }
             : {}),
         },
       ];
@@ -73,8 +97,7 @@ export function buildOpenApiDocument(options: { maxMessageChars: number; version
     },
     paths,
     components: {
-      // A request schema describes what a client may send (defaults make fields optional); responses what it gets.
-      schemas: Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, toJsonSchema(schema, name === 'ChatRequest' ? 'input' : 'output')])),
+      schemas: componentJsonSchemas(schemas),
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS / API_KEYS_FILE.' } },
     },
     security: [{ apiKey: [] }],

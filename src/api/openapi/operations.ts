@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatRequestSchema, sessionIdSchema } from '../schemas';
+import { chatRequestSchema, lastEventIdSchema, sessionIdSchema } from '../schemas';
 import {
   cancelResultSchema,
   errorResponseSchema,
@@ -7,9 +7,11 @@ import {
   historySchema,
   sessionCreatedSchema,
   sessionListSchema,
+  sessionRecordSchema,
   sessionSnapshotSchema,
   streamEventSchema,
   turnResultSchema,
+  type StreamEventName,
 } from './response-schemas';
 
 /** Named schemas, emitted once under components.schemas and referenced by name. */
@@ -24,6 +26,7 @@ export function componentSchemas(maxMessageChars: number) {
     Health: healthSchema,
     StreamEvent: streamEventSchema,
     SessionList: sessionListSchema,
+    SessionRecord: sessionRecordSchema,
     CancelResult: cancelResultSchema,
   } satisfies Record<string, z.ZodType>;
 }
@@ -36,6 +39,8 @@ export interface ResponseSpec {
   /** Default application/json. */
   contentType?: string;
   headers?: Record<string, string>;
+  /** For text/event-stream: the event names the stream may carry (rendered as x-sse-events). */
+  events?: readonly StreamEventName[];
 }
 
 export interface OperationSpec {
@@ -50,6 +55,7 @@ export interface OperationSpec {
   public?: boolean;
   pathParams?: Record<string, z.ZodType>;
   headerParams?: Array<{ name: string; description: string; schema: z.ZodType }>;
+  queryParams?: Array<{ name: string; description: string; schema: z.ZodType }>;
   requestBody?: SchemaName;
   responses: Record<number, ResponseSpec>;
 }
@@ -59,7 +65,7 @@ const sessionParam = { session_id: sessionIdSchema };
 /** Answers every /api operation can give. */
 const apiErrors: Record<number, ResponseSpec> = {
   401: { ...err('Missing or invalid API key (only when API keys are configured).'), headers: { 'WWW-Authenticate': 'Bearer realm="api"' } },
-  429: { ...err('Rate limited.'), headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
+  429: { ...err('Rate limited (rate_limited); for messages also: too many messages queued in the session (session_queue_full).'), headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
   503: err('A dependency (Temporal, Redis, SQLite) is unavailable.'),
 };
 const bodyErrors: Record<number, ResponseSpec> = {
@@ -68,22 +74,32 @@ const bodyErrors: Record<number, ResponseSpec> = {
   415: err('Body is not application/json.'),
   422: err('A field is missing, of the wrong type or out of range; details name each field.'),
 };
+/** What POST /api/chat/message/stream sends: only the started turn's events, ending at its terminal event. */
+export const TURN_STREAM_EVENTS: readonly StreamEventName[] = ['metadata', 'message', 'reset', 'model_switched', 'tool_call', 'tool_result', 'done', 'error', 'cancelled', 'server_shutdown'];
+/** What GET /api/chat/session/{session_id}/events sends: every event of the session. */
+export const SESSION_STREAM_EVENTS: readonly StreamEventName[] = [
+  'message',
+  'reset',
+  'model_switched',
+  'tool_call',
+  'tool_result',
+  'done',
+  'error',
+  'cancelled',
+  'session_ended',
+  'stream_expired',
+  'server_shutdown',
+];
+const sseFraming =
+  'Each event has an `event:` name, a JSON `data:` line (see StreamEvent for the data of each name) and, when it comes from the session stream, an `id:` (a Redis stream id). Comment lines (`: ping`) keep idle connections open.';
+
 const idErrors: Record<number, ResponseSpec> = {
   404: err('No such session.'),
   422: err('session_id is not a UUID.'),
 };
 
-/**
- * Routes the other half of issue 6 is adding. The sync test accepts them in the document while
- * they are missing from the router; once registered they are checked like any other route.
- */
-export const DOCUMENTED_AHEAD: readonly string[] = [
-  'POST /api/chat/message/stream',
-  'GET /api/chat/session/{session_id}/events',
-  'POST /api/chat/session/{session_id}/cancel',
-  'GET /api/chat/sessions',
-  'DELETE /api/chat/session/{session_id}',
-];
+/** Routes documented before they are registered (none now); the sync test tolerates only these. */
+export const DOCUMENTED_AHEAD: readonly string[] = [];
 
 export const operations: OperationSpec[] = [
   {
@@ -104,10 +120,12 @@ export const operations: OperationSpec[] = [
     tag: 'chat',
     requestBody: 'ChatRequest',
     responses: {
-      200: { description: 'The completed turn.', schema: 'TurnResult' },
+      200: { description: 'The finished turn: status completed, or cancelled (with the partial answer).', schema: 'TurnResult' },
       ...bodyErrors,
-      404: err('session_id names no session.'),
-      409: err('The session has ended.'),
+      402: err('The session has used its token or cost budget (budget_exceeded); no model was called.'),
+      404: err('session_id names no session of the caller.'),
+      409: err('A turn is running and the message asked double_texting=reject (session_busy).'),
+      410: err('The session has ended (session_ended).'),
       502: err('The model failed the turn.'),
       504: err('The turn is still running; read the history later.'),
       ...apiErrors,
@@ -118,14 +136,17 @@ export const operations: OperationSpec[] = [
     path: '/api/chat/message/stream',
     operationId: 'streamMessage',
     summary: 'Send a message and stream the answer (SSE)',
-    description: 'Same body as /api/chat/message; answers text/event-stream with metadata, message ({content} chunks) and done events, plus reset, model_switched, tool and error events.',
+    description:
+      'Same body as /api/chat/message. Answers text/event-stream: `metadata` first, then the events of the turn (`message` chunks, `reset`, `model_switched`, `tool_call`, `tool_result`), ending with `done`, `error` or `cancelled` (or `server_shutdown`). ' +
+      sseFraming +
+      ' To resume after a drop, follow GET /api/chat/session/{session_id}/events with the last id seen.',
     tag: 'chat',
     requestBody: 'ChatRequest',
     responses: {
-      200: { description: 'Server-sent events; each `data:` is a StreamEvent.', schema: 'StreamEvent', contentType: 'text/event-stream' },
+      200: { description: 'Server-sent events of the turn.', schema: 'StreamEvent', contentType: 'text/event-stream', events: TURN_STREAM_EVENTS },
       ...bodyErrors,
-      404: err('session_id names no session.'),
-      409: err('The session has ended.'),
+      404: err('session_id names no session of the caller.'),
+      410: err('The session has ended (session_ended).'),
       ...apiErrors,
     },
   },
@@ -153,13 +174,21 @@ export const operations: OperationSpec[] = [
     path: '/api/chat/session/{session_id}/events',
     operationId: 'streamSessionEvents',
     summary: "Follow a session's events (SSE), resumable",
-    description: 'Send the last seen event id as Last-Event-ID to resume without missing an event.',
+    description:
+      'Every event of the session from the start of its stream, or after Last-Event-ID, then live. Without until=done it stays open (through turns and `session_ended`) until the client leaves. ' +
+      sseFraming +
+      ' If the id is older than the capped stream keeps, the answer is one `stream_expired` event.',
     tag: 'chat',
     pathParams: sessionParam,
-    headerParams: [{ name: 'Last-Event-ID', description: 'Resume after this event id (a Redis stream id).', schema: z.string().regex(/^\d+-\d+$/) }],
+    headerParams: [{ name: 'Last-Event-ID', description: 'Resume after this event id (a Redis stream id). Wins over the last_event_id query parameter.', schema: lastEventIdSchema }],
+    queryParams: [
+      { name: 'last_event_id', description: 'Same as the Last-Event-ID header, for clients that cannot set headers (EventSource).', schema: lastEventIdSchema },
+      { name: 'until', description: 'done: end the stream after the next done, error or cancelled event.', schema: z.enum(['done']) },
+    ],
     responses: {
-      200: { description: 'Server-sent events; each `data:` is a StreamEvent.', schema: 'StreamEvent', contentType: 'text/event-stream' },
-      ...idErrors,
+      200: { description: 'Server-sent events of the session.', schema: 'StreamEvent', contentType: 'text/event-stream', events: SESSION_STREAM_EVENTS },
+      404: err('No such session.'),
+      422: err('session_id is not a UUID, Last-Event-ID is not a stream id, or until is not "done".'),
       ...apiErrors,
     },
   },
@@ -168,26 +197,30 @@ export const operations: OperationSpec[] = [
     path: '/api/chat/session/{session_id}/cancel',
     operationId: 'cancelTurn',
     summary: 'Cancel the turn in progress',
+    description: 'Asynchronous: the running turn ends with a `cancelled` event (its partial answer kept); queued messages still run.',
     tag: 'chat',
     pathParams: sessionParam,
-    responses: { 200: { description: 'Cancellation requested.', schema: 'CancelResult' }, ...idErrors, 409: err('The session has ended.'), ...apiErrors },
+    responses: { 202: { description: 'Cancellation requested.', schema: 'CancelResult' }, ...idErrors, 410: err('The session has ended.'), ...apiErrors },
   },
   {
     method: 'get',
     path: '/api/chat/sessions',
     operationId: 'listSessions',
     summary: "The caller's sessions",
+    description: 'Only sessions the caller (its API key\'s principal) created, newest first. Query: limit (1-100, default 20), cursor (next_cursor of the previous page), status (active|ended).',
     tag: 'chat',
-    responses: { 200: { description: 'Sessions, newest first.', schema: 'SessionList' }, ...apiErrors },
+    responses: { 200: { description: 'Sessions, newest first.', schema: 'SessionList' }, 422: err('Bad limit, cursor or status.'), ...apiErrors },
   },
   {
     method: 'delete',
     path: '/api/chat/session/{session_id}',
     operationId: 'deleteSession',
-    summary: 'End a session and delete its data',
+    summary: 'End a session',
+    description:
+      'Ends the session workflow: the running turn is cancelled (its partial answer archived as cancelled) unless ?finish_running=true, queued messages are archived as cancelled without running, the session row is marked ended and the workflow completes. The archive is kept. Idempotent: ending an ended session answers the same record.',
     tag: 'chat',
     pathParams: sessionParam,
-    responses: { 204: { description: 'Deleted.' }, ...idErrors, ...apiErrors },
+    responses: { 200: { description: 'The ended session.', schema: 'SessionRecord' }, ...idErrors, ...apiErrors },
   },
   {
     method: 'get',

@@ -4,9 +4,11 @@ import { ValidationError } from '../../errors';
 import type { SessionEventStream } from '../../store/session-event-stream';
 import { chatRequestSchema, lastEventIdSchema, parseOrThrow, sessionIdSchema } from '../schemas';
 import type { SessionService } from '../session-service';
+import { principalOf } from './chat-routes';
 import { followEvents } from '../sse/event-follower';
 import type { OpenChannels } from '../sse/open-channels';
 import { SseChannel } from '../sse/sse-channel';
+import { TurnObserver } from '../../metrics/turn-observer';
 import { TERMINAL_EVENTS } from '../turn-waiter';
 
 export interface StreamRouteDeps {
@@ -28,7 +30,8 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
 
   router.post('/message/stream', async (ctx) => {
     const request = parseOrThrow(chatRequest, ctx.request.body, 'chat message');
-    const ticket = await deps.sessions.startTurn(request);
+    const principal = principalOf(ctx);
+    const ticket = await deps.sessions.startTurn(request, principal, ctx.state.requestId);
     const channel = new SseChannel(ctx);
     const untrack = deps.channels.track(channel);
     channel.send({
@@ -36,9 +39,10 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
       data: { session_id: ticket.session_id, turn_id: ticket.turn_id, model: ticket.model, created_at: ticket.received_at },
     });
     if (request.cancel_on_disconnect) {
-      channel.signal.addEventListener('abort', () => void deps.sessions.cancelTurn(ticket.session_id, 'client disconnected').catch(() => undefined));
+      channel.signal.addEventListener('abort', () => void deps.sessions.cancelTurn(ticket.session_id, principal, 'client disconnected').catch(() => undefined));
     }
-    void pump(channel, ticket.session_id, ticket.after_id, ticket.turn_id, true).finally(untrack);
+    const observer = new TurnObserver(ticket.turn_id, Date.parse(ticket.received_at));
+    void pump(channel, ticket.session_id, ticket.after_id, ticket.turn_id, true, observer).finally(untrack);
   });
 
   router.get('/session/:session_id/events', async (ctx) => {
@@ -47,7 +51,7 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
     const lastId = rawLastId === undefined ? undefined : parseOrThrow(lastEventIdSchema, rawLastId, 'Last-Event-ID');
     const untilDone = ctx.query.until === 'done';
     if (ctx.query.until !== undefined && !untilDone) throw new ValidationError('until must be "done" when given');
-    await deps.sessions.ensureExists(sessionId);
+    await deps.sessions.authorize(sessionId, principalOf(ctx));
     const resumable = lastId ? await deps.events.canResumeAfter(sessionId, lastId) : { ok: true as const };
     const channel = new SseChannel(ctx);
     if (!resumable.ok) {
@@ -62,11 +66,11 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
   router.post('/session/:session_id/cancel', async (ctx) => {
     const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
     ctx.status = 202;
-    ctx.body = await deps.sessions.cancelTurn(sessionId);
+    ctx.body = await deps.sessions.cancelTurn(sessionId, principalOf(ctx));
   });
 
   /** Copies stream entries to the client; with `stopAtTerminal`, ends after the turn's last event. */
-  async function pump(channel: SseChannel, sessionId: string, afterId: string, turnId: string | undefined, stopAtTerminal: boolean): Promise<void> {
+  async function pump(channel: SseChannel, sessionId: string, afterId: string, turnId: string | undefined, stopAtTerminal: boolean, observer?: TurnObserver): Promise<void> {
     try {
       for await (const entry of followEvents(deps.events, deps.openBlockingConnection(), {
         sessionId,
@@ -77,6 +81,7 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
       })) {
         if (turnId && entry.data.turn_id !== turnId) continue;
         channel.send({ id: entry.id, event: entry.type, data: entry.data });
+        observer?.see(entry.type, entry.data);
         if (stopAtTerminal && TERMINAL_EVENTS.has(entry.type) && (!turnId || entry.data.turn_id === turnId)) break;
       }
     } catch (err) {

@@ -1,0 +1,35 @@
+/**
+ * `npm run record-fixture -- --session <session_id> --name <fixture-name> [--run-id <run>]`
+ * (or `--workflow-id <id>`): saves a session workflow's history from the running server
+ * (TEMPORAL_ADDRESS, default the embedded dev server) into test/replay/fixtures/.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config';
+import { recordHistoryFixture } from '../src/replay/history-fixture';
+import { createTemporalClient } from '../src/temporal/client';
+import { sessionWorkflowId } from '../workflows/messages';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { session: { type: 'string' }, 'workflow-id': { type: 'string' }, 'run-id': { type: 'string' }, name: { type: 'string' } },
+  });
+  const workflowId = values['workflow-id'] ?? (values.session ? sessionWorkflowId(values.session) : undefined);
+  if (!workflowId || !values.name) {
+    process.stderr.write('Usage: npm run record-fixture -- --session <session_id> | --workflow-id <id> --name <fixture-name> [--run-id <run_id>]\n');
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+  const { client, connection } = await createTemporalClient(address, config.TEMPORAL_NAMESPACE);
+  try {
+    const file = await recordHistoryFixture(client, { workflowId, runId: values['run-id'], name: values.name });
+    process.stderr.write(`Recorded ${workflowId}${values['run-id'] ? ` run ${values['run-id']}` : ''} from ${address} → ${file}\n`);
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`[record-fixture] ${err.message}\n`);
+  process.exit(1);
+});

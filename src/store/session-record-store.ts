@@ -1,0 +1,101 @@
+import type { Knex } from 'knex';
+import type { SessionRecordSeed } from '../../activities/types';
+
+export interface SessionRecord {
+  session_id: string;
+  owner: string;
+  title: string | null;
+  status: 'active' | 'ended';
+  created_at: string;
+  last_activity_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  turns: number;
+  tokens_used: number;
+  cost: number;
+}
+
+export interface SessionPage {
+  sessions: SessionRecord[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+/** Opaque page cursor: the last row's (created_at, session_id), base64url. */
+function encodeCursor(row: SessionRecord): string {
+  return Buffer.from(JSON.stringify([row.created_at, row.session_id])).toString('base64url');
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new InvalidCursorError('cursor is not one this API issued');
+}
+
+/**
+ * The `chat_sessions` table: written by the API when a session starts (owner) and by the
+ * worker's archive activity (totals) and end activity. Every write is an idempotent upsert.
+ */
+export class SessionRecordStore {
+  constructor(private readonly knex: Knex) {}
+
+  /** Creates the row if it is missing; never changes an existing row's owner. */
+  async ensure(sessionId: string, seed: SessionRecordSeed, db: Knex | Knex.Transaction = this.knex): Promise<void> {
+    await db('chat_sessions')
+      .insert({ session_id: sessionId, owner: seed.owner, title: seed.title, status: 'active', created_at: seed.created_at, last_activity_at: seed.created_at })
+      .onConflict('session_id')
+      .ignore();
+  }
+
+  /** Recomputes totals from the archive, so running it twice for one turn changes nothing. */
+  async refreshTotals(sessionId: string, seed: SessionRecordSeed, db: Knex | Knex.Transaction = this.knex): Promise<void> {
+    await this.ensure(sessionId, seed, db);
+    const [totals] = (await db('chat_history')
+      .where({ session_id: sessionId })
+      .select(db.raw('count(*) as turns, coalesce(sum(tokens_used), 0) as tokens_used, coalesce(sum(cost), 0) as cost, max(created_at) as last_activity_at'))) as Array<{
+      turns: number;
+      tokens_used: number;
+      cost: number;
+      last_activity_at: string | null;
+    }>;
+    await db('chat_sessions')
+      .where({ session_id: sessionId })
+      .update({
+        turns: Number(totals.turns),
+        tokens_used: Number(totals.tokens_used),
+        cost: Number(totals.cost),
+        ...(totals.last_activity_at ? { last_activity_at: totals.last_activity_at } : {}),
+        title: db.raw('coalesce(title, ?)', [seed.title]),
+      });
+  }
+
+  async markEnded(sessionId: string, seed: SessionRecordSeed, endedAt: string, reason: string): Promise<void> {
+    await this.ensure(sessionId, seed);
+    await this.knex('chat_sessions').where({ session_id: sessionId }).update({ status: 'ended', ended_at: endedAt, end_reason: reason });
+  }
+
+  async get(sessionId: string): Promise<SessionRecord | undefined> {
+    return (await this.knex('chat_sessions').where({ session_id: sessionId }).first()) as SessionRecord | undefined;
+  }
+
+  /** One owner's sessions, newest first, keyset-paginated. */
+  async list(owner: string, options: { limit: number; cursor?: string; status?: 'active' | 'ended' }): Promise<SessionPage> {
+    const query = this.knex('chat_sessions').where({ owner });
+    if (options.status) query.andWhere({ status: options.status });
+    if (options.cursor) {
+      const [createdAt, sessionId] = decodeCursor(options.cursor);
+      query.andWhere((q) => q.where('created_at', '<', createdAt).orWhere((q2) => q2.where('created_at', '=', createdAt).andWhere('session_id', '<', sessionId)));
+    }
+    const rows = (await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'session_id', order: 'desc' }]).limit(options.limit + 1)) as SessionRecord[];
+    const page = rows.slice(0, options.limit);
+    return { sessions: page, next_cursor: rows.length > options.limit ? encodeCursor(page[page.length - 1]) : null };
+  }
+}

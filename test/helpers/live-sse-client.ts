@@ -1,0 +1,97 @@
+/**
+ * (Live connection for crash tests: events arrive while the test kills processes; see sse-client.ts for whole-stream reads.)
+ * A minimal SSE client over fetch for tests: collects events (with their ids) as they arrive,
+ * lets a test wait for one, and reports how the stream ended.
+ */
+export interface ReceivedEvent {
+  id?: string;
+  event: string;
+  data: any;
+}
+
+export interface SseConnection {
+  status: number;
+  events: ReceivedEvent[];
+  /** Resolves when the server ends the stream or the connection breaks (never rejects). */
+  ended: Promise<'ended' | 'broken'>;
+  /** Resolves with the first event (already received or future) that matches. */
+  waitFor(match: (e: ReceivedEvent) => boolean): Promise<ReceivedEvent>;
+  lastId(): string | undefined;
+  close(): void;
+}
+
+function parseBlock(block: string): ReceivedEvent | undefined {
+  let id: string | undefined;
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'id') id = value;
+    else if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+  }
+  if (data.length === 0) return undefined;
+  const text = data.join('\n');
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // keep the raw text
+  }
+  return { id, event, data: parsed };
+}
+
+export async function openSse(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<SseConnection> {
+  const controller = new AbortController();
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { accept: 'text/event-stream', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+    signal: controller.signal,
+  });
+  const events: ReceivedEvent[] = [];
+  const waiters: Array<{ match: (e: ReceivedEvent) => boolean; resolve: (e: ReceivedEvent) => void }> = [];
+  const push = (e: ReceivedEvent) => {
+    events.push(e);
+    for (const w of [...waiters]) {
+      if (w.match(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    }
+  };
+  const ended = (async (): Promise<'ended' | 'broken'> => {
+    if (!response.body) return 'ended';
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n/g, '\n');
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) !== -1) {
+          const parsed = parseBlock(buffer.slice(0, cut));
+          buffer = buffer.slice(cut + 2);
+          if (parsed) push(parsed);
+        }
+      }
+      return 'ended';
+    } catch {
+      return 'broken';
+    }
+  })();
+  return {
+    status: response.status,
+    events,
+    ended,
+    waitFor(match) {
+      const found = events.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiters.push({ match, resolve }));
+    },
+    lastId: () => [...events].reverse().find((e) => e.id)?.id,
+    close: () => controller.abort(),
+  };
+}

@@ -1,0 +1,255 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Redis from 'ioredis';
+import type { Knex } from 'knex';
+import { createKnex } from '../../src/store/knex';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
+import { freePort } from '../helpers/free-port';
+import {
+  eventually,
+  killHard,
+  processStackEnv,
+  startApiProcess,
+  startWorkerProcess,
+  UNHANDLED_PATTERN,
+  type ProcessStackEnv,
+  type RoleProcess,
+} from '../helpers/process-stack';
+import { SIDE_EFFECT_TOOL, sideEffectCounterKey } from '../helpers/side-effect-tool';
+import { openSse } from '../helpers/live-sse-client';
+import { postJson } from '../helpers/test-stack';
+
+/**
+ * Crash safety with real processes: the worker is SIGKILLed mid-turn (during a slow model
+ * call, during a non-idempotent tool call), the Temporal dev server restarts on its file
+ * database, the API is SIGKILLed with a stream open. Each time the turn completes exactly
+ * once: one archive row, the client gets its answer, no side effect runs twice.
+ */
+jest.setTimeout(240_000);
+
+const SIDE_EFFECT_MODULE = path.resolve(__dirname, '../helpers/side-effect-tool.ts');
+const LONG_ANSWER = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+
+interface StoredEvent {
+  id: string;
+  type: string;
+  data: Record<string, any>;
+}
+
+let redis: Redis;
+const processes: RoleProcess[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(() => {
+  redis = new Redis(process.env.TEST_REDIS_URL as string);
+});
+
+afterEach(async () => {
+  for (const proc of processes.splice(0)) await killHard(proc);
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+/** A stack's env, its archive (read directly from the SQLite file) and Redis cleanup. */
+async function stack(model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<ProcessStackEnv & { knex: () => Knex }> {
+  const env = processStackEnv(model.baseUrl, overrides);
+  let knex: Knex | undefined;
+  cleanups.push(async () => {
+    await knex?.destroy();
+    const keys = await redis.keys(`${env.prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    fs.rmSync(env.dataDir, { recursive: true, force: true });
+  });
+  return { ...env, knex: () => (knex ??= createKnex(env.sqliteFilename)) };
+}
+
+async function fakeModel(script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> {
+  const model = await startFakeOpenAiServer(script);
+  cleanups.push(() => model.close());
+  return model;
+}
+
+function track<T extends RoleProcess>(proc: T): T {
+  processes.push(proc);
+  return proc;
+}
+
+async function sessionEvents(prefix: string, sessionId: string): Promise<StoredEvent[]> {
+  const entries = await redis.xrange(`${prefix}session:${sessionId}:events`, '-', '+');
+  return entries.map(([id, fields]) => {
+    const map: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 2) map[fields[i]] = fields[i + 1];
+    return { id, type: map.type, data: JSON.parse(map.data ?? '{}') };
+  });
+}
+
+async function archiveRows(env: { knex: () => Knex }, turnId: string): Promise<number> {
+  const [{ n }] = (await env.knex()('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{ n: number }>;
+  return Number(n);
+}
+
+async function newSession(url: string): Promise<string> {
+  const created = await postJson(`${url}/api/chat/session`, {});
+  expect(created.status).toBe(201);
+  return created.body.session_id as string;
+}
+
+/** Waits until the model has streamed at least `count` chunks of the turn into Redis. */
+function messagesStreamed(prefix: string, sessionId: string, count: number): Promise<true> {
+  return eventually(async () => ((await sessionEvents(prefix, sessionId)).filter((e) => e.type === 'message').length >= count ? true : undefined));
+}
+
+function expectNoUnhandled(...procs: RoleProcess[]): void {
+  for (const proc of procs) expect(proc.output()).not.toMatch(UNHANDLED_PATTERN);
+}
+
+describe('crash safety (real processes)', () => {
+  it('when the worker is SIGKILLed during a slow model call then a new worker retries it and the turn completes once', async () => {
+    // The first attempt streams slowly (the worker dies in the middle); the retry is quick.
+    const model = await fakeModel((_req, index) => ({ content: LONG_ANSWER, chunkDelayMs: index === 0 ? 400 : 0 }));
+    const env = await stack(model);
+    const worker1 = track(await startWorkerProcess(env.env));
+    const { api, url } = await startApiProcess(env.env);
+    track(api);
+    const sessionId = await newSession(url);
+
+    const reply = postJson(`${url}/api/chat/message`, { message: 'tell me a long story', session_id: sessionId });
+    await messagesStreamed(env.prefix, sessionId, 3);
+    await killHard(worker1);
+    const worker2 = track(await startWorkerProcess(env.env));
+
+    const { status, body } = await reply;
+    expect(status).toBe(200);
+    expect(body.response).toBe(LONG_ANSWER);
+    expect(await archiveRows(env, body.turn_id)).toBe(1);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+    // The retry told clients to drop the partial text, then streamed the answer whole.
+    const reset = events.findIndex((e) => e.type === 'reset');
+    expect(reset).toBeGreaterThan(0);
+    expect(events[reset].data.attempt).toBeGreaterThanOrEqual(2);
+    expect(events.slice(reset).filter((e) => e.type === 'message').map((e) => e.data.content).join('')).toBe(LONG_ANSWER);
+    expect(model.requests).toHaveLength(2);
+    expectNoUnhandled(worker2, api);
+  });
+
+  it('when the worker is SIGKILLed during a non-idempotent tool call then the side effect is not run again and the turn completes once', async () => {
+    const label = 'crash-during-tool';
+    const model = await fakeModel((req) => {
+      const last = req.body.messages[req.body.messages.length - 1];
+      if (last.role === 'tool') return { content: `Tool said: ${last.content}` };
+      return { tool_calls: [{ name: SIDE_EFFECT_TOOL, arguments: JSON.stringify({ label, hold_ms: 60_000 }) }] };
+    });
+    const env = await stack(model, { TOOL_MODULES: SIDE_EFFECT_MODULE });
+    const counter = sideEffectCounterKey(env.prefix, label);
+    const worker1 = track(await startWorkerProcess(env.env));
+    const { api, url } = await startApiProcess(env.env);
+    track(api);
+    const sessionId = await newSession(url);
+
+    const reply = postJson(`${url}/api/chat/message`, { message: 'pay the invoice', session_id: sessionId });
+    // The side effect happened; the tool is still holding when its worker dies.
+    await eventually(async () => ((await redis.get(counter)) === '1' ? true : undefined));
+    await killHard(worker1);
+    const worker2 = track(await startWorkerProcess(env.env));
+
+    const { status, body } = await reply;
+    expect(status).toBe(200);
+    expect(await redis.get(counter)).toBe('1');
+    expect(await archiveRows(env, body.turn_id)).toBe(1);
+    expect(body.tools_used).toEqual([SIDE_EFFECT_TOOL]);
+    // The retried attempt told the model the outcome is unknown instead of paying twice.
+    expect(body.response).toMatch(/not run again/);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+    const toolResults = events.filter((e) => e.type === 'tool_result');
+    expect(toolResults).toHaveLength(1);
+    expect(toolResults[0].data).toMatchObject({ name: SIDE_EFFECT_TOOL, ok: false, replayed: true });
+    expect(toolResults[0].data.attempt).toBeGreaterThanOrEqual(2);
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+    expectNoUnhandled(worker2, api);
+  });
+
+  it('when the API is SIGKILLed while a stream is open then the client resumes with Last-Event-ID on another API and misses nothing', async () => {
+    const model = await fakeModel(() => ({ content: LONG_ANSWER, chunkDelayMs: 250 }));
+    const env = await stack(model);
+    const worker = track(await startWorkerProcess(env.env));
+    const first = await startApiProcess(env.env);
+    track(first.api);
+    const sessionId = await newSession(first.url);
+
+    const stream = await openSse(`${first.url}/api/chat/message/stream`, { method: 'POST', body: { message: 'stream a story', session_id: sessionId } });
+    expect(stream.status).toBe(200);
+    const metadata = await stream.waitFor((e) => e.event === 'metadata');
+    const turnId = metadata.data.turn_id as string;
+    await stream.waitFor((e) => e.event === 'message' && stream.events.filter((m) => m.event === 'message').length >= 3);
+    await killHard(first.api);
+    await stream.ended;
+    const before = stream.events.filter((e) => e.event === 'message');
+    const lastId = stream.lastId();
+    expect(lastId).toBeDefined();
+    expect(stream.events.some((e) => e.event === 'done')).toBe(false);
+
+    const second = await startApiProcess(env.env);
+    track(second.api);
+    const resumed = await openSse(`${second.url}/api/chat/session/${sessionId}/events?until=done`, { headers: { 'last-event-id': lastId as string } });
+    expect(resumed.status).toBe(200);
+    await resumed.ended;
+    const after = resumed.events.filter((e) => e.event === 'message' && e.data.turn_id === turnId);
+    // Gap-free and no duplicates: the two halves are the whole answer.
+    expect([...before, ...after].map((e) => e.data.content).join('')).toBe(LONG_ANSWER);
+    expect(resumed.events.filter((e) => e.event === 'done' && e.data.turn_id === turnId)).toHaveLength(1);
+
+    const history = await fetch(`${second.url}/api/chat/history/${sessionId}`).then((r) => r.json() as Promise<any>);
+    expect(JSON.stringify(history.messages)).toContain(LONG_ANSWER);
+    expect(await archiveRows(env, turnId)).toBe(1);
+    expectNoUnhandled(worker, second.api);
+  });
+
+  describe('with a Temporal dev server of its own (file database)', () => {
+    let devServer: DevServer | undefined;
+    let cliPath: string;
+    let port: number;
+    let dbFilename: string;
+
+    beforeAll(async () => {
+      cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, () => undefined);
+      port = await freePort();
+      dbFilename = path.join(process.env.TEST_TMP_DIR as string, `restart-${port}`, 'temporal.db');
+      devServer = await startDevServer({ cliPath, port, dbFilename });
+    });
+
+    afterAll(async () => {
+      await devServer?.stop();
+    });
+
+    it('when the dev server restarts mid-turn on the same file then the turn completes once and the client gets its answer', async () => {
+      const model = await fakeModel(() => ({ content: LONG_ANSWER, chunkDelayMs: 300 }));
+      const env = await stack(model, { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+      const worker = track(await startWorkerProcess(env.env));
+      const { api, url } = await startApiProcess(env.env);
+      track(api);
+      const sessionId = await newSession(url);
+
+      const reply = postJson(`${url}/api/chat/message`, { message: 'a story across a restart', session_id: sessionId });
+      await messagesStreamed(env.prefix, sessionId, 3);
+      await devServer?.stop();
+      devServer = await startDevServer({ cliPath, port, dbFilename });
+
+      const { status, body } = await reply;
+      expect(status).toBe(200);
+      expect(body.response).toBe(LONG_ANSWER);
+      expect(await archiveRows(env, body.turn_id)).toBe(1);
+      const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+      expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+      // Both processes rode out the outage.
+      expect(worker.child.exitCode).toBeNull();
+      expect(api.child.exitCode).toBeNull();
+      expectNoUnhandled(worker, api);
+    });
+  });
+});

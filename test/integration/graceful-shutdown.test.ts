@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import Redis from 'ioredis';
+import type { Knex } from 'knex';
+import { createKnex } from '../../src/store/knex';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
+import {
+  eventually,
+  killHard,
+  processStackEnv,
+  startApiProcess,
+  startWorkerProcess,
+  UNHANDLED_PATTERN,
+  type ProcessStackEnv,
+  type RoleProcess,
+} from '../helpers/process-stack';
+import { openSse } from '../helpers/live-sse-client';
+import { postJson } from '../helpers/test-stack';
+
+/**
+ * Graceful shutdown with real processes: SIGTERM on a worker lets its running model call
+ * finish (or, past the grace time, hands it back for a retry on another worker); SIGTERM on
+ * the API stops accepting, ends open streams with `server_shutdown`, closes Redis and SQLite,
+ * and exits 0 without an uncaught exception.
+ */
+jest.setTimeout(240_000);
+
+const ANSWER = Array.from({ length: 24 }, (_, i) => `token${i}`).join(' ');
+
+let redis: Redis;
+const processes: RoleProcess[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(() => {
+  redis = new Redis(process.env.TEST_REDIS_URL as string);
+});
+
+afterEach(async () => {
+  for (const proc of processes.splice(0)) await killHard(proc);
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+async function stack(model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<ProcessStackEnv & { knex: () => Knex }> {
+  const env = processStackEnv(model.baseUrl, overrides);
+  let knex: Knex | undefined;
+  cleanups.push(async () => {
+    await knex?.destroy();
+    const keys = await redis.keys(`${env.prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    fs.rmSync(env.dataDir, { recursive: true, force: true });
+  });
+  return { ...env, knex: () => (knex ??= createKnex(env.sqliteFilename)) };
+}
+
+async function fakeModel(script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> {
+  const model = await startFakeOpenAiServer(script);
+  cleanups.push(() => model.close());
+  return model;
+}
+
+function track<T extends RoleProcess>(proc: T): T {
+  processes.push(proc);
+  return proc;
+}
+
+async function sessionEvents(prefix: string, sessionId: string): Promise<Array<{ type: string; data: Record<string, any> }>> {
+  const entries = await redis.xrange(`${prefix}session:${sessionId}:events`, '-', '+');
+  return entries.map(([, fields]) => {
+    const map: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 2) map[fields[i]] = fields[i + 1];
+    return { type: map.type, data: JSON.parse(map.data ?? '{}') };
+  });
+}
+
+async function archiveRows(env: { knex: () => Knex }, turnId: string): Promise<number> {
+  const [{ n }] = (await env.knex()('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{ n: number }>;
+  return Number(n);
+}
+
+async function newSession(url: string): Promise<string> {
+  const created = await postJson(`${url}/api/chat/session`, {});
+  expect(created.status).toBe(201);
+  return created.body.session_id as string;
+}
+
+function messagesStreamed(prefix: string, sessionId: string, count: number): Promise<true> {
+  return eventually(async () => ((await sessionEvents(prefix, sessionId)).filter((e) => e.type === 'message').length >= count ? true : undefined));
+}
+
+describe('graceful shutdown (real processes)', () => {
+  it('when a worker gets SIGTERM during a model call then it finishes the call within the grace time, exits 0, and another worker completes the turn', async () => {
+    const model = await fakeModel(() => ({ content: ANSWER, chunkDelayMs: 150 }));
+    const env = await stack(model, { WORKER_SHUTDOWN_GRACE_SECONDS: '60' });
+    const worker1 = track(await startWorkerProcess(env.env));
+    const { api, url } = await startApiProcess(env.env);
+    track(api);
+    const sessionId = await newSession(url);
+
+    const reply = postJson(`${url}/api/chat/message`, { message: 'finish what you started', session_id: sessionId });
+    await messagesStreamed(env.prefix, sessionId, 2);
+    worker1.kill('SIGTERM');
+    const exit = await worker1.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    // The call it was running got to finish: the whole answer streamed from the one attempt.
+    const streamed = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.type === 'message');
+    expect(streamed.map((e) => e.data.content).join('')).toBe(ANSWER);
+    expect(model.requests).toHaveLength(1);
+    expect(worker1.output()).toMatch(/"msg":"worker stopped"/);
+    expect(worker1.output()).toMatch(/\[shutdown\] done/);
+    expect(worker1.output()).not.toMatch(UNHANDLED_PATTERN);
+
+    // The rest of the turn (archive, result) needs a worker: the next one picks it up.
+    const worker2 = track(await startWorkerProcess(env.env));
+    const { status, body } = await reply;
+    expect(status).toBe(200);
+    expect(body.response).toBe(ANSWER);
+    expect(await archiveRows(env, body.turn_id)).toBe(1);
+    expect(model.requests).toHaveLength(1);
+    expect(worker2.output()).not.toMatch(UNHANDLED_PATTERN);
+  });
+
+  it('when a worker gets SIGTERM and the model call outlasts the grace time then the call is handed back and retried on another worker', async () => {
+    const model = await fakeModel((_req, index) => ({ content: ANSWER, chunkDelayMs: index === 0 ? 2000 : 0 }));
+    const env = await stack(model, { WORKER_SHUTDOWN_GRACE_SECONDS: '1' });
+    const worker1 = track(await startWorkerProcess(env.env));
+    const { api, url } = await startApiProcess(env.env);
+    track(api);
+    const sessionId = await newSession(url);
+
+    const reply = postJson(`${url}/api/chat/message`, { message: 'a very slow answer', session_id: sessionId });
+    await messagesStreamed(env.prefix, sessionId, 1);
+    worker1.kill('SIGTERM');
+    expect(await worker1.exited).toEqual({ code: 0, signal: null });
+    expect(worker1.output()).not.toMatch(UNHANDLED_PATTERN);
+
+    const worker2 = track(await startWorkerProcess(env.env));
+    const { status, body } = await reply;
+    expect(status).toBe(200);
+    expect(body.response).toBe(ANSWER);
+    expect(await archiveRows(env, body.turn_id)).toBe(1);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+    expect(events.some((e) => e.type === 'reset')).toBe(true);
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+    expect(model.requests).toHaveLength(2);
+    expect(worker2.output()).not.toMatch(UNHANDLED_PATTERN);
+  });
+
+  it('when the API gets SIGTERM with a stream open then the stream ends with server_shutdown, the API stops accepting and closes its stores, and the turn still completes', async () => {
+    const model = await fakeModel(() => ({ content: ANSWER, chunkDelayMs: 300 }));
+    const env = await stack(model);
+    const worker = track(await startWorkerProcess(env.env));
+    const first = await startApiProcess(env.env);
+    track(first.api);
+    const sessionId = await newSession(first.url);
+
+    const stream = await openSse(`${first.url}/api/chat/message/stream`, { method: 'POST', body: { message: 'stream until shutdown', session_id: sessionId } });
+    const turnId = (await stream.waitFor((e) => e.event === 'metadata')).data.turn_id as string;
+    await stream.waitFor((e) => e.event === 'message');
+    first.api.kill('SIGTERM');
+
+    expect(await stream.ended).toBe('ended');
+    const last = stream.events[stream.events.length - 1];
+    expect(last.event).toBe('server_shutdown');
+    expect(last.data.resume).toMatch(/Last-Event-ID/);
+    expect(await first.api.exited).toEqual({ code: 0, signal: null });
+    expect(first.api.output()).toMatch(/\[shutdown\] done: API closed, worker drained, Redis and SQLite closed/);
+    expect(first.api.output()).not.toMatch(UNHANDLED_PATTERN);
+    // Nothing listens on the old port any more.
+    await expect(fetch(`${first.url}/health`)).rejects.toThrow();
+
+    // The turn went on in the worker; another API serves the rest from the last event id.
+    const second = await startApiProcess(env.env);
+    track(second.api);
+    const resumed = await openSse(`${second.url}/api/chat/session/${sessionId}/events?until=done`, { headers: { 'last-event-id': stream.lastId() as string } });
+    await resumed.ended;
+    const text = [...stream.events, ...resumed.events].filter((e) => e.event === 'message').map((e) => e.data.content).join('');
+    expect(text).toBe(ANSWER);
+    expect(resumed.events.filter((e) => e.event === 'done' && e.data.turn_id === turnId)).toHaveLength(1);
+    expect(await archiveRows(env, turnId)).toBe(1);
+    expect(worker.output()).not.toMatch(UNHANDLED_PATTERN);
+  });
+});

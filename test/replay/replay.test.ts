@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { Worker } from '@temporalio/worker';
+import { FIXTURES_DIR } from '../../src/replay/history-fixture';
+
+interface JsonEvent {
+  eventType: string;
+  activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+  [key: string]: unknown;
+}
+
+const fixtures = fs
+  .readdirSync(FIXTURES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({ name: path.basename(file, '.json'), json: JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, file), 'utf8')) as { events: JsonEvent[] } }));
+
+const byName = (name: string) => {
+  const found = fixtures.find((f) => f.name === name);
+  if (!found) throw new Error(`fixture ${name}.json is missing from ${FIXTURES_DIR}`);
+  return found.json.events;
+};
+const activities = (events: JsonEvent[]) => events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+const types = (events: JsonEvent[]) => new Set(events.map((e) => e.eventType));
+
+const replayOptions = () => ({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } });
+
+/**
+ * Every committed history must replay on the current workflow code: a change that alters the
+ * order of commands breaks a running session, and must be guarded with `patched()`.
+ */
+describe('replaying recorded session histories against the current workflow code', () => {
+  it('covers a plain, tool, fallback, cancelled, continued-as-new and ended session', () => {
+    expect(activities(byName('plain-turn'))).toEqual(['callModel', 'archiveTurn', 'mirrorSession']);
+    expect(activities(byName('tool-turn'))).toContain('calculator');
+    expect(activities(byName('fallback-turn')).filter((a) => a === 'callModel')).toHaveLength(2);
+    expect(types(byName('fallback-turn'))).toContain('EVENT_TYPE_ACTIVITY_TASK_FAILED');
+    expect(types(byName('cancelled-turn'))).toContain('EVENT_TYPE_ACTIVITY_TASK_CANCELED');
+    expect(byName('continue-as-new').at(-1)?.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+    expect(byName('ended-session').at(-1)?.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+    expect(activities(byName('ended-session'))).toContain('recordSessionEnd');
+  });
+
+  it('replays every fixture without a determinism error', async () => {
+    const histories = fixtures.map((f) => ({ workflowId: f.name, history: f.json }));
+    const results: Array<{ workflowId: string; error?: string }> = [];
+    for await (const result of Worker.runReplayHistories(replayOptions(), histories)) {
+      results.push({ workflowId: result.workflowId, ...(result.error ? { error: String(result.error) } : {}) });
+    }
+    expect(results).toEqual(fixtures.map((f) => ({ workflowId: f.name })));
+  }, 120_000);
+
+  it('fails the replay when the code would issue different commands than the history holds', async () => {
+    // Pretend an older version archived before calling the model: the current code must be caught.
+    const events = structuredClone(byName('plain-turn'));
+    const firstModelCall = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'callModel');
+    (firstModelCall as JsonEvent).activityTaskScheduledEventAttributes!.activityType.name = 'archiveTurn';
+    await expect(Worker.runReplayHistory(replayOptions(), historyFromJSON({ events }), 'tampered')).rejects.toBeInstanceOf(DeterminismViolationError);
+  }, 60_000);
+});

@@ -1,0 +1,41 @@
+/**
+ * Text for the Temporal Web UI: the session's title and its "current details" pane, so an
+ * operator can tell sessions apart and see the last exchange without opening the history.
+ */
+import type { ChatMessage, SessionState } from './messages';
+
+const TITLE_CHARS = 80;
+const EXCERPT_CHARS = 300;
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The first user message, on one line, shortened: a session's title. */
+export function titleOf(firstMessage: string): string {
+  return shorten(firstMessage, TITLE_CHARS);
+}
+
+function lastOf(messages: ChatMessage[], role: 'user' | 'assistant'): string | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.role === role && !m.tool_calls?.length && m.content) return m.content;
+  }
+  return undefined;
+}
+
+/** Markdown for `setCurrentDetails`: status, totals and the last exchange. */
+export function sessionDetails(state: SessionState): string {
+  const lines = [
+    `**${state.title ?? 'New chat session'}**`,
+    '',
+    `Status: ${state.status} · Turns: ${state.turns} · Tokens: ${state.tokens_used} · Cost: $${state.cost.toFixed(6)} · Owner: ${state.owner}`,
+    `Last activity: ${state.last_activity_at}`,
+  ];
+  const user = lastOf(state.messages, 'user');
+  const assistant = lastOf(state.messages, 'assistant');
+  if (user) lines.push('', `**User:** ${shorten(user, EXCERPT_CHARS)}`);
+  if (assistant) lines.push('', `**Assistant:** ${shorten(assistant, EXCERPT_CHARS)}`);
+  return lines.join('\n');
+}
