@@ -8,7 +8,7 @@ import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
-import type { ArchiveTurnInput, FinishTurnInput, MirrorSessionInput, PublishEventsInput, RecordSessionEndInput, ToolInput, ToolResult } from './types';
+import type { ArchiveTurnInput, MirrorSessionInput, PublishEventsInput, RecordSessionEndInput, ToolInput, ToolResult } from './types';
 
 export interface ActivityDeps {
   models: ModelRouter;
@@ -24,34 +24,24 @@ export interface ActivityDeps {
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
 export function createActivities(deps: ActivityDeps) {
-  /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
-  async function archiveTurn(input: ArchiveTurnInput): Promise<void> {
-    await deps.history.archiveTurn(input);
-    await deps.sessionRecords.refreshTotals(input.result.session_id, input.session);
-  }
-  /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
-  async function mirrorSession(input: MirrorSessionInput): Promise<void> {
-    await Promise.all([
-      deps.snapshots.put(input.snapshot),
-      deps.snapshots.clearLive(input.snapshot.session_id),
-      deps.events.append(input.snapshot.session_id, input.events),
-    ]);
-  }
   return {
     callModel: createCallModel(deps),
-    archiveTurn,
-    mirrorSession,
-    /**
-     * Archive then mirror in one (local) activity: one round trip per turn instead of two. Both
-     * steps are idempotent, so a retry repeats them safely; `done` still implies the archive row.
-     */
-    async finishTurn(input: FinishTurnInput): Promise<void> {
-      await archiveTurn(input.archive);
-      await mirrorSession(input.mirror);
+    /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
+    async archiveTurn(input: ArchiveTurnInput): Promise<void> {
+      await deps.history.archiveTurn(input);
+      await deps.sessionRecords.refreshTotals(input.result.session_id, input.session);
     },
     /** Marks the session row ended (idempotent). */
     async recordSessionEnd(input: RecordSessionEndInput): Promise<void> {
       await deps.sessionRecords.markEnded(input.session_id, input.session, input.ended_at, input.reason);
+    },
+    /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
+    async mirrorSession(input: MirrorSessionInput): Promise<void> {
+      await Promise.all([
+        deps.snapshots.put(input.snapshot),
+        deps.snapshots.clearLive(input.snapshot.session_id),
+        deps.events.append(input.snapshot.session_id, input.events),
+      ]);
     },
     /** Publishes events that need no snapshot change (e.g. a rejected double text). */
     async publishEvents(input: PublishEventsInput): Promise<void> {

@@ -103,12 +103,6 @@ export interface MirrorSessionInput {
   events: SessionEvent[];
 }
 
-/** A finished turn: archived first, then mirrored, so `done` implies the archive row exists. */
-export interface FinishTurnInput {
-  archive: ArchiveTurnInput;
-  mirror: MirrorSessionInput;
-}
-
 export interface PublishEventsInput {
   session_id: string;
   events: SessionEvent[];

@@ -47,17 +47,18 @@ const store = proxyActivities<Pick<ChatActivities, 'archiveTurn' | 'mirrorSessio
 });
 
 /**
- * Archive then mirror as one local activity (`finishTurn`): it runs inside the workflow task that
- * received the model's answer instead of costing two activity and two workflow task round trips
- * through the server on every turn (the bench measured each at tens of ms; bench/README.md).
+ * The archive write runs as a local activity, inside the workflow task that received the model's
+ * answer: one activity and one workflow task round trip through the server less per turn (the
+ * bench measured each at tens of ms; bench/README.md). The mirror stays a regular activity so the
+ * `done` event still follows the recorded workflow task (search attributes, details included).
  */
-const turnStore = proxyLocalActivities<Pick<ChatActivities, 'finishTurn'>>({
+const localStore = proxyLocalActivities<Pick<ChatActivities, 'archiveTurn'>>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
 
-/** Histories recorded before `finishTurn` replay through the two regular activities. */
-const FINISH_TURN_LOCAL_PATCH = 'finish-turn-local-activity';
+/** Histories recorded before the archive became a local activity replay through the regular one. */
+const ARCHIVE_LOCAL_PATCH = 'archive-turn-local-activity';
 
 const tools = proxyActivities<Record<string, ToolActivity>>({
   startToCloseTimeout: '30 seconds',
@@ -346,18 +347,12 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
 
     currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
     const archive = { result, user_message: message.text, metadata: { received_at: message.received_at }, session: recordSeed() };
-    const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
-    const event: SessionEvent = { type: eventType, data: { ...result } };
-    if (patched(FINISH_TURN_LOCAL_PATCH)) {
-      // The mirrored snapshot is the finished one (no current turn), as on the older path.
-      await turnStore.finishTurn({ archive, mirror: { snapshot: { ...snapshot(), current_turn: null }, events: [event] } });
-      currentTurn = null;
-      publishToOperators(result.model_used);
-      return;
-    }
-    await store.archiveTurn(archive);
+    if (patched(ARCHIVE_LOCAL_PATCH)) await localStore.archiveTurn(archive);
+    else await store.archiveTurn(archive);
     currentTurn = null;
     publishToOperators(result.model_used);
+    const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
+    const event: SessionEvent = { type: eventType, data: { ...result } };
     await store.mirrorSession({ snapshot: snapshot(), events: [event] });
   }
 
