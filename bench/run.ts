@@ -75,6 +75,9 @@ async function main() {
     temporalDynamicConfig['matching.numTaskqueueWritePartitions'] = args.partitions;
   }
   const startedAt = new Date();
+  // Taken before the run: the code measured and the machine's load when it started.
+  const commitAtStart = gitCommit();
+  const machineAtStart = machineInfo();
   say(`[bench] mode ${args.mode}, scenarios ${scenarios.map((s) => s.id).join(', ')}`);
   const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, prebuiltBundle: args.bundle, nodeArgs: args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [],
     workerNodeArgs: args.workerHeapMb > 0 ? [`--max-old-space-size=${args.workerHeapMb}`] : [],
@@ -101,8 +104,8 @@ async function main() {
     label: args.label,
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
-    git_commit: gitCommit(),
-    machine: { ...machineInfo(), load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100) },
+    git_commit: commitAtStart,
+    machine: { ...machineAtStart, load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100) },
     versions: {
       node: process.versions.node,
       temporal_cli: TEMPORAL_CLI_VERSION,
