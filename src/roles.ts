@@ -8,6 +8,7 @@ import { SessionService } from './api/session-service';
 import { OpenChannels } from './api/sse/open-channels';
 import { TurnWaiter } from './api/turn-waiter';
 import type { Config } from './config';
+import { listen } from './listen';
 import { sessionSettings, type Infrastructure } from './infrastructure';
 import { ModelRouter } from './llm/model-router';
 import { startOfflineModelServer } from './llm/offline-model-server';
@@ -59,7 +60,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     streaming: { events: infra.events, openBlockingConnection, releaseBlockingConnection, channels },
   });
   const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  await listen(server, config.PORT, config.HOST, 'PORT');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   logger.info({ url }, 'API listening');

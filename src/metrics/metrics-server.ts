@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsRegistry } from './metrics';
+import { listen } from '../listen';
 
 export interface MetricsServer {
   port: number;
@@ -26,7 +27,7 @@ export async function startMetricsServer(port: number, host: string, healthy: ()
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { status: 404, code: 'not_found', message: 'Only /metrics and /health here.' } }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await listen(server, port, host, 'WORKER_METRICS_PORT');
   return {
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -5,6 +5,7 @@ import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../helpers/fake-openai-server';
 import { freePort } from '../helpers/free-port';
 import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import { waitFor } from '../helpers/wait-for';
 
 const echo = (request: RecordedRequest) => ({ content: `Echo: ${[...request.body.messages].reverse().find((m) => m.role === 'user')?.content}` });
 
@@ -13,16 +14,6 @@ async function runsOf(stack: TestStack, workflowId: string): Promise<Array<{ run
   for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push({ runId: wf.runId, status: wf.status.name });
   return runs;
 }
-
-const waitFor = async <T>(fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
 
 /**
  * Long sessions: a dev server of its own with a tiny history limit makes Temporal suggest
@@ -69,7 +60,7 @@ describe('continue-as-new keeps long sessions whole', () => {
     const runs = await waitFor(async () => {
       const found = await runsOf(stack, sessionWorkflowId(id));
       return found.length >= 3 ? found : undefined;
-    });
+    }, 60_000);
     expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
     expect(runs.filter((r) => r.status === 'RUNNING')).toHaveLength(1);
 
@@ -103,7 +94,7 @@ describe('continue-as-new on a turn count', () => {
     const runs = await waitFor(async () => {
       const found = await runsOf(stack, sessionWorkflowId(id));
       return found.length >= 3 ? found : undefined;
-    });
+    }, 60_000);
     expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW')).toHaveLength(2);
     const session = await getJson(stack.url(`/api/chat/session/${id}`));
     expect(session.body.turns).toBe(5);

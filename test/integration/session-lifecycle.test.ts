@@ -4,6 +4,7 @@ import { ChatOwner, ChatSessionStatus, ChatTurns } from '../../workflows/search-
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { readSse } from '../helpers/sse-client';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { waitFor } from '../helpers/wait-for';
 
 const ALICE = 'sk-alice-0123456789abcdef0123';
 const BOB = 'sk-bob-0123456789abcdef012345';
@@ -13,16 +14,6 @@ function script(request: RecordedRequest): FakeReply {
   const last = [...request.body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   return last.startsWith('slow') ? { content: SLOW, chunkDelayMs: 150 } : { content: `Echo: ${last}` };
 }
-
-const waitFor = async <T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 /** JSON request as `key`'s principal. */
 function caller(stack: TestStack, key?: string) {

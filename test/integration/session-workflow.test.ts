@@ -2,16 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sessionWorkflowId, stateQuery, userMessageSignal, type UserMessage } from '../../workflows/messages';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
-
-const waitFor = async <T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+import { waitFor } from '../helpers/wait-for';
 
 describe('chatSessionWorkflow on the real dev server', () => {
   let model: FakeOpenAiServer;

@@ -2,19 +2,10 @@ import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type Reco
 import { readSse, visibleText, type ReceivedEvent } from '../helpers/sse-client';
 import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { spawnApiProcess, type ApiProcess } from '../helpers/api-process';
+import { waitFor } from '../helpers/wait-for';
 
 // Long and slow enough (24 chunks, 150 ms apart) that a cancel lands while it streams.
 const LONG_ANSWER = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three twenty-four';
-
-const waitFor = async <T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 /** Replies by the last user message: `slow …` streams slowly, anything else answers at once. */
 function scriptedByMessage(request: RecordedRequest): FakeReply {

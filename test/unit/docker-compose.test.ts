@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config';
+import { CHAT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 /** No Docker engine runs here, so the compose file is checked statically against the code it deploys. */
 interface Service {
@@ -13,6 +14,7 @@ interface Service {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }> | string[];
   deploy?: { replicas?: number };
+  stop_grace_period?: string;
 }
 
 const root = path.resolve(__dirname, '../..');
@@ -84,9 +86,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('when services start then each has a health check and the app waits for healthy dependencies', () => {
-    for (const [name, service] of Object.entries(services)) expect([name, service.healthcheck?.test?.length]).toEqual([name, expect.any(Number)]);
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'temporal-setup') continue; // a one-shot step, waited for by completion
+      expect([name, service.healthcheck?.test?.length]).toEqual([name, expect.any(Number)]);
+    }
+    expect(services['temporal-setup'].depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
     for (const name of ['api', 'worker']) {
-      expect(services[name].depends_on).toMatchObject({ temporal: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(services[name].depends_on).toMatchObject({ 'temporal-setup': { condition: 'service_completed_successfully' }, redis: { condition: 'service_healthy' } });
     }
     expect(services.worker.environment?.WORKER_METRICS_PORT).toBe(9464);
     expect(JSON.stringify(services.worker.healthcheck)).toContain(':9464/health');
@@ -97,5 +103,16 @@ describe('docker-compose.yml', () => {
     expect(content).toMatch(/server api:3000;/);
     expect(content).toMatch(/proxy_set_header X-Forwarded-For \$\$remote_addr;/);
     expect(content).toMatch(/proxy_buffering off;/);
+  });
+
+  it('when Temporal is set up then every search attribute the workflow sets is created with its type', () => {
+    const script = (services['temporal-setup'].command ?? []).join('\n');
+    for (const [name, type] of Object.entries(CHAT_SEARCH_ATTRIBUTES)) expect(script).toContain(`${name}:${type}`);
+    expect(script).toContain('temporal operator search-attribute create');
+  });
+
+  it('when a worker is stopped then compose waits longer than the shutdown grace time', () => {
+    const grace = configSchema.shape.WORKER_SHUTDOWN_GRACE_SECONDS.parse(undefined) as number;
+    expect(Number.parseInt(services.worker.stop_grace_period ?? '10s', 10)).toBeGreaterThan(grace);
   });
 });
