@@ -1,5 +1,6 @@
 /**
- * `npm run record-fixtures`: regenerates the committed replay fixtures from the current code.
+ * `npm run record-fixtures [-- --prefix v2-]`: records the replay fixtures from the current code
+ * (with a prefix, as a new set beside the old ones).
  * Starts a private in-memory Temporal dev server, a worker and API on the test stack (real
  * Redis, SQLite), a scripted model, drives one session per scenario and records each history.
  * Run it only when a workflow change is meant to be incompatible (then say so in the commit);
@@ -8,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { recordHistoryFixture } from '../src/replay/history-fixture';
 import { startDevServer } from '../src/temporal/dev-server';
@@ -50,6 +52,9 @@ async function settled(stack: TestStack, workflowId: string, runId?: string): Pr
 }
 
 async function main(): Promise<void> {
+  // `--prefix v2-` records a second set beside the old one (after a patched() change both must replay).
+  const { values } = parseArgs({ options: { prefix: { type: 'string', default: '' } } });
+  const prefix = values.prefix ?? '';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'record-fixtures-'));
   const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
   const server = await startDevServer({ cliPath, port: await freePort(), log: say });
@@ -69,7 +74,7 @@ async function main(): Promise<void> {
   });
   const record = async (name: string, sessionId: string, runId?: string) => {
     await settled(stack, sessionWorkflowId(sessionId), runId);
-    say(`  ${name}: ${await recordHistoryFixture(stack.client, { workflowId: sessionWorkflowId(sessionId), runId, name })}`);
+    say(`  ${name}: ${await recordHistoryFixture(stack.client, { workflowId: sessionWorkflowId(sessionId), runId, name: `${prefix}${name}` })}`);
   };
   try {
     await record('plain-turn', await send(stack, 'Hello there'));

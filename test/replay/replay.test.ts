@@ -43,6 +43,14 @@ describe('replaying recorded session histories against the current workflow code
     expect(activities(byName('ended-session'))).toContain('recordSessionEnd');
   });
 
+  it('covers the same sessions recorded after the archive became a local activity (patched)', () => {
+    for (const name of ['plain-turn', 'tool-turn', 'fallback-turn', 'cancelled-turn', 'continue-as-new', 'continued-run', 'ended-session']) {
+      const events = byName(`patched-${name}`);
+      expect([name, activities(events).includes('archiveTurn')]).toEqual([name, false]);
+      expect([name, types(events).has('EVENT_TYPE_MARKER_RECORDED')]).toEqual([name, true]);
+    }
+  });
+
   it('replays every fixture without a determinism error', async () => {
     const histories = fixtures.map((f) => ({ workflowId: f.name, history: f.json }));
     const results: Array<{ workflowId: string; error?: string }> = [];
