@@ -1,24 +1,18 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import Redis from 'ioredis';
-import type { Knex } from 'knex';
-import { createKnex } from '../../src/store/knex';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { freePort } from '../helpers/free-port';
 import {
   eventually,
   killHard,
-  processStackEnv,
   startApiProcess,
   startWorkerProcess,
   UNHANDLED_PATTERN,
-  type ProcessStackEnv,
   type RoleProcess,
 } from '../helpers/process-stack';
 import { SIDE_EFFECT_TOOL, sideEffectCounterKey } from '../helpers/side-effect-tool';
 import { openSse } from '../helpers/live-sse-client';
+import { useProcessHarness } from '../helpers/process-harness';
 import { postJson } from '../helpers/test-stack';
 
 /**
@@ -32,77 +26,8 @@ jest.setTimeout(240_000);
 const SIDE_EFFECT_MODULE = path.resolve(__dirname, '../helpers/side-effect-tool.ts');
 const LONG_ANSWER = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
 
-interface StoredEvent {
-  id: string;
-  type: string;
-  data: Record<string, any>;
-}
-
-let redis: Redis;
-const processes: RoleProcess[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(() => {
-  redis = new Redis(process.env.TEST_REDIS_URL as string);
-});
-
-afterEach(async () => {
-  for (const proc of processes.splice(0)) await killHard(proc);
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await redis.quit();
-});
-
-/** A stack's env, its archive (read directly from the SQLite file) and Redis cleanup. */
-async function stack(model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<ProcessStackEnv & { knex: () => Knex }> {
-  const env = processStackEnv(model.baseUrl, overrides);
-  let knex: Knex | undefined;
-  cleanups.push(async () => {
-    await knex?.destroy();
-    const keys = await redis.keys(`${env.prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    fs.rmSync(env.dataDir, { recursive: true, force: true });
-  });
-  return { ...env, knex: () => (knex ??= createKnex(env.sqliteFilename)) };
-}
-
-async function fakeModel(script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> {
-  const model = await startFakeOpenAiServer(script);
-  cleanups.push(() => model.close());
-  return model;
-}
-
-function track<T extends RoleProcess>(proc: T): T {
-  processes.push(proc);
-  return proc;
-}
-
-async function sessionEvents(prefix: string, sessionId: string): Promise<StoredEvent[]> {
-  const entries = await redis.xrange(`${prefix}session:${sessionId}:events`, '-', '+');
-  return entries.map(([id, fields]) => {
-    const map: Record<string, string> = {};
-    for (let i = 0; i < fields.length; i += 2) map[fields[i]] = fields[i + 1];
-    return { id, type: map.type, data: JSON.parse(map.data ?? '{}') };
-  });
-}
-
-async function archiveRows(env: { knex: () => Knex }, turnId: string): Promise<number> {
-  const [{ n }] = (await env.knex()('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{ n: number }>;
-  return Number(n);
-}
-
-async function newSession(url: string): Promise<string> {
-  const created = await postJson(`${url}/api/chat/session`, {});
-  expect(created.status).toBe(201);
-  return created.body.session_id as string;
-}
-
-/** Waits until the model has streamed at least `count` chunks of the turn into Redis. */
-function messagesStreamed(prefix: string, sessionId: string, count: number): Promise<true> {
-  return eventually(async () => ((await sessionEvents(prefix, sessionId)).filter((e) => e.type === 'message').length >= count ? true : undefined));
-}
+const harness = useProcessHarness();
+const { stack, fakeModel, track, sessionEvents, archiveRows, newSession, messagesStreamed } = harness;
 
 function expectNoUnhandled(...procs: RoleProcess[]): void {
   for (const proc of procs) expect(proc.output()).not.toMatch(UNHANDLED_PATTERN);
@@ -154,13 +79,13 @@ describe('crash safety (real processes)', () => {
 
     const reply = postJson(`${url}/api/chat/message`, { message: 'pay the invoice', session_id: sessionId });
     // The side effect happened; the tool is still holding when its worker dies.
-    await eventually(async () => ((await redis.get(counter)) === '1' ? true : undefined));
+    await eventually(async () => ((await harness.redis().get(counter)) === '1' ? true : undefined));
     await killHard(worker1);
     const worker2 = track(await startWorkerProcess(env.env));
 
     const { status, body } = await reply;
     expect(status).toBe(200);
-    expect(await redis.get(counter)).toBe('1');
+    expect(await harness.redis().get(counter)).toBe('1');
     expect(await archiveRows(env, body.turn_id)).toBe(1);
     expect(body.tools_used).toEqual([SIDE_EFFECT_TOOL]);
     // The retried attempt told the model the outcome is unknown instead of paying twice.

@@ -1,19 +1,6 @@
-import fs from 'node:fs';
-import Redis from 'ioredis';
-import type { Knex } from 'knex';
-import { createKnex } from '../../src/store/knex';
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
-import {
-  eventually,
-  killHard,
-  processStackEnv,
-  startApiProcess,
-  startWorkerProcess,
-  UNHANDLED_PATTERN,
-  type ProcessStackEnv,
-  type RoleProcess,
-} from '../helpers/process-stack';
+import { startApiProcess, startWorkerProcess, UNHANDLED_PATTERN } from '../helpers/process-stack';
 import { openSse } from '../helpers/live-sse-client';
+import { useProcessHarness } from '../helpers/process-harness';
 import { postJson } from '../helpers/test-stack';
 
 /**
@@ -26,69 +13,8 @@ jest.setTimeout(240_000);
 
 const ANSWER = Array.from({ length: 24 }, (_, i) => `token${i}`).join(' ');
 
-let redis: Redis;
-const processes: RoleProcess[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(() => {
-  redis = new Redis(process.env.TEST_REDIS_URL as string);
-});
-
-afterEach(async () => {
-  for (const proc of processes.splice(0)) await killHard(proc);
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await redis.quit();
-});
-
-async function stack(model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<ProcessStackEnv & { knex: () => Knex }> {
-  const env = processStackEnv(model.baseUrl, overrides);
-  let knex: Knex | undefined;
-  cleanups.push(async () => {
-    await knex?.destroy();
-    const keys = await redis.keys(`${env.prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    fs.rmSync(env.dataDir, { recursive: true, force: true });
-  });
-  return { ...env, knex: () => (knex ??= createKnex(env.sqliteFilename)) };
-}
-
-async function fakeModel(script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> {
-  const model = await startFakeOpenAiServer(script);
-  cleanups.push(() => model.close());
-  return model;
-}
-
-function track<T extends RoleProcess>(proc: T): T {
-  processes.push(proc);
-  return proc;
-}
-
-async function sessionEvents(prefix: string, sessionId: string): Promise<Array<{ type: string; data: Record<string, any> }>> {
-  const entries = await redis.xrange(`${prefix}session:${sessionId}:events`, '-', '+');
-  return entries.map(([, fields]) => {
-    const map: Record<string, string> = {};
-    for (let i = 0; i < fields.length; i += 2) map[fields[i]] = fields[i + 1];
-    return { type: map.type, data: JSON.parse(map.data ?? '{}') };
-  });
-}
-
-async function archiveRows(env: { knex: () => Knex }, turnId: string): Promise<number> {
-  const [{ n }] = (await env.knex()('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{ n: number }>;
-  return Number(n);
-}
-
-async function newSession(url: string): Promise<string> {
-  const created = await postJson(`${url}/api/chat/session`, {});
-  expect(created.status).toBe(201);
-  return created.body.session_id as string;
-}
-
-function messagesStreamed(prefix: string, sessionId: string, count: number): Promise<true> {
-  return eventually(async () => ((await sessionEvents(prefix, sessionId)).filter((e) => e.type === 'message').length >= count ? true : undefined));
-}
+const harness = useProcessHarness();
+const { stack, fakeModel, track, sessionEvents, archiveRows, newSession, messagesStreamed } = harness;
 
 describe('graceful shutdown (real processes)', () => {
   it('when a worker gets SIGTERM during a model call then it finishes the call within the grace time, exits 0, and another worker completes the turn', async () => {

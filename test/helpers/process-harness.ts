@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import Redis from 'ioredis';
+import type { Knex } from 'knex';
+import { createKnex } from '../../src/store/knex';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from './fake-openai-server';
+import { eventually, killHard, processStackEnv, type ProcessStackEnv, type RoleProcess } from './process-stack';
+import { postJson } from './test-stack';
+
+export interface StoredEvent {
+  id: string;
+  type: string;
+  data: Record<string, any>;
+}
+
+export type HarnessStack = ProcessStackEnv & { knex: () => Knex };
+
+/**
+ * Shared scaffolding of the real-process tests (crash safety, graceful shutdown): registers
+ * Jest hooks that kill leftover processes and clean each stack's Redis keys, SQLite file and
+ * model server after every test, plus readers of a stack's event stream and archive.
+ */
+export function useProcessHarness() {
+  let redis: Redis;
+  const processes: RoleProcess[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeAll(() => {
+    redis = new Redis(process.env.TEST_REDIS_URL as string);
+  });
+  afterEach(async () => {
+    for (const proc of processes.splice(0)) await killHard(proc);
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  async function sessionEvents(prefix: string, sessionId: string): Promise<StoredEvent[]> {
+    const entries = await redis.xrange(`${prefix}session:${sessionId}:events`, '-', '+');
+    return entries.map(([id, fields]) => {
+      const map: Record<string, string> = {};
+      for (let i = 0; i < fields.length; i += 2) map[fields[i]] = fields[i + 1];
+      return { id, type: map.type, data: JSON.parse(map.data ?? '{}') };
+    });
+  }
+
+  return {
+    redis: () => redis,
+    /** A stack's env, its archive (read directly from the SQLite file) and cleanup. */
+    async stack(model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<HarnessStack> {
+      const env = processStackEnv(model.baseUrl, overrides);
+      let knex: Knex | undefined;
+      cleanups.push(async () => {
+        await knex?.destroy();
+        const keys = await redis.keys(`${env.prefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+        fs.rmSync(env.dataDir, { recursive: true, force: true });
+      });
+      return { ...env, knex: () => (knex ??= createKnex(env.sqliteFilename)) };
+    },
+    async fakeModel(script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> {
+      const model = await startFakeOpenAiServer(script);
+      cleanups.push(() => model.close());
+      return model;
+    },
+    /** Registers a process to be killed after the test. */
+    track<T extends RoleProcess>(proc: T): T {
+      processes.push(proc);
+      return proc;
+    },
+    /** Runs after the test, in reverse order of registration. */
+    onCleanup(cleanup: () => Promise<void>): void {
+      cleanups.push(cleanup);
+    },
+    sessionEvents,
+    async archiveRows(env: { knex: () => Knex }, turnId: string): Promise<number> {
+      const [{ n }] = (await env.knex()('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{ n: number }>;
+      return Number(n);
+    },
+    async newSession(url: string): Promise<string> {
+      const created = await postJson(`${url}/api/chat/session`, {});
+      expect(created.status).toBe(201);
+      return created.body.session_id as string;
+    },
+    /** Waits until the model has streamed at least `count` chunks of the turn into Redis. */
+    messagesStreamed(prefix: string, sessionId: string, count: number): Promise<true> {
+      return eventually(async () => ((await sessionEvents(prefix, sessionId)).filter((e) => e.type === 'message').length >= count ? true : undefined));
+    },
+  };
+}
