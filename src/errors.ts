@@ -97,3 +97,16 @@ export class BudgetExceededError extends ApiError {
     super(402, 'budget_exceeded', message, details);
   }
 }
+
+export class ServerShuttingDownError extends ApiError {
+  override name = 'ServerShuttingDownError';
+  constructor(sessionId: string, turnId: string) {
+    super(
+      503,
+      'server_shutting_down',
+      'This API process is shutting down; the turn goes on. Follow it on another instance with GET /api/chat/session/{session_id}/events?until=done, or read the history.',
+      { session_id: sessionId, turn_id: turnId, events: `/api/chat/session/${sessionId}/events?until=done` },
+      { 'Retry-After': '1' },
+    );
+  }
+}

@@ -70,7 +70,8 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // Open streams get a final event telling clients to resume elsewhere.
+        // Waiting requests answer 503 with where to follow their turn; open streams get a final event.
+        sessions.beginShutdown();
         channels.closeAll('API shutting down');
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();

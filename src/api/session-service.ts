@@ -22,7 +22,9 @@ import {
   SessionEndedError,
   SessionNotFoundError,
   SessionQueueFullError,
+  ServerShuttingDownError,
   TurnFailedError,
+  TurnTimeoutError,
   ValidationError,
 } from '../errors';
 import type { ChatHistoryStore } from '../store/chat-history-store';
@@ -83,7 +85,15 @@ async function temporalCall<T>(fn: () => Promise<T>): Promise<T> {
 
 /** What the API does with sessions: start them, send them messages, read them back, end them. */
 export class SessionService {
+  /** Aborted when the API shuts down: waiting requests answer 503 at once (their turns go on). */
+  private readonly shutdown = new AbortController();
+
   constructor(private readonly deps: SessionServiceDeps) {}
+
+  /** Ends every synchronous wait with ServerShuttingDownError; called first when the API stops. */
+  beginShutdown(): void {
+    this.shutdown.abort();
+  }
 
   private startInput(sessionId: string, createdAt: string, owner: Principal): ChatSessionInput {
     return { session_id: sessionId, created_at: createdAt, owner, settings: this.deps.settings };
@@ -187,7 +197,14 @@ export class SessionService {
 
   /** Waits for a started turn through the session's event stream. */
   async waitForTurn(ticket: TurnTicket, signal?: AbortSignal): Promise<TurnResult> {
-    const result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, signal, Date.parse(ticket.received_at));
+    const stop = signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal;
+    let result: TurnResult;
+    try {
+      result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, stop, Date.parse(ticket.received_at));
+    } catch (err) {
+      if (err instanceof TurnTimeoutError && this.shutdown.signal.aborted) throw new ServerShuttingDownError(ticket.session_id, ticket.turn_id);
+      throw err;
+    }
     throwIfRefused(ticket.session_id, result);
     if (result.status === 'failed') {
       throw new TurnFailedError(result.response, { session_id: ticket.session_id, turn_id: result.turn_id, error: result.error });

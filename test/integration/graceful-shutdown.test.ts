@@ -1,4 +1,4 @@
-import { startApiProcess, startWorkerProcess, UNHANDLED_PATTERN } from '../helpers/process-stack';
+import { eventually, startApiProcess, startWorkerProcess, UNHANDLED_PATTERN } from '../helpers/process-stack';
 import { openSse } from '../helpers/live-sse-client';
 import { useProcessHarness } from '../helpers/process-harness';
 import { postJson } from '../helpers/test-stack';
@@ -85,8 +85,16 @@ describe('graceful shutdown (real processes)', () => {
     const stream = await openSse(`${first.url}/api/chat/message/stream`, { method: 'POST', body: { message: 'stream until shutdown', session_id: sessionId } });
     const turnId = (await stream.waitFor((e) => e.event === 'metadata')).data.turn_id as string;
     await stream.waitFor((e) => e.event === 'message');
+    // A synchronous request waiting on another session's turn at the same moment.
+    const otherSession = await newSession(first.url);
+    const waiting = postJson(`${first.url}/api/chat/message`, { message: 'wait for me', session_id: otherSession });
+    await messagesStreamed(env.prefix, otherSession, 1);
     first.api.kill('SIGTERM');
 
+    const cutShort = await waiting;
+    expect(cutShort.status).toBe(503);
+    expect(cutShort.body.error).toMatchObject({ code: 'server_shutting_down', details: { session_id: otherSession } });
+    const waitingTurn = cutShort.body.error.details.turn_id as string;
     expect(await stream.ended).toBe('ended');
     const last = stream.events[stream.events.length - 1];
     expect(last.event).toBe('server_shutdown');
@@ -106,6 +114,8 @@ describe('graceful shutdown (real processes)', () => {
     expect(text).toBe(ANSWER);
     expect(resumed.events.filter((e) => e.event === 'done' && e.data.turn_id === turnId)).toHaveLength(1);
     expect(await archiveRows(env, turnId)).toBe(1);
+    // The cut-short request's turn finished too, once.
+    await eventually(async () => ((await archiveRows(env, waitingTurn)) === 1 ? true : undefined));
     expect(worker.output()).not.toMatch(UNHANDLED_PATTERN);
   });
 });

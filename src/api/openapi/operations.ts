@@ -66,7 +66,7 @@ const sessionParam = { session_id: sessionIdSchema };
 const apiErrors: Record<number, ResponseSpec> = {
   401: { ...err('Missing or invalid API key (only when API keys are configured).'), headers: { 'WWW-Authenticate': 'Bearer realm="api"' } },
   429: { ...err('Rate limited (rate_limited); for messages also: too many messages queued in the session (session_queue_full).'), headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
-  503: err('A dependency (Temporal, Redis, SQLite) is unavailable.'),
+  503: { ...err('A dependency (Temporal, Redis, SQLite) is unavailable, or this API process is shutting down (server_shutting_down: the turn goes on; details name where to follow it).'), headers: { 'Retry-After': 'Seconds to wait before retrying (on shutdown).' } },
 };
 const bodyErrors: Record<number, ResponseSpec> = {
   400: err('Malformed JSON body.'),
