@@ -50,6 +50,9 @@ export function isWorkerShutdown(signal: AbortSignal): boolean {
  * A retried attempt first emits `reset` so clients drop the partial text; the first call to a
  * fallback model emits `model_switched`.
  */
+/** No per-chunk heartbeats in an attempt's first moments (cancellation waits at most this long more). */
+const QUIET_START_MS = 250;
+
 export function createCallModel(deps: CallModelDeps) {
   return async function callModel(input: CallModelInput): Promise<CallModelResult> {
     const ctx = Context.current();
@@ -93,6 +96,8 @@ export function createCallModel(deps: CallModelDeps) {
     // Heartbeat while the provider thinks before its first chunk too: the heartbeat timeout is
     // how a dead worker is noticed, so a slow (but alive) model must not look dead.
     const beat = setInterval(() => ctx.heartbeat(), 1000);
+    // A heartbeat is a server round trip the completion waits behind: a quick answer needs none.
+    const startedAt = Date.now();
     try {
       const stream = await route.client.chat.completions.create(
         {
@@ -107,7 +112,7 @@ export function createCallModel(deps: CallModelDeps) {
         { signal: ctx.cancellationSignal },
       );
       for await (const chunk of stream) {
-        ctx.heartbeat();
+        if (Date.now() - startedAt >= QUIET_START_MS) ctx.heartbeat();
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices[0];
         if (!choice) continue;
