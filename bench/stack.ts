@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -10,6 +9,7 @@ import { ensureTemporalCli } from '../src/temporal/temporal-cli';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { startNodeChild, stopNodeChild, type StartedChild } from './child-process';
 import type { FakeModelConfig } from './fake-model-config';
+import { freePort } from '../src/free-port';
 
 /**
  * Everything a bench run talks to, each in its own process so CPU and RSS are per part:
@@ -41,17 +41,6 @@ export interface StackOptions {
   /** Extra node flags for the worker only (e.g. a heap cap). */
   workerNodeArgs?: string[];
   log: (line: string) => void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startBenchStack(options: StackOptions): Promise<BenchStack> {

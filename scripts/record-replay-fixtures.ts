@@ -17,7 +17,7 @@ import { ensureTemporalCli } from '../src/temporal/temporal-cli';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { sessionWorkflowId } from '../workflows/messages';
 import { calculatorScript, startFakeOpenAiServer, type RecordedRequest } from '../test/helpers/fake-openai-server';
-import { freePort } from '../test/helpers/free-port';
+import { freePort } from '../src/free-port';
 import { readSse } from '../test/helpers/sse-client';
 import { postJson, startTestStack, type TestStack } from '../test/helpers/test-stack';
 

@@ -6,7 +6,7 @@ import { ensureRedis } from '../src/store/redis-launcher';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { ensureTemporalCli } from '../src/temporal/temporal-cli';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
-import { freePort } from './helpers/free-port';
+import { freePort } from '../src/free-port';
 import { pingRedis } from '../src/store/redis-launcher';
 
 declare global {

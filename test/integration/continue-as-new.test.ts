@@ -3,7 +3,7 @@ import { sessionWorkflowId, stateQuery } from '../../workflows/messages';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../helpers/fake-openai-server';
-import { freePort } from '../helpers/free-port';
+import { freePort } from '../../src/free-port';
 import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait-for';
 
