@@ -28,8 +28,10 @@ export function createActivities(deps: ActivityDeps) {
     callModel: createCallModel(deps),
     /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
     async archiveTurn(input: ArchiveTurnInput): Promise<void> {
-      await deps.history.archiveTurn(input);
-      await deps.sessionRecords.refreshTotals(input.result.session_id, input.session);
+      await deps.sessionRecords.transaction(async (trx) => {
+        await deps.history.archiveTurn(input, trx);
+        await deps.sessionRecords.refreshTotals(input.result.session_id, input.session, trx);
+      });
     },
     /** Marks the session row ended (idempotent). */
     async recordSessionEnd(input: RecordSessionEndInput): Promise<void> {

@@ -7,7 +7,8 @@ import Redis from 'ioredis';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { ensureTemporalCli } from '../src/temporal/temporal-cli';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
-import { startNodeChild, stopNodeChild, type StartedChild } from './child-process';
+import { stopChild } from '../src/stop-child';
+import { startNodeChild, type StartedChild } from './child-process';
 import type { FakeModelConfig } from './fake-model-config';
 import { freePort } from '../src/free-port';
 
@@ -52,7 +53,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
   let devServer: DevServer | undefined;
   const redis = new Redis(redisUrl, { connectionName: 'chat-bench' });
   const stop = async () => {
-    for (const child of started.reverse()) await stopNodeChild(child.child);
+    for (const child of started.reverse()) await stopChild(child.child);
     await devServer?.stop();
     // Our keys only: never FLUSHDB a shared Redis.
     let cursor = '0';

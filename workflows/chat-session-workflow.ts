@@ -22,6 +22,7 @@ import { trimConversation } from './context-window';
 import { callModelChain, ModelChainFailure } from './model-chain';
 import { ChatLastActivity, ChatModel, ChatSessionStatus, ChatTurns } from './search-attributes';
 import { sessionDetails, titleOf } from './session-details';
+import { snapshotOf } from './session-snapshot';
 import {
   cancelTurnSignal,
   endSessionSignal,
@@ -142,10 +143,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     pending: state.pending.length,
   });
 
-  const snapshot = (): SessionSnapshot => {
-    const { pending: _p, ...rest } = view();
-    return { ...rest, messages: state.messages.filter((m) => m.role === 'user' || (m.role === 'assistant' && !m.tool_calls?.length)) };
-  };
+  const snapshot = (): SessionSnapshot => snapshotOf(view());
 
   let turnScope: CancellationScope | undefined;
   const rememberTurnId = (turnId: string) => {

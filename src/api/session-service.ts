@@ -31,6 +31,7 @@ import type { ChatHistoryStore } from '../store/chat-history-store';
 import { InvalidCursorError, type SessionPage, type SessionRecord, type SessionRecordStore } from '../store/session-record-store';
 import { ChatLastActivity, ChatOwner, ChatSessionStatus, ChatTurns } from '../../workflows/search-attributes';
 import { titleOf } from '../../workflows/session-details';
+import { snapshotOf } from '../../workflows/session-snapshot';
 import type { SessionEventStream } from '../store/session-event-stream';
 import type { SessionSnapshotStore } from '../store/session-snapshot-store';
 import type { ChatRequest } from './schemas';
@@ -324,11 +325,7 @@ export class SessionService {
     if (cached) return cached;
     try {
       const view = await temporalCall(() => this.deps.client.workflow.getHandle(sessionWorkflowId(sessionId)).query(stateQuery));
-      const { pending: _pending, ...rest } = view;
-      const snapshot: SessionSnapshot = {
-        ...rest,
-        messages: view.messages.filter((m: ChatMessage) => m.role === 'user' || (m.role === 'assistant' && !m.tool_calls?.length)),
-      };
+      const snapshot = snapshotOf(view);
       await this.deps.snapshots.put(snapshot);
       return snapshot;
     } catch (err) {

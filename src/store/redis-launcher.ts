@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
-import { stopChild } from '../temporal/dev-server';
+import { stopChild } from '../stop-child';
 
 export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';

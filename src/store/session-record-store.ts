@@ -1,12 +1,9 @@
 import type { Knex } from 'knex';
 import type { SessionRecordSeed } from '../../activities/types';
 
-export interface SessionRecord {
+export interface SessionRecord extends SessionRecordSeed {
   session_id: string;
-  owner: string;
-  title: string | null;
   status: 'active' | 'ended';
-  created_at: string;
   last_activity_at: string;
   ended_at: string | null;
   end_reason: string | null;
@@ -55,26 +52,24 @@ export class SessionRecordStore {
       .ignore();
   }
 
-  /** Recomputes totals from the archive, so running it twice for one turn changes nothing. */
+  /** Recomputes totals from the archive in one statement, so running it twice for one turn changes nothing. */
   async refreshTotals(sessionId: string, seed: SessionRecordSeed, db: Knex | Knex.Transaction = this.knex): Promise<void> {
     await this.ensure(sessionId, seed, db);
-    const [totals] = (await db('chat_history')
-      .where({ session_id: sessionId })
-      .select(db.raw('count(*) as turns, coalesce(sum(tokens_used), 0) as tokens_used, coalesce(sum(cost), 0) as cost, max(created_at) as last_activity_at'))) as Array<{
-      turns: number;
-      tokens_used: number;
-      cost: number;
-      last_activity_at: string | null;
-    }>;
+    const ofSession = (expression: string) => db.raw(`(select ${expression} from chat_history where session_id = ?)`, [sessionId]);
     await db('chat_sessions')
       .where({ session_id: sessionId })
       .update({
-        turns: Number(totals.turns),
-        tokens_used: Number(totals.tokens_used),
-        cost: Number(totals.cost),
-        ...(totals.last_activity_at ? { last_activity_at: totals.last_activity_at } : {}),
+        turns: ofSession('count(*)'),
+        tokens_used: ofSession('coalesce(sum(tokens_used), 0)'),
+        cost: ofSession('coalesce(sum(cost), 0)'),
+        last_activity_at: db.raw('coalesce((select max(created_at) from chat_history where session_id = ?), last_activity_at)', [sessionId]),
         title: db.raw('coalesce(title, ?)', [seed.title]),
       });
+  }
+
+  /** Runs `work` in one transaction: one commit (one fsync) for a turn's row and its session's totals. */
+  transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.knex.transaction(work);
   }
 
   async markEnded(sessionId: string, seed: SessionRecordSeed, endedAt: string, reason: string): Promise<void> {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { stopChild } from '../stop-child';
 import { CHAT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 /** Search attributes the session workflow sets; registered on the embedded server at launch. */
@@ -91,16 +92,4 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   throw new DevServerStartError(
     `Temporal dev server was not ready on ${address} within ${(options.readyTimeoutMs ?? 60_000) / 1000} s: ${String(lastError)}\n${output.trim()}`,
   );
-}
-
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -1,7 +1,7 @@
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { readSse, visibleText, type ReceivedEvent } from '../helpers/sse-client';
 import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
-import { spawnApiProcess, type ApiProcess } from '../helpers/api-process';
+import { processStackEnv, startApiProcess, type RoleProcess } from '../helpers/process-stack';
 import { waitFor } from '../helpers/wait-for';
 
 // Long and slow enough (24 chunks, 150 ms apart) that a cancel lands while it streams.
@@ -238,30 +238,26 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
   });
 
   describe('any API process serves any session', () => {
-    let apiA: ApiProcess;
-    let apiB: ApiProcess;
+    let apiA: { api: RoleProcess; url: string };
+    let apiB: { api: RoleProcess; url: string };
 
     beforeAll(async () => {
       const c = stack.config;
-      const env = {
-        TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS as string,
+      // Same task queue, Redis prefix and SQLite file as this stack's in-process worker.
+      const { env } = processStackEnv(model.baseUrl, {
         TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-        REDIS_URL: c.REDIS_URL,
         REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX,
         DATA_DIR: c.DATA_DIR,
-        LLM_BASE_URL: model.baseUrl,
-        LLM_API_KEY: 'test-key',
-        LLM_MODEL: 'fake-model',
         LLM_PRICE_INPUT_PER_1M: '1',
         LLM_PRICE_OUTPUT_PER_1M: '2',
-        RATE_LIMIT_REQUESTS: '0',
-        RATE_LIMIT_MESSAGES: '0',
-      };
-      [apiA, apiB] = await Promise.all([spawnApiProcess(env), spawnApiProcess(env)]);
+      });
+      [apiA, apiB] = await Promise.all([startApiProcess(env), startApiProcess(env)]);
     }, 120_000);
     afterAll(async () => {
-      await apiA?.stop();
-      await apiB?.stop();
+      for (const started of [apiA, apiB]) {
+        started?.api.kill('SIGTERM');
+        await started?.api.exited;
+      }
     });
 
     it('sends on API A, streams the same events from API B', async () => {
