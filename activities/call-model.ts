@@ -3,7 +3,8 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { estimateTokens } from '../src/llm/chat-completion-encoder';
 import { tokenCost } from '../src/llm/cost';
-import { classifyModelError, MODEL_FAILURE_TYPES } from '../src/llm/model-error';
+import { classifyModelError } from '../src/llm/model-error';
+import { MODEL_FAILURE_TYPES, WORKER_SHUTDOWN_FAILURE_TYPE } from '../src/contract/model-failure';
 import { costUsdTotal, modelCallsTotal, modelFallbacksTotal, modelLabel, tokensTotal, toolCallsTotal } from '../src/metrics/metrics';
 import { modelCallOutcome } from '../src/metrics/model-call-outcome';
 import type { ModelRouter } from '../src/llm/model-router';
@@ -11,8 +12,9 @@ import { SessionEventBatch } from '../src/store/session-event-batch';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolRegistry } from '../src/tools/registry';
-import type { ChatMessage } from '../workflows/messages';
-import type { CallModelInput, CallModelResult, ModelToolCall } from './types';
+import type { ChatMessage } from '../src/contract/chat-message';
+import type { SessionEvent } from '../src/contract/event-catalog';
+import type { CallModelInput, CallModelResult, ModelToolCall } from '../src/contract/activity-io';
 
 export interface CallModelDeps {
   models: ModelRouter;
@@ -34,9 +36,6 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
     return { role: m.role, content: m.content ?? '' } as ChatCompletionMessageParam;
   });
 }
-
-/** Failure type of an attempt interrupted by its worker's shutdown (retried elsewhere). */
-export const WORKER_SHUTDOWN_FAILURE_TYPE = 'WorkerShutdownError';
 
 /** The SDK aborts running activities with reason `WORKER_SHUTDOWN` once the shutdown grace time is over. */
 export function isWorkerShutdown(signal: AbortSignal): boolean {
@@ -68,11 +67,11 @@ export function createCallModel(deps: CallModelDeps) {
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const writes: Array<Promise<unknown>> = [];
     const batch = new SessionEventBatch(deps.events, input.session_id);
-    const emit = (type: string, data: Record<string, unknown>) => batch.push({ type, data: { ...base, ...data } });
+    const emit = (event: SessionEvent) => batch.push(event);
     if (input.previous_model && ctx.info.attempt === 1) {
-      emit('model_switched', { from: input.previous_model, reason: input.previous_error, offline_fallback: !!input.offline_fallback });
+      emit({ type: 'model_switched', data: { ...base, from: input.previous_model, reason: input.previous_error, offline_fallback: !!input.offline_fallback } });
     }
-    if (ctx.info.attempt > 1) emit('reset', { reason: 'retry' });
+    if (ctx.info.attempt > 1) emit({ type: 'reset', data: { ...base, reason: 'retry' } });
     const userMessage = [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? undefined;
     const live = (phase: 'model' | 'tools') =>
       writes.push(
@@ -120,7 +119,7 @@ export function createCallModel(deps: CallModelDeps) {
         const piece = choice.delta?.content;
         if (piece) {
           content += piece;
-          emit('message', { content: piece });
+          emit({ type: 'message', data: { ...base, content: piece } });
         }
         for (const delta of choice.delta?.tool_calls ?? []) {
           const call = calls.get(delta.index) ?? { id: '', name: '', arguments: '' };
@@ -165,7 +164,7 @@ export function createCallModel(deps: CallModelDeps) {
           ...(tool ? { policy: { maximum_attempts: tool.policy.maximumAttempts, timeout_seconds: tool.policy.timeoutSeconds } } : {}),
         };
       });
-    for (const call of toolCalls) emit('tool_call', { id: call.id, name: call.name, arguments: call.arguments });
+    for (const call of toolCalls) emit({ type: 'tool_call', data: { ...base, id: call.id, name: call.name, arguments: call.arguments } });
     // Unknown tools never reach an activity (the workflow answers them), so they are counted here.
     for (const call of toolCalls) if (!call.known) toolCallsTotal.inc({ tool: '(unknown)', outcome: 'unknown_tool' });
     if (toolCalls.length > 0) live('tools');

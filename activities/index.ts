@@ -8,7 +8,7 @@ import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
-import type { ArchiveTurnInput, MirrorSessionInput, PublishEventsInput, RecordSessionEndInput, ToolInput, ToolResult } from './types';
+import type { ArchiveTurnInput, MirrorSessionInput, PublishEventsInput, RecordSessionEndInput, SessionActivities } from '../src/contract/activity-io';
 
 export interface ActivityDeps {
   models: ModelRouter;
@@ -24,7 +24,7 @@ export interface ActivityDeps {
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  const sessionActivities: SessionActivities = {
     callModel: createCallModel(deps),
     /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
     async archiveTurn(input: ArchiveTurnInput): Promise<void> {
@@ -49,9 +49,8 @@ export function createActivities(deps: ActivityDeps) {
     async publishEvents(input: PublishEventsInput): Promise<void> {
       await deps.events.append(input.session_id, input.events);
     },
-    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache, deps.toolRuns),
   };
+  return { ...sessionActivities, ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache, deps.toolRuns) };
 }
 
 export type ChatActivities = ReturnType<typeof createActivities>;
-export type ToolActivity = (input: ToolInput) => Promise<ToolResult>;

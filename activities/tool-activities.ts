@@ -4,7 +4,7 @@ import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { ToolResultCache } from '../src/store/tool-result-cache';
 import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolDefinition, ToolOutcome, ToolRunContext } from '../src/tools/tool-definition';
-import type { ToolInput, ToolResult } from './types';
+import type { ToolInput, ToolResult } from '../src/contract/activity-io';
 
 /**
  * Runs one tool call. Bad arguments and tool-level failures become an error result the model

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { sessionWorkflowId } from '../workflows/messages';
+import { sessionWorkflowId } from '../src/contract/session-workflow';
 import { timedPost } from './http-client';
 import { startBenchStack } from './stack';
 

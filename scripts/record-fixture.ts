@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { recordHistoryFixture } from '../src/replay/history-fixture';
 import { createTemporalClient } from '../src/temporal/client';
-import { sessionWorkflowId } from '../workflows/messages';
+import { sessionWorkflowId } from '../src/contract/session-workflow';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

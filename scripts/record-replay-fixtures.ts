@@ -15,7 +15,7 @@ import { recordHistoryFixture } from '../src/replay/history-fixture';
 import { startDevServer } from '../src/temporal/dev-server';
 import { ensureTemporalCli } from '../src/temporal/temporal-cli';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
-import { sessionWorkflowId } from '../workflows/messages';
+import { sessionWorkflowId } from '../src/contract/session-workflow';
 import { calculatorScript, startFakeOpenAiServer, type RecordedRequest } from '../test/helpers/fake-openai-server';
 import { freePort } from '../src/free-port';
 import { readSse } from '../test/helpers/sse-client';

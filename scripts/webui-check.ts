@@ -10,7 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { createTemporalClient } from '../src/temporal/client';
-import { sessionWorkflowId } from '../workflows/messages';
+import { sessionWorkflowId } from '../src/contract/session-workflow';
 
 /** Flags this machine's closed network needs (no background fetches, no QUIC). */
 const CHROMIUM_FLAGS = [

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { parseModelList, SEED_OPENROUTER_MODELS, type ModelSpec } from './llm/model-chain';
+import { OFFLINE_MODEL_NAME, parseModelList, SEED_OPENROUTER_MODELS, type ModelSpec } from './llm/model-list';
 
 /**
  * Every setting the service reads, parsed once at boot. Each key has a default and a
@@ -166,7 +166,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const OFFLINE_MODEL_NAME = 'offline-rules';
 const DEFAULT_OPENROUTER_MODEL = 'deepseek/deepseek-chat-v3-0324:free';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

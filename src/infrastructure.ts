@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
 import type { Knex } from 'knex';
-import { OFFLINE_MODEL_NAME, type Config } from './config';
-import type { SessionSettings } from '../workflows/messages';
+import type { Config } from './config';
+import { OFFLINE_MODEL_NAME } from './llm/model-list';
+import type { SessionSettings } from './contract/session';
 import { ChatHistoryStore } from './store/chat-history-store';
 import { createKnex, runMigrations } from './store/knex';
 import { createRedis, RedisKeys } from './store/redis';

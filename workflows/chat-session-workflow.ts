@@ -16,33 +16,22 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { ChatActivities, ToolActivity } from '../activities';
-import type { ModelToolCall, SessionEvent, SessionSnapshot, ToolResult } from '../activities/types';
+import type { ModelToolCall, SessionActivities, ToolActivity, ToolResult } from '../src/contract/activity-io';
+import type { RejectionCode, SessionEvent } from '../src/contract/event-catalog';
+import type { SessionSnapshot } from '../src/contract/session';
 import { trimConversation } from './context-window';
 import { callModelChain, ModelChainFailure } from './model-chain';
-import { ChatLastActivity, ChatModel, ChatSessionStatus, ChatTurns } from './search-attributes';
-import { sessionDetails, titleOf } from './session-details';
-import { snapshotOf } from './session-snapshot';
-import {
-  cancelTurnSignal,
-  endSessionSignal,
-  stateQuery,
-  userMessageSignal,
-  type ChatMessage,
-  type ChatSessionInput,
-  type CurrentTurn,
-  type EndSessionRequest,
-  type ModelAttempt,
-  type ModelCallUsage,
-  type SessionState,
-  type SessionView,
-  type TurnResult,
-  type UserMessage,
-} from './messages';
+import { ChatLastActivity, ChatModel, ChatSessionStatus, ChatTurns } from '../src/contract/search-attributes';
+import { sessionDetails } from './session-details';
+import { snapshotOf, titleOf } from '../src/contract/session-shapes';
+import { cancelTurnSignal, endSessionSignal, stateQuery, userMessageSignal } from '../src/contract/session-workflow';
+import type { ChatMessage } from '../src/contract/chat-message';
+import type { ChatSessionInput, EndSessionRequest, SessionState, SessionView } from '../src/contract/session';
+import type { CurrentTurn, ModelAttempt, ModelCallUsage, TurnResult, UserMessage } from '../src/contract/turn';
 
 const RECENT_TURN_IDS = 500;
 
-const store = proxyActivities<Pick<ChatActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd'>>({
+const store = proxyActivities<Pick<SessionActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd'>>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
@@ -53,7 +42,7 @@ const store = proxyActivities<Pick<ChatActivities, 'archiveTurn' | 'mirrorSessio
  * bench measured each at tens of ms; bench/README.md). The mirror stays a regular activity so the
  * `done` event still follows the recorded workflow task (search attributes, details included).
  */
-const localStore = proxyLocalActivities<Pick<ChatActivities, 'archiveTurn'>>({
+const localStore = proxyLocalActivities<Pick<SessionActivities, 'archiveTurn'>>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
@@ -151,7 +140,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   };
 
   /** Answers a message without running it: the waiting client gets an `error` event with `code`. */
-  async function refuse(message: UserMessage, code: string, text: string): Promise<void> {
+  async function refuse(message: UserMessage, code: RejectionCode, text: string): Promise<void> {
     rememberTurnId(message.turn_id);
     await store.publishEvents({
       session_id: state.session_id,

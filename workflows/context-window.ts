@@ -1,4 +1,4 @@
-import type { ChatMessage } from './messages';
+import type { ChatMessage } from '../src/contract/chat-message';
 
 /** Rough token estimate (≈4 characters a token), deterministic so replays agree. */
 export function estimateMessageTokens(message: ChatMessage): number {

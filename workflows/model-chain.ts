@@ -1,11 +1,8 @@
 import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { ChatActivities } from '../activities';
-import type { CallModelInput, CallModelResult } from '../activities/types';
-import type { ChainModel, ModelAttempt, SessionSettings } from './messages';
-
-/** Failure types (set by the callModel activity) that decide how the chain moves on. */
-const STOP_CHAIN = 'ModelAuthError';
-const NON_RETRYABLE = ['ModelAuthError', 'ModelBadRequestError', 'ModelToolsUnsupportedError', 'ModelNotConfiguredError'];
+import type { CallModelInput, CallModelResult, SessionActivities } from '../src/contract/activity-io';
+import { CHAIN_STOPPING_MODEL_FAILURE, NON_RETRYABLE_MODEL_FAILURES } from '../src/contract/model-failure';
+import type { ChainModel, SessionSettings } from '../src/contract/session';
+import type { ModelAttempt } from '../src/contract/turn';
 
 export class ModelChainFailure extends Error {
   override name = 'ModelChainFailure';
@@ -52,10 +49,10 @@ export async function callModelChain(
       backoffCoefficient: 2,
       maximumInterval: '30 seconds',
       maximumAttempts,
-      nonRetryableErrorTypes: NON_RETRYABLE,
+      nonRetryableErrorTypes: NON_RETRYABLE_MODEL_FAILURES,
     },
   });
-  const { callModel } = proxyActivities<Pick<ChatActivities, 'callModel'>>(options(settings.model_max_attempts));
+  const { callModel } = proxyActivities<Pick<SessionActivities, 'callModel'>>(options(settings.model_max_attempts));
   const attempts: ModelAttempt[] = [];
   let previous: { model: string; error: string } | undefined;
 
@@ -82,7 +79,7 @@ export async function callModelChain(
       if (isCancellation(err)) throw err;
       const failure = describeFailure(err);
       attempts.push({ model: model.name, outcome: 'failed', error_type: failure.type, error: failure.message });
-      if (failure.type === STOP_CHAIN) {
+      if (failure.type === CHAIN_STOPPING_MODEL_FAILURE) {
         throw new ModelChainFailure(`${failure.message}. Stopped the model chain: more models cannot fix an invalid API key.`, attempts);
       }
       failedThisTurn.add(model.name);

@@ -2,20 +2,12 @@
  * Text for the Temporal Web UI: the session's title and its "current details" pane, so an
  * operator can tell sessions apart and see the last exchange without opening the history.
  */
-import type { ChatMessage, SessionState } from './messages';
+import type { ChatMessage } from '../src/contract/chat-message';
+import type { SessionState } from '../src/contract/session';
 
-const TITLE_CHARS = 80;
+import { shorten } from '../src/contract/session-shapes';
+
 const EXCERPT_CHARS = 300;
-
-function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** The first user message, on one line, shortened: a session's title. */
-export function titleOf(firstMessage: string): string {
-  return shorten(firstMessage, TITLE_CHARS);
-}
 
 function lastOf(messages: ChatMessage[], role: 'user' | 'assistant'): string | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { SessionSnapshot } from '../../activities/types';
-import type { chatSessionWorkflow } from '../../workflows/chat-session-workflow';
-import {
-  cancelTurnSignal,
-  endSessionSignal,
-  sessionWorkflowId,
-  stateQuery,
-  userMessageSignal,
-  type ChatMessage,
-  type ChatSessionInput,
-  type SessionSettings,
-  type TurnResult,
-  type UserMessage,
-} from '../../workflows/messages';
+import type { SessionSnapshot } from '../contract/session';
+import { cancelTurnSignal, endSessionSignal, sessionWorkflowId, SESSION_WORKFLOW_TYPE, stateQuery, userMessageSignal, type ChatSessionWorkflow } from '../contract/session-workflow';
+import type { ChatMessage } from '../contract/chat-message';
+import type { ChatSessionInput, SessionSettings } from '../contract/session';
+import type { TurnResult, UserMessage } from '../contract/turn';
+import type { TurnEndingEvent } from '../contract/event-catalog';
 import {
   ApiError,
   BudgetExceededError,
@@ -28,10 +20,10 @@ import {
   ValidationError,
 } from '../errors';
 import type { ChatHistoryStore } from '../store/chat-history-store';
-import { InvalidCursorError, type SessionPage, type SessionRecord, type SessionRecordStore } from '../store/session-record-store';
-import { ChatLastActivity, ChatOwner, ChatSessionStatus, ChatTurns } from '../../workflows/search-attributes';
-import { titleOf } from '../../workflows/session-details';
-import { snapshotOf } from '../../workflows/session-snapshot';
+import { InvalidCursorError, type SessionPage, type SessionRecordStore } from '../store/session-record-store';
+import type { SessionRecord } from '../contract/session';
+import { ChatLastActivity, ChatOwner, ChatSessionStatus, ChatTurns } from '../contract/search-attributes';
+import { snapshotOf, titleOf } from '../contract/session-shapes';
 import type { SessionEventStream } from '../store/session-event-stream';
 import type { SessionSnapshotStore } from '../store/session-snapshot-store';
 import type { ChatRequest } from './schemas';
@@ -70,9 +62,6 @@ export interface HistoryMessage {
   model_used?: string | null;
   status?: string;
 }
-
-/** Workflow type by name, so the API never loads workflow code. */
-const SESSION_WORKFLOW_TYPE = 'chatSessionWorkflow';
 
 /** Maps Temporal transport failures to 503; our own errors pass through. */
 async function temporalCall<T>(fn: () => Promise<T>): Promise<T> {
@@ -147,7 +136,7 @@ export class SessionService {
   async createSession(owner: Principal): Promise<{ session_id: string; created_at: string }> {
     const sessionId = randomUUID();
     const createdAt = new Date().toISOString();
-    await temporalCall(() => this.deps.client.workflow.start<typeof chatSessionWorkflow>(SESSION_WORKFLOW_TYPE, this.startOptions(sessionId, createdAt, owner)));
+    await temporalCall(() => this.deps.client.workflow.start<ChatSessionWorkflow>(SESSION_WORKFLOW_TYPE, this.startOptions(sessionId, createdAt, owner)));
     await this.recordStart(sessionId, createdAt, owner, null);
     return { session_id: sessionId, created_at: createdAt };
   }
@@ -181,7 +170,7 @@ export class SessionService {
       sessionId = randomUUID();
       const options = this.startOptions(sessionId, message.received_at, owner, message.text);
       await temporalCall(() =>
-        this.deps.client.workflow.signalWithStart<typeof chatSessionWorkflow, [UserMessage]>(SESSION_WORKFLOW_TYPE, {
+        this.deps.client.workflow.signalWithStart<ChatSessionWorkflow, [UserMessage]>(SESSION_WORKFLOW_TYPE, {
           ...options,
           signal: userMessageSignal,
           signalArgs: [message],
@@ -199,14 +188,14 @@ export class SessionService {
   /** Waits for a started turn through the session's event stream. */
   async waitForTurn(ticket: TurnTicket, signal?: AbortSignal): Promise<TurnResult> {
     const stop = signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal;
-    let result: TurnResult;
+    let ending: TurnEndingEvent;
     try {
-      result = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, stop, Date.parse(ticket.received_at));
+      ending = await this.deps.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.deps.turnWaitTimeoutMs, stop, Date.parse(ticket.received_at));
     } catch (err) {
       if (err instanceof TurnTimeoutError && this.shutdown.signal.aborted) throw new ServerShuttingDownError(ticket.session_id, ticket.turn_id);
       throw err;
     }
-    throwIfRefused(ticket.session_id, result);
+    const result = turnResultOf(ticket.session_id, ending);
     if (result.status === 'failed') {
       throw new TurnFailedError(result.response, { session_id: ticket.session_id, turn_id: result.turn_id, error: result.error });
     }
@@ -358,16 +347,20 @@ export class SessionService {
   }
 }
 
-/** Turns a result the workflow refused (busy, ended, queue full, over budget) into its API error. */
-function throwIfRefused(sessionId: string, result: TurnResult & { code?: string; message?: string }): void {
-  if (result.status === 'rejected') {
-    if (result.code === 'session_ended') throw new SessionEndedError(sessionId);
-    if (result.code === 'session_queue_full') throw new SessionQueueFullError(sessionId, result.message ?? 'too many queued messages');
+/** The turn's result from its ending event; a refusal (busy, ended, queue full, over budget) becomes its API error. */
+function turnResultOf(sessionId: string, event: TurnEndingEvent): TurnResult {
+  if (event.type !== 'error') return event.data;
+  const data = event.data;
+  if ('status' in data && data.status === 'rejected' && 'message' in data) {
+    if (data.code === 'session_ended') throw new SessionEndedError(sessionId);
+    if (data.code === 'session_queue_full') throw new SessionQueueFullError(sessionId, data.message);
     throw new SessionBusyError(sessionId);
   }
-  if (result.status === 'failed' && result.code === 'budget_exceeded') {
-    throw new BudgetExceededError(result.response, { session_id: sessionId, turn_id: result.turn_id });
+  if (!('session_id' in data)) throw new DependencyUnavailableError('Redis', data.message);
+  if (data.status === 'failed' && data.code === 'budget_exceeded') {
+    throw new BudgetExceededError(data.response, { session_id: sessionId, turn_id: data.turn_id });
   }
+  return data;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

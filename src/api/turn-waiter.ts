@@ -1,12 +1,9 @@
 import type Redis from 'ioredis';
+import { isTurnEnding, turnIdOf, type TurnEndingEvent } from '../contract/event-catalog';
 import { TurnTimeoutError } from '../errors';
-import type { SessionEventStream } from '../store/session-event-stream';
-import type { TurnResult } from '../../workflows/messages';
 import { TurnObserver } from '../metrics/turn-observer';
+import type { SessionEventStream } from '../store/session-event-stream';
 import { followEvents } from './sse/event-follower';
-
-/** Events that end a turn: its result (`done`), a failure or rejection (`error`), `cancelled`. */
-export const TERMINAL_EVENTS = new Set(['done', 'error', 'cancelled']);
 
 /**
  * Waits for a turn's final event on the session's Redis stream (not by polling Temporal), so
@@ -21,7 +18,7 @@ export class TurnWaiter {
   ) {}
 
   /** With `acceptedAtMs` (when the API accepted the message), also records time to first token and turn latency. */
-  async wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal, acceptedAtMs?: number): Promise<TurnResult> {
+  async wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal, acceptedAtMs?: number): Promise<TurnEndingEvent> {
     const observer = acceptedAtMs === undefined ? undefined : new TurnObserver(turnId, acceptedAtMs);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -35,11 +32,11 @@ export class TurnWaiter {
         blockMs: Math.min(5000, timeoutMs),
         release: this.releaseBlockingConnection,
       });
-      for await (const entry of follow) {
-        observer?.see(entry.type, entry.data);
-        if (entry.data.turn_id === turnId && TERMINAL_EVENTS.has(entry.type)) {
+      for await (const event of follow) {
+        observer?.see(event);
+        if (turnIdOf(event) === turnId && isTurnEnding(event)) {
           controller.abort();
-          return entry.data as unknown as TurnResult;
+          return event;
         }
       }
       throw new TurnTimeoutError(sessionId, turnId);

@@ -1,27 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 
-/**
- * Turns a provider failure into a Temporal failure whose type and retryability say what
- * should happen next: auth and bad requests stop, rate limits wait for Retry-After,
- * server errors and broken connections retry.
- */
-export const MODEL_FAILURE_TYPES = {
-  auth: 'ModelAuthError',
-  badRequest: 'ModelBadRequestError',
-  toolsUnsupported: 'ModelToolsUnsupportedError',
-  unknownModel: 'ModelNotConfiguredError',
-  rateLimited: 'ModelRateLimitedError',
-  server: 'ModelServerError',
-  unavailable: 'ModelUnavailableError',
-} as const;
-
-export const NON_RETRYABLE_MODEL_FAILURES = [
-  MODEL_FAILURE_TYPES.auth,
-  MODEL_FAILURE_TYPES.badRequest,
-  MODEL_FAILURE_TYPES.toolsUnsupported,
-  MODEL_FAILURE_TYPES.unknownModel,
-];
+import { MODEL_FAILURE_TYPES } from '../contract/model-failure';
 
 /** Providers say "tools not supported" in several ways (OpenRouter: 404 "No endpoints found that support tool use"). */
 const TOOLS_UNSUPPORTED = /tool[_ ]?(use|calling|calls|choice)?[^.]*not (supported|available)|support tool|does not support tools/i;
@@ -35,6 +15,11 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+/**
+ * Turns a provider failure into a Temporal failure whose type and retryability say what
+ * should happen next: auth and bad requests stop, rate limits wait for Retry-After,
+ * server errors and broken connections retry.
+ */
 export function classifyModelError(err: unknown, model: string): Error {
   if (err instanceof OpenAI.APIUserAbortError) return err;
   if (err instanceof OpenAI.APIConnectionError) {

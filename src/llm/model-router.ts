@@ -1,6 +1,5 @@
 import type OpenAI from 'openai';
-import { OFFLINE_MODEL_NAME } from '../config';
-import type { ModelSpec } from './model-chain';
+import { OFFLINE_MODEL_NAME, type ModelSpec } from './model-list';
 import { createOpenAiClient } from './openai-client';
 
 export interface RoutedModel {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OFFLINE_MODEL_NAME } from '../config';
+import { OFFLINE_MODEL_NAME } from './model-list';
 import { completionJson, estimateTokens, writeCompletionStream, type CompletionReply } from './chat-completion-encoder';
 import { decideOfflineReply, type OfflineMessage } from './offline-rules';
 

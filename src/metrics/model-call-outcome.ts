@@ -1,4 +1,4 @@
-import { MODEL_FAILURE_TYPES } from '../llm/model-error';
+import { MODEL_FAILURE_TYPES } from '../contract/model-failure';
 
 const OUTCOMES: Record<string, string> = {
   [MODEL_FAILURE_TYPES.auth]: 'auth_error',

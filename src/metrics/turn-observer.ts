@@ -1,14 +1,11 @@
+import { isTurnEnding, turnIdOf, type SessionEvent } from '../contract/event-catalog';
 import { modelLabel, timeToFirstTokenSeconds, turnDurationSeconds } from './metrics';
-
-/** Events that end a turn (mirrors TERMINAL_EVENTS in src/api/turn-waiter.ts). */
-const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
 /**
  * Watches one turn's events as the API relays or awaits them, and records what the user
  * experienced: time to the first token and time to the final event, both from the moment the
- * API accepted the message. Measured in the API rather than the worker because that is where
- * the latency Temporal, Redis and the model add up is visible; each turn has one observer (the
- * request that started it), so nothing is counted twice.
+ * API accepted the message. Each turn has one observer (the request that started it), so
+ * nothing is counted twice.
  */
 export class TurnObserver {
   private sawToken = false;
@@ -21,16 +18,16 @@ export class TurnObserver {
   ) {}
 
   /** Feed every event of the session's stream; events of other turns are ignored. */
-  see(type: string, data: Record<string, unknown>): void {
-    if (this.finished || data.turn_id !== this.turnId) return;
+  see(event: SessionEvent): void {
+    if (this.finished || turnIdOf(event) !== this.turnId) return;
     const elapsed = Math.max(0, Date.now() - this.acceptedAtMs) / 1000;
-    if (type === 'message' && !this.sawToken) {
+    if (event.type === 'message' && !this.sawToken) {
       this.sawToken = true;
-      timeToFirstTokenSeconds.observe({ model: modelLabel(typeof data.model === 'string' ? data.model : 'unknown') }, elapsed);
-    } else if (TERMINAL.has(type)) {
+      timeToFirstTokenSeconds.observe({ model: modelLabel(event.data.model) }, elapsed);
+    } else if (isTurnEnding(event)) {
       this.finished = true;
-      const status = typeof data.status === 'string' ? data.status : type;
-      turnDurationSeconds.observe({ outcome: ['completed', 'failed', 'cancelled', 'rejected'].includes(status) ? status : 'other' }, elapsed);
+      const status = 'status' in event.data ? event.data.status : 'other';
+      turnDurationSeconds.observe({ outcome: status }, elapsed);
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ArchiveTurnInput } from '../../activities/types';
+import type { ArchiveTurnInput } from '../contract/activity-io';
 
 export interface ChatHistoryRow {
   id: number;

@@ -1,4 +1,4 @@
-import type { SessionEvent } from '../../activities/types';
+import type { SessionEvent } from '../contract/event-catalog';
 import type { SessionEventStream } from './session-event-stream';
 
 /**

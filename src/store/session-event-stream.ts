@@ -1,11 +1,6 @@
 import type Redis from 'ioredis';
-import type { SessionEvent } from '../../activities/types';
+import { readSessionEvent, type SessionEvent, type StoredSessionEvent } from '../contract/event-catalog';
 import type { RedisKeys } from './redis';
-
-/** An event as read back from the stream, with its Redis entry id (the SSE `id:`). */
-export interface StoredSessionEvent extends SessionEvent {
-  id: string;
-}
 
 /**
  * The per-session Redis Stream that carries tokens and turn events from workers to any API
@@ -75,14 +70,20 @@ export class SessionEventStream {
 
   /**
    * Blocks up to `blockMs` for entries after `afterId`. Needs a connection of its own:
-   * a blocking XREAD holds the connection it runs on.
+   * a blocking XREAD holds the connection it runs on. `lastId` is the newest entry read, so
+   * the next read starts after it even when that entry was not a catalog event.
    */
-  async read(connection: Redis, sessionId: string, afterId: string, blockMs: number): Promise<StoredSessionEvent[]> {
+  async read(connection: Redis, sessionId: string, afterId: string, blockMs: number): Promise<{ events: StoredSessionEvent[]; lastId: string }> {
     const reply = (await connection.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', this.keys.events(sessionId), afterId)) as
       | Array<[string, Array<[string, string[]]>]>
       | null;
-    if (!reply) return [];
-    return reply[0][1].map(([id, fields]) => parseEntry(id, fields));
+    if (!reply) return { events: [], lastId: afterId };
+    const entries = reply[0][1];
+    const events = entries.flatMap(([id, fields]) => {
+      const event = parseEntry(fields);
+      return event ? [{ ...event, id }] : [];
+    });
+    return { events, lastId: entries[entries.length - 1]?.[0] ?? afterId };
   }
 }
 
@@ -96,16 +97,12 @@ export function compareStreamIds(a: string, b: string): number {
   return minor === 0n ? 0 : minor < 0n ? -1 : 1;
 }
 
-export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
-
-function parseEntry(id: string, fields: string[]): StoredSessionEvent {
+function parseEntry(fields: string[]): SessionEvent | undefined {
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]] = fields[i + 1];
-  let data: Record<string, unknown> = {};
   try {
-    data = JSON.parse(record.data ?? '{}') as Record<string, unknown>;
+    return readSessionEvent(record.type ?? '', JSON.parse(record.data ?? 'null'));
   } catch {
-    data = { raw: record.data };
+    return undefined;
   }
-  return { id, type: record.type ?? 'unknown', data };
 }

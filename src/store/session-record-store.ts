@@ -1,16 +1,5 @@
 import type { Knex } from 'knex';
-import type { SessionRecordSeed } from '../../activities/types';
-
-export interface SessionRecord extends SessionRecordSeed {
-  session_id: string;
-  status: 'active' | 'ended';
-  last_activity_at: string;
-  ended_at: string | null;
-  end_reason: string | null;
-  turns: number;
-  tokens_used: number;
-  cost: number;
-}
+import type { SessionEndReason, SessionRecord, SessionRecordSeed } from '../contract/session';
 
 export interface SessionPage {
   sessions: SessionRecord[];
@@ -72,7 +61,7 @@ export class SessionRecordStore {
     return this.knex.transaction(work);
   }
 
-  async markEnded(sessionId: string, seed: SessionRecordSeed, endedAt: string, reason: string): Promise<void> {
+  async markEnded(sessionId: string, seed: SessionRecordSeed, endedAt: string, reason: SessionEndReason): Promise<void> {
     await this.ensure(sessionId, seed);
     await this.knex('chat_sessions').where({ session_id: sessionId }).update({ status: 'ended', ended_at: endedAt, end_reason: reason });
   }

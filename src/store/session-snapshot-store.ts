@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import type { LiveTurn, SessionSnapshot } from '../../activities/types';
+import type { LiveTurn } from '../contract/turn';
+import type { SessionSnapshot } from '../contract/session';
 import type { RedisKeys } from './redis';
 
 /** The session snapshot mirrored to Redis for fast reads, with a sliding TTL. */

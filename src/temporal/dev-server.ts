@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { stopChild } from '../stop-child';
-import { CHAT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { CHAT_SEARCH_ATTRIBUTES } from '../contract/search-attributes';
 
 /** Search attributes the session workflow sets; registered on the embedded server at launch. */
 export const SEARCH_ATTRIBUTES: Record<string, string> = CHAT_SEARCH_ATTRIBUTES;

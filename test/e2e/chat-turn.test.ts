@@ -1,4 +1,4 @@
-import { sessionWorkflowId } from '../../workflows/messages';
+import { sessionWorkflowId } from '../../src/contract/session-workflow';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { sessionWorkflowId } from '../../workflows/messages';
+import { sessionWorkflowId } from '../../src/contract/session-workflow';
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { sessionWorkflowId, stateQuery } from '../../workflows/messages';
+import { sessionWorkflowId, stateQuery } from '../../src/contract/session-workflow';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../helpers/fake-openai-server';

@@ -1,7 +1,7 @@
 import { documentedRoutes, buildOpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { errorResponseSchema } from '../../src/api/openapi/response-schemas';
 import { chatRequestSchema } from '../../src/api/schemas';
-import { SESSION_WORKFLOW_PREFIX } from '../../workflows/messages';
+import { SESSION_WORKFLOW_PREFIX } from '../../src/contract/session-workflow';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { generateFuzzCases, type FuzzCase } from '../helpers/fuzz-cases';
 import { destroyFuzzAgent, sendHttp, sendRaw, type SentResult } from '../helpers/raw-http';

@@ -1,4 +1,4 @@
-import { sessionWorkflowId } from '../../workflows/messages';
+import { sessionWorkflowId } from '../../src/contract/session-workflow';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { scheduledActivities } from '../helpers/workflow-history';

@@ -1,6 +1,6 @@
 import { WorkflowExecutionStatusName } from '@temporalio/client';
-import { sessionWorkflowId } from '../../workflows/messages';
-import { ChatOwner, ChatSessionStatus, ChatTurns } from '../../workflows/search-attributes';
+import { sessionWorkflowId } from '../../src/contract/session-workflow';
+import { ChatOwner, ChatSessionStatus, ChatTurns } from '../../src/contract/search-attributes';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { readSse } from '../helpers/sse-client';
 import { startTestStack, type TestStack } from '../helpers/test-stack';

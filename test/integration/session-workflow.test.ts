@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sessionWorkflowId, stateQuery, userMessageSignal, type UserMessage } from '../../workflows/messages';
+import { sessionWorkflowId, stateQuery, userMessageSignal } from '../../src/contract/session-workflow';
+import type { UserMessage } from '../../src/contract/turn';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait-for';

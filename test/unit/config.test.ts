@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, describeConfig, loadConfig, OFFLINE_MODEL_NAME } from '../../src/config';
+import { ConfigError, describeConfig, loadConfig } from '../../src/config';
+import { OFFLINE_MODEL_NAME } from '../../src/llm/model-list';
 import { envExample, readmeTable } from '../../src/config-docs';
 
 describe('config', () => {

@@ -1,5 +1,5 @@
 import { trimConversation } from '../../workflows/context-window';
-import type { ChatMessage } from '../../workflows/messages';
+import type { ChatMessage } from '../../src/contract/chat-message';
 
 const u = (n: number): ChatMessage => ({ role: 'user', content: `u${n}` });
 const a = (n: number): ChatMessage => ({ role: 'assistant', content: `a${n}` });

@@ -4,8 +4,7 @@ import { createApiSecurity } from '../../src/api/api-security';
 import { createApp } from '../../src/api/app';
 import { buildOpenApiDocument, documentedRoutes, type OpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { DOCUMENTED_AHEAD } from '../../src/api/openapi/operations';
-import { streamEventData } from '../../src/api/openapi/response-schemas';
-import { TERMINAL_EVENTS } from '../../src/api/turn-waiter';
+import { eventCatalog, TURN_ENDING_EVENTS } from '../../src/contract/event-catalog';
 import { registeredRoutes } from '../../src/api/route-inventory';
 import type { SessionService } from '../../src/api/session-service';
 import { loadConfig } from '../../src/config';
@@ -97,7 +96,7 @@ describe('OpenAPI document', () => {
 
   it('when a stream operation lists its events then StreamEvent describes the data of each, and the terminal events are among them', () => {
     const described = ((document.components.schemas.StreamEvent as any).oneOf as Array<{ properties: { event: { const: string } } }>).map((o) => o.properties.event.const);
-    expect(described.sort()).toEqual(Object.keys(streamEventData).sort());
+    expect(described.sort()).toEqual(Object.keys(eventCatalog).sort());
     const streams = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.values(methods).flatMap((op: any) =>
         Object.values(op.responses as Record<string, any>).flatMap((r) => Object.entries((r.content ?? {}) as Record<string, any>).map(([type, media]) => ({ path, type, media }))),
@@ -108,7 +107,7 @@ describe('OpenAPI document', () => {
     for (const { media } of sse) {
       expect(media.schema).toEqual({ $ref: '#/components/schemas/StreamEvent' });
       for (const event of media['x-sse-events']) expect(described).toContain(event);
-      for (const event of TERMINAL_EVENTS) expect(media['x-sse-events']).toContain(event);
+      for (const event of TURN_ENDING_EVENTS) expect(media['x-sse-events']).toContain(event);
     }
   });
 

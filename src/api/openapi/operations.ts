@@ -7,12 +7,11 @@ import {
   historySchema,
   sessionCreatedSchema,
   sessionListSchema,
-  sessionRecordSchema,
-  sessionSnapshotSchema,
   streamEventSchema,
-  turnResultSchema,
-  type StreamEventName,
 } from './response-schemas';
+import { SESSION_STREAM_EVENTS, TURN_STREAM_EVENTS, type EventName } from '../../contract/event-catalog';
+import { sessionRecordSchema, sessionSnapshotSchema } from '../../contract/session';
+import { turnResultSchema } from '../../contract/turn';
 
 /** Named schemas, emitted once under components.schemas and referenced by name. */
 export function componentSchemas(maxMessageChars: number) {
@@ -40,7 +39,7 @@ export interface ResponseSpec {
   contentType?: string;
   headers?: Record<string, string>;
   /** For text/event-stream: the event names the stream may carry (rendered as x-sse-events). */
-  events?: readonly StreamEventName[];
+  events?: readonly EventName[];
 }
 
 export interface OperationSpec {
@@ -74,22 +73,6 @@ const bodyErrors: Record<number, ResponseSpec> = {
   415: err('Body is not application/json.'),
   422: err('A field is missing, of the wrong type or out of range; details name each field.'),
 };
-/** What POST /api/chat/message/stream sends: only the started turn's events, ending at its terminal event. */
-export const TURN_STREAM_EVENTS: readonly StreamEventName[] = ['metadata', 'message', 'reset', 'model_switched', 'tool_call', 'tool_result', 'done', 'error', 'cancelled', 'server_shutdown'];
-/** What GET /api/chat/session/{session_id}/events sends: every event of the session. */
-export const SESSION_STREAM_EVENTS: readonly StreamEventName[] = [
-  'message',
-  'reset',
-  'model_switched',
-  'tool_call',
-  'tool_result',
-  'done',
-  'error',
-  'cancelled',
-  'session_ended',
-  'stream_expired',
-  'server_shutdown',
-];
 const sseFraming =
   'Each event has an `event:` name, a JSON `data:` line (see StreamEvent for the data of each name) and, when it comes from the session stream, an `id:` (a Redis stream id). Comment lines (`: ping`) keep idle connections open.';
 

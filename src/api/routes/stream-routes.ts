@@ -9,7 +9,7 @@ import { followEvents } from '../sse/event-follower';
 import type { OpenChannels } from '../sse/open-channels';
 import { SseChannel } from '../sse/sse-channel';
 import { TurnObserver } from '../../metrics/turn-observer';
-import { TERMINAL_EVENTS } from '../turn-waiter';
+import { isTurnEnding, turnIdOf } from '../../contract/event-catalog';
 
 export interface StreamRouteDeps {
   sessions: SessionService;
@@ -35,7 +35,7 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
     const channel = new SseChannel(ctx);
     const untrack = deps.channels.track(channel);
     channel.send({
-      event: 'metadata',
+      type: 'metadata',
       data: { session_id: ticket.session_id, turn_id: ticket.turn_id, model: ticket.model, created_at: ticket.received_at },
     });
     if (request.cancel_on_disconnect) {
@@ -55,7 +55,7 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
     const resumable = lastId ? await deps.events.canResumeAfter(sessionId, lastId) : { ok: true as const };
     const channel = new SseChannel(ctx);
     if (!resumable.ok) {
-      channel.send({ event: 'stream_expired', data: { session_id: sessionId, last_event_id: lastId, message: `${resumable.reason} Read GET /api/chat/history/${sessionId} for the turns.` } });
+      channel.send({ type: 'stream_expired', data: { session_id: sessionId, last_event_id: lastId ?? '', message: `${resumable.reason} Read GET /api/chat/history/${sessionId} for the turns.` } });
       channel.end();
       return;
     }
@@ -79,13 +79,14 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
         onIdle: () => channel.ping(),
         release: deps.releaseBlockingConnection,
       })) {
-        if (turnId && entry.data.turn_id !== turnId) continue;
-        channel.send({ id: entry.id, event: entry.type, data: entry.data });
-        observer?.see(entry.type, entry.data);
-        if (stopAtTerminal && TERMINAL_EVENTS.has(entry.type) && (!turnId || entry.data.turn_id === turnId)) break;
+        const { id, ...event } = entry;
+        if (turnId && turnIdOf(event) !== turnId) continue;
+        channel.send(event, id);
+        observer?.see(event);
+        if (stopAtTerminal && isTurnEnding(event)) break;
       }
     } catch (err) {
-      channel.send({ event: 'error', data: { code: 'stream_failed', message: `Lost the event stream: ${(err as Error).message}. Reconnect with Last-Event-ID.` } });
+      channel.send({ type: 'error', data: { code: 'stream_failed', message: `Lost the event stream: ${(err as Error).message}. Reconnect with Last-Event-ID.` } });
     } finally {
       channel.end();
     }

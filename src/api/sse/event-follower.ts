@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import type { SessionEventStream, StoredSessionEvent } from '../../store/session-event-stream';
+import type { StoredSessionEvent } from '../../contract/event-catalog';
+import type { SessionEventStream } from '../../store/session-event-stream';
 
 export interface FollowOptions {
   sessionId: string;
@@ -30,10 +31,10 @@ export async function* followEvents(events: SessionEventStream, connection: Redi
   let cursor = options.afterId;
   try {
     while (!options.signal.aborted) {
-      let entries: StoredSessionEvent[];
+      let batch: { events: StoredSessionEvent[]; lastId: string };
       try {
         reading = true;
-        entries = await events.read(connection, options.sessionId, cursor, options.blockMs ?? 15_000);
+        batch = await events.read(connection, options.sessionId, cursor, options.blockMs ?? 15_000);
       } catch (err) {
         broken = true;
         if (options.signal.aborted) return;
@@ -41,11 +42,12 @@ export async function* followEvents(events: SessionEventStream, connection: Redi
       } finally {
         reading = false;
       }
-      if (entries.length === 0) options.onIdle?.();
-      for (const entry of entries) {
-        cursor = entry.id;
-        yield entry;
+      if (batch.lastId === cursor) options.onIdle?.();
+      for (const event of batch.events) {
+        cursor = event.id;
+        yield event;
       }
+      cursor = batch.lastId;
     }
   } finally {
     options.signal.removeEventListener('abort', abort);

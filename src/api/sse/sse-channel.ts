@@ -1,12 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
-
-export interface SseEvent {
-  /** The Redis stream entry id; omitted for events the API makes itself (metadata). */
-  id?: string;
-  event: string;
-  data: unknown;
-}
+import type { SessionEvent } from '../../contract/event-catalog';
 
 /**
  * One open `text/event-stream` response. Koa streams the PassThrough; `closed` turns true when
@@ -38,9 +32,10 @@ export class SseChannel {
     return this.controller.signal.aborted;
   }
 
-  send(event: SseEvent): void {
+  /** Sends a catalog event; `id` is its Redis stream id (absent for events the API makes itself). */
+  send(event: SessionEvent, id?: string): void {
     if (this.closed) return;
-    const lines = [event.id ? `id: ${event.id}` : '', `event: ${event.event}`, `data: ${JSON.stringify(event.data)}`].filter(Boolean);
+    const lines = [id ? `id: ${id}` : '', `event: ${event.type}`, `data: ${JSON.stringify(event.data)}`].filter(Boolean);
     this.stream.write(`${lines.join('\n')}\n\n`);
   }
 

@@ -1,8 +1,9 @@
-/**
- * Activity inputs and outputs. Workflows import this file (and the activity interface) as types only.
- */
-import type { ChatMessage, ToolCall, TurnResult } from '../workflows/messages';
+import type { ChatMessage, ToolCall } from './chat-message';
+import type { SessionEvent } from './event-catalog';
+import type { SessionEndReason, SessionRecordSeed, SessionSnapshot } from './session';
+import type { TurnResult } from './turn';
 
+/** Inputs and outputs of the session's activities; the workflow sees activities only through these. */
 export interface CallModelInput {
   session_id: string;
   turn_id: string;
@@ -61,41 +62,14 @@ export interface ArchiveTurnInput {
   result: TurnResult;
   user_message: string;
   metadata: Record<string, unknown>;
-  /** The session row is created from this if the API's insert has not landed (or was lost). */
   session: SessionRecordSeed;
-}
-
-export interface SessionRecordSeed {
-  owner: string;
-  created_at: string;
-  title: string | null;
 }
 
 export interface RecordSessionEndInput {
   session_id: string;
   session: SessionRecordSeed;
   ended_at: string;
-  reason: 'deleted' | 'idle';
-}
-
-/** A session event as written to the Redis stream; `data` is JSON. */
-export interface SessionEvent {
-  type: string;
-  data: Record<string, unknown>;
-}
-
-export interface SessionSnapshot {
-  session_id: string;
-  owner: string;
-  title: string | null;
-  status: 'active' | 'ended';
-  created_at: string;
-  last_activity_at: string;
-  turns: number;
-  tokens_used: number;
-  cost: number;
-  messages: ChatMessage[];
-  current_turn: { turn_id: string; step: number; phase: string; model?: string; user_message?: string } | null;
+  reason: SessionEndReason;
 }
 
 export interface MirrorSessionInput {
@@ -108,12 +82,15 @@ export interface PublishEventsInput {
   events: SessionEvent[];
 }
 
-/** The turn in progress, written by the activities as it moves (model → tools → model …). */
-export interface LiveTurn {
-  turn_id: string;
-  step: number;
-  phase: 'model' | 'tools';
-  model?: string;
-  user_message?: string;
-  updated_at: string;
+/** One tool call as its own activity type, named after the tool. */
+export type ToolActivity = (input: ToolInput) => Promise<ToolResult>;
+
+/** The activities a session workflow schedules (tools besides, one activity type per tool). */
+export interface SessionActivities {
+  callModel(input: CallModelInput): Promise<CallModelResult>;
+  /** Idempotent by turn_id. */
+  archiveTurn(input: ArchiveTurnInput): Promise<void>;
+  recordSessionEnd(input: RecordSessionEndInput): Promise<void>;
+  mirrorSession(input: MirrorSessionInput): Promise<void>;
+  publishEvents(input: PublishEventsInput): Promise<void>;
 }

@@ -14,6 +14,9 @@ export interface ModelSpec {
   priceOutputPer1M: number;
 }
 
+/** The built-in offline model's name, in the chain and in results. */
+export const OFFLINE_MODEL_NAME = 'offline-rules';
+
 export class ModelChainConfigError extends Error {
   override name = 'ModelChainConfigError';
 }
