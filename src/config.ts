@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { OFFLINE_MODEL_NAME, parseModelList, SEED_OPENROUTER_MODELS, type ModelSpec } from './llm/model-list';
+import { OFFLINE_MODEL_NAME, parseModelList, DEFAULT_OPENROUTER_MODELS, type ModelSpec } from './llm/model-list';
 
 /**
  * Every setting the service reads, parsed once at boot. Each key has a default and a
@@ -51,7 +51,7 @@ export const configSchema = z.object({
     .string()
     .default('You are a helpful assistant. Use the tools when they help, and answer concisely.')
     .describe('System prompt put in front of every model call.'),
-  HISTORY_WINDOW_MESSAGES: z.coerce.number().int().min(2).max(500).default(20).describe('Recent messages sent to the model (the seed kept 20).'),
+  HISTORY_WINDOW_MESSAGES: z.coerce.number().int().min(2).max(500).default(20).describe('Recent messages sent to the model.'),
   MAX_TOOL_STEPS: z.coerce.number().int().min(1).max(50).default(6).describe('Model calls per turn before the turn stops with an honest message.'),
   SESSION_IDLE_TIMEOUT: z.string().regex(durationPattern).default('1h').describe('An idle session ends itself after this long (e.g. 30m, 1h).'),
   SESSION_CONTINUE_AS_NEW_TURNS: z.coerce.number().int().min(1).default(200).describe('A session workflow continues as new after this many turns in one run (and whenever Temporal suggests it).'),
@@ -68,7 +68,7 @@ export const configSchema = z.object({
   REDIS_AUTOSTART: boolString.default(true).describe('Launch redis-server for the run when REDIS_URL is unreachable on localhost.'),
   // The agent turn: model fallback chain, tools, memory.
   LLM_MODELS: optionalString.describe(
-    'Fallback chain: comma-separated model names, or a JSON array of {model, base_url?, api_key_env?, tools?, input_per_1m?, output_per_1m?} (default: the seed\'s 3 free OpenRouter models with OPENROUTER_API_KEY, else LLM_MODEL).',
+    'Fallback chain: comma-separated model names, or a JSON array of {model, base_url?, api_key_env?, tools?, input_per_1m?, output_per_1m?} (default: 3 free OpenRouter models with OPENROUTER_API_KEY, else LLM_MODEL).',
   ),
   LLM_OFFLINE_FALLBACK: boolString.default(false).describe('When every model fails, the built-in offline model answers instead (flagged in the result).'),
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3).describe('Attempts per model (Temporal retries) before the chain moves on.'),
@@ -180,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     models = raw.LLM_MODELS
       ? parseModelList(raw.LLM_MODELS, provider, env)
-      : (raw.OPENROUTER_API_KEY && !raw.LLM_BASE_URL && !raw.LLM_MODEL ? SEED_OPENROUTER_MODELS : [provider.model]).map((name) => ({
+      : (raw.OPENROUTER_API_KEY && !raw.LLM_BASE_URL && !raw.LLM_MODEL ? DEFAULT_OPENROUTER_MODELS : [provider.model]).map((name) => ({
           name,
           baseUrl: provider.baseUrl,
           apiKey: provider.apiKey,

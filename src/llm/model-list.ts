@@ -21,8 +21,8 @@ export class ModelChainConfigError extends Error {
   override name = 'ModelChainConfigError';
 }
 
-/** The seed's free OpenRouter models, in its fallback order. */
-export const SEED_OPENROUTER_MODELS = ['deepseek/deepseek-chat-v3-0324:free', 'google/gemini-2.0-flash-exp:free', 'qwen/qwen3-235b-a22b-07-25:free'];
+/** The default chain on OpenRouter: free models, in fallback order. */
+export const DEFAULT_OPENROUTER_MODELS = ['deepseek/deepseek-chat-v3-0324:free', 'google/gemini-2.0-flash-exp:free', 'qwen/qwen3-235b-a22b-07-25:free'];
 
 const entrySchema = z
   .object({
@@ -78,11 +78,4 @@ export function parseModelList(raw: string, defaults: ProviderDefaults, env: Nod
       priceOutputPer1M: entry.output_per_1m ?? defaults.priceOutputPer1M,
     };
   });
-}
-
-/** Puts the requested model first (if it is in the chain), keeping the rest in order. */
-export function orderChain<T extends { name: string }>(chain: T[], requested: string | undefined): T[] {
-  if (!requested) return chain;
-  const first = chain.find((m) => m.name === requested);
-  return first ? [first, ...chain.filter((m) => m !== first)] : chain;
 }

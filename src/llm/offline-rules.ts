@@ -1,5 +1,5 @@
 /**
- * The built-in offline model's brain: rules like the seed's mock client. A calculation becomes
+ * The built-in offline model's brain: fixed rules, no model. A calculation becomes
  * a `calculator` call, weather a `weather` call, search a `search` call (each only when the
  * request offers that tool), tool results become a short answer, anything else a plain reply.
  */

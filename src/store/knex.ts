@@ -27,9 +27,8 @@ export function createKnex(filename: string): Knex {
     useNullAsDefault: true,
     pool: {
       min: 1,
-      // Several connections let history reads run side by side under WAL (one connection
-      // serialised them: the bench saw ~900 req/s, p99 70 ms); writers still take turns on
-      // SQLite's lock, waiting through busy_timeout. `:memory:` is per connection, so it keeps one.
+      // Several connections let history reads run side by side under WAL; writers still take
+      // turns on SQLite's lock, waiting through busy_timeout. `:memory:` is per connection, so it keeps one.
       max: filename === ':memory:' ? 1 : 4,
       // WAL lets readers (API) and the writer (worker) in other processes work at once.
       afterCreate: (conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {

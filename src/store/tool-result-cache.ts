@@ -16,7 +16,7 @@ export function normalizeArguments(value: unknown): unknown {
   return value;
 }
 
-/** Tool results cached in Redis by tool + normalized arguments (the seed's result cache), with a TTL. */
+/** Tool results cached in Redis by tool + normalized arguments with a TTL. */
 export class ToolResultCache {
   constructor(
     private readonly redis: Redis,

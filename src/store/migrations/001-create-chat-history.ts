@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-/** The seed's chat_history table, plus a unique turn_id so a retried archive never adds a second row. */
+/** One row per turn; the unique turn_id means a retried archive never adds a second row. */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('chat_history', (table) => {
     table.increments('id').primary();
