@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { TURN_ENDING_EVENTS, type SessionEvent } from '../../src/contract/event-catalog';
 import type { SessionSettings, SessionView } from '../../src/contract/session';
 import { SESSION_WORKFLOW_TYPE, sessionWorkflowId, stateQuery, type ChatSessionWorkflow } from '../../src/contract/session-workflow';
 import type { TurnOptions, UserMessage } from '../../src/contract/turn';
@@ -47,6 +48,8 @@ export interface WorkflowTestEnv {
   startSession(settings?: Partial<SessionSettings>): Promise<SessionHandle>;
   /** Polls the `state` query until `accept` returns true (fails after WAIT_MS). */
   waitForState(handle: SessionHandle, accept: (view: SessionView) => boolean): Promise<SessionView>;
+  /** Waits until `count` turns of the session published their final event (`done`, `error`, `cancelled`); returns those events. */
+  waitForTurnsEnded(handle: SessionHandle, count: number): Promise<SessionEvent[]>;
   teardown(): Promise<void>;
 }
 
@@ -59,6 +62,8 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
   const address = process.env.TEST_TEMPORAL_ADDRESS;
   const codePath = process.env.TEST_WORKFLOW_BUNDLE;
   if (!address || !codePath) throw new Error('TEST_TEMPORAL_ADDRESS / TEST_WORKFLOW_BUNDLE are unset: run through jest (global setup).');
+  // Each test file has its own module registry, hence its own Runtime: keep the SDK's logs to warnings.
+  Runtime.install({ logger: new DefaultLogger((process.env.TEST_TEMPORAL_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
   const taskQueue = `workflow-unit-${randomUUID()}`;
   const worker = await Worker.create({
@@ -91,6 +96,12 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
       return waitFor(async () => {
         const view = await handle.query(stateQuery);
         return accept(view) ? view : undefined;
+      }, WAIT_MS, 50);
+    },
+    waitForTurnsEnded(handle, count) {
+      return waitFor(async () => {
+        const ended = stubs.mirrored(handle.sessionId).filter((e) => (TURN_ENDING_EVENTS as readonly string[]).includes(e.type));
+        return ended.length >= count ? ended : undefined;
       }, WAIT_MS, 50);
     },
     async teardown() {

@@ -1,4 +1,4 @@
-import { userMessageSignal } from '../../../src/contract/session-workflow';
+import { stateQuery, userMessageSignal } from '../../../src/contract/session-workflow';
 import { echo, StubActivities, type ModelScript } from '../../helpers/stub-activities';
 import { startWorkflowTestEnv, userMessage, type WorkflowTestEnv } from '../../helpers/workflow-test-env';
 
@@ -29,13 +29,13 @@ describe('chatSessionWorkflow turn limits (stub activities)', () => {
     const refused = userMessage('one more');
     await session.signal(userMessageSignal, refused);
 
-    const state = await t.waitForState(session, (s) => s.turns === 2 && s.current_turn === null);
-    expect(state.tokens_used).toBe(15);
+    const ended = await t.waitForTurnsEnded(session, 2);
+    expect(ended.map((e) => e.type)).toEqual(['done', 'error']);
+    expect((await session.query(stateQuery)).tokens_used).toBe(15);
     expect(t.stubs.modelCalls(session.sessionId)).toHaveLength(1);
     const { result } = t.stubs.archived(session.sessionId)[1];
     expect(result).toEqual(expect.objectContaining({ turn_id: refused.turn_id, status: 'failed', code: 'budget_exceeded', steps: 0, tokens_used: 0 }));
     expect(result.response).toMatch(/used its budget \(15 tokens/);
-    expect(t.stubs.mirrored(session.sessionId).map((e) => e.type)).toEqual(['done', 'error']);
   });
 
   it('when the model keeps asking for tools then the turn stops after max_tool_steps model calls and says so', async () => {
