@@ -14,6 +14,14 @@ export class ModelChainFailure extends Error {
   }
 }
 
+/** The answer of the first model in the chain that answered, and every model tried on the way. */
+export interface ModelChainAnswer {
+  result: CallModelResult;
+  attempts: ModelAttempt[];
+  /** The offline model answered because every configured model failed. */
+  offlineFallback: boolean;
+}
+
 function describeFailure(err: unknown): { type: string; message: string } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'ApplicationFailure', message: cause.message };
@@ -37,7 +45,7 @@ export async function callModelChain(
   requested: string | undefined,
   /** Models that already failed earlier in this turn: not tried again on later steps. */
   failedThisTurn: Set<string> = new Set(),
-): Promise<{ result: CallModelResult; attempts: ModelAttempt[]; offlineFallback: boolean }> {
+): Promise<ModelChainAnswer> {
   const options = (maximumAttempts: number): ActivityOptions => ({
     startToCloseTimeout: `${settings.model_timeout_seconds} seconds`,
     // A dead worker stops heartbeating: the attempt is retried elsewhere after this, not after startToClose.

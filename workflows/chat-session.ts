@@ -1,0 +1,245 @@
+import { allHandlersFinished, CancellationScope, condition, log, workflowInfo } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { ChatMessage } from '../src/contract/chat-message';
+import type { RejectionCode, SessionEvent } from '../src/contract/event-catalog';
+import type { ChatSessionInput, EndSessionRequest, SessionEndReason, SessionRecordSeed, SessionSettings, SessionSnapshot, SessionState, SessionView } from '../src/contract/session';
+import { snapshotOf, titleOf } from '../src/contract/session-shapes';
+import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
+import { trimConversation } from './context-window';
+import { nowIso } from './now-iso';
+import { publishToOperators } from './operator-visibility';
+import { archiveTurn, store } from './session-activities';
+import { Turn, userChatMessage } from './turn';
+import { TurnUsage } from './turn-usage';
+
+/** Turn ids remembered for duplicate detection (carried across continue-as-new). */
+const RECENT_TURN_IDS = 500;
+
+/** What the session does with an arriving message. */
+export type Admission =
+  /** Its turn_id was seen already: signals are idempotent, nothing happens. */
+  | { decision: 'ignore' }
+  /** Not run: the waiting client gets an `error` event with `code`. */
+  | { decision: 'refuse'; code: RejectionCode; reason: string }
+  /** Cancels the running turn (its partial answer is kept); this message runs next. */
+  | { decision: 'interrupt' }
+  /** Waits its turn at the back of the queue (FIFO). */
+  | { decision: 'enqueue' };
+
+function initialState(input: ChatSessionInput): SessionState {
+  return {
+    session_id: input.session_id,
+    owner: input.owner,
+    title: null,
+    status: 'active',
+    created_at: input.created_at,
+    last_activity_at: input.created_at,
+    messages: [],
+    turns: 0,
+    tokens_used: 0,
+    cost: 0,
+    pending: [],
+    recent_turn_ids: [],
+  };
+}
+
+/**
+ * One chat session's state and rules: which messages it admits, the FIFO of pending messages, one
+ * turn at a time, how a turn is recorded (state, archive, mirror) and how the session ends. Every
+ * message it accepted is answered exactly once: by its turn's result, a refusal, or — when the
+ * session ends first — a `cancelled` result with code `session_ended`.
+ */
+export class ChatSession {
+  /** Everything carried across continue-as-new. */
+  readonly state: SessionState;
+  private readonly settings: SessionSettings;
+  /** The turn being run or archived; null between turns. */
+  private currentTurn: CurrentTurn | null = null;
+  private endRequested = false;
+  private endReason: SessionEndReason = 'idle';
+  /** Defined exactly while a turn runs: cancelling it cancels that turn. */
+  private turnScope: CancellationScope | undefined;
+  private turnsThisRun = 0;
+
+  constructor(input: ChatSessionInput) {
+    this.settings = input.settings;
+    this.state = input.carried ?? initialState(input);
+  }
+
+  /** The message's turn is running, was run or refused recently, or waits in the queue. */
+  isDuplicate(message: UserMessage): boolean {
+    const { turn_id } = message;
+    return this.currentTurn?.turn_id === turn_id || this.state.recent_turn_ids.includes(turn_id) || this.state.pending.some((p) => p.turn_id === turn_id);
+  }
+
+  /** Ended, or asked to end: no new message will run. */
+  isEnding(): boolean {
+    return this.state.status === 'ended' || this.endRequested;
+  }
+
+  /** A turn runs or messages wait: a new message would not run at once. */
+  isBusy(): boolean {
+    return this.currentTurn !== null || this.state.pending.length > 0;
+  }
+
+  isQueueFull(): boolean {
+    return this.state.pending.length >= this.settings.max_pending_messages;
+  }
+
+  /** The admission rules, in order: duplicate, ended, busy with `reject`, queue full, busy with `interrupt`, else enqueue. */
+  admit(message: UserMessage): Admission {
+    if (this.isDuplicate(message)) return { decision: 'ignore' };
+    if (this.isEnding()) return { decision: 'refuse', code: 'session_ended', reason: 'This session has ended; start a new session.' };
+    const policy = message.options.double_texting ?? 'enqueue';
+    const busy = this.isBusy();
+    if (busy && policy === 'reject') {
+      return { decision: 'refuse', code: 'session_busy', reason: 'A turn is already running in this session (double_texting=reject).' };
+    }
+    if (this.isQueueFull()) {
+      const waiting = this.state.pending.length;
+      return { decision: 'refuse', code: 'session_queue_full', reason: `${waiting} messages already wait in this session; retry when a turn has finished.` };
+    }
+    if (busy && policy === 'interrupt') return { decision: 'interrupt' };
+    return { decision: 'enqueue' };
+  }
+
+  /** The `userMessage` signal: admits the message and acts on the decision. Never throws. */
+  async receive(message: UserMessage): Promise<void> {
+    const admission = this.admit(message);
+    switch (admission.decision) {
+      case 'ignore':
+        log.info('Ignoring repeated turn', { turn_id: message.turn_id, request_id: message.request_id });
+        return;
+      case 'refuse':
+        return this.refuse(message, admission.code, admission.reason);
+      case 'interrupt':
+        this.state.pending.unshift(message);
+        this.cancelTurn();
+        return;
+      case 'enqueue':
+        this.state.pending.push(message);
+    }
+  }
+
+  /** The `cancelTurn` signal: cancels the running turn, if any; queued messages still run. */
+  cancelTurn(): void {
+    this.turnScope?.cancel();
+  }
+
+  /** The `endSession` signal: no further message runs; the running turn finishes unless `cancel_running`. */
+  requestEnd(request?: EndSessionRequest): void {
+    this.endRequested = true;
+    this.endReason = 'deleted';
+    if (request?.cancel_running) this.cancelTurn();
+  }
+
+  /** The `state` query. */
+  view(): SessionView {
+    const { state } = this;
+    return {
+      session_id: state.session_id,
+      owner: state.owner,
+      title: state.title,
+      status: state.status,
+      created_at: state.created_at,
+      last_activity_at: state.last_activity_at,
+      turns: state.turns,
+      tokens_used: state.tokens_used,
+      cost: state.cost,
+      messages: state.messages,
+      current_turn: this.currentTurn,
+      pending: state.pending.length,
+    };
+  }
+
+  /**
+   * Waits until a message is queued or an end is requested, at most `idle_timeout`. True when the
+   * next message should run; false when the session should end (idle, or asked to).
+   */
+  async waitForMessage(): Promise<boolean> {
+    const woke = await condition(() => this.state.pending.length > 0 || this.endRequested, this.settings.idle_timeout as Duration);
+    return woke && !this.endRequested;
+  }
+
+  /** Runs the oldest queued message as a turn, then records it. */
+  async runNextTurn(): Promise<void> {
+    const message = this.state.pending.shift();
+    if (!message) return;
+    this.turnScope = new CancellationScope();
+    const turn = new Turn(message, this.state, this.settings, (progress) => (this.currentTurn = progress));
+    const { result, messages } = await this.turnScope.run(() => turn.run()).finally(() => {
+      this.turnScope = undefined;
+    });
+    await this.recordTurn(message, result, messages);
+    this.turnsThisRun += 1;
+  }
+
+  /** The history grew large (the server says so) or this run made its share of turns, and no end is pending. */
+  shouldContinueAsNew(): boolean {
+    const longRun = workflowInfo().continueAsNewSuggested || this.turnsThisRun >= this.settings.continue_as_new_after_turns;
+    return longRun && !this.endRequested;
+  }
+
+  /** Ends the session: queued messages are archived as cancelled, then the end is recorded and published. */
+  async end(): Promise<void> {
+    while (this.state.pending.length > 0) await this.dropQueued(this.state.pending.shift() as UserMessage);
+    this.state.status = 'ended';
+    const endedAt = nowIso();
+    publishToOperators(this.state, this.settings.search_attributes);
+    await condition(allHandlersFinished);
+    const { session_id } = this.state;
+    await store.recordSessionEnd({ session_id, session: this.recordSeed(), ended_at: endedAt, reason: this.endReason });
+    await store.mirrorSession({ snapshot: this.snapshot(), events: [{ type: 'session_ended', data: { session_id, reason: this.endReason, ended_at: endedAt } }] });
+  }
+
+  private snapshot(): SessionSnapshot {
+    return snapshotOf(this.view());
+  }
+
+  private recordSeed(): SessionRecordSeed {
+    return { owner: this.state.owner, created_at: this.state.created_at, title: this.state.title };
+  }
+
+  private rememberTurnId(turnId: string): void {
+    this.state.recent_turn_ids = [...this.state.recent_turn_ids, turnId].slice(-RECENT_TURN_IDS);
+  }
+
+  /** Answers a message without running it: the waiting client gets an `error` event with `code`. */
+  private async refuse(message: UserMessage, code: RejectionCode, text: string): Promise<void> {
+    this.rememberTurnId(message.turn_id);
+    await store.publishEvents({
+      session_id: this.state.session_id,
+      events: [{ type: 'error', data: { turn_id: message.turn_id, status: 'rejected', code, message: text } }],
+    });
+  }
+
+  /** Adds a finished turn to the state, archives it (once, by turn_id), then publishes its final event with the new snapshot. */
+  private async recordTurn(message: UserMessage, result: TurnResult, turnMessages: ChatMessage[]): Promise<void> {
+    const { state } = this;
+    // The window kept in state is bounded by count; the token budget applies when building context.
+    state.messages = trimConversation([...state.messages, ...turnMessages], this.settings.history_window_messages);
+    state.title ??= titleOf(message.text);
+    state.turns += 1;
+    state.tokens_used += result.tokens_used;
+    state.cost += result.cost;
+    state.last_activity_at = result.created_at;
+    this.rememberTurnId(message.turn_id);
+
+    this.currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
+    await archiveTurn({ result, user_message: message.text, metadata: { received_at: message.received_at }, session: this.recordSeed() });
+    this.currentTurn = null;
+    publishToOperators(state, this.settings.search_attributes, result.model_used);
+    const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
+    const event: SessionEvent = { type: eventType, data: { ...result } };
+    await store.mirrorSession({ snapshot: this.snapshot(), events: [event] });
+  }
+
+  /** A message the session accepted but will not run because it is ending: archived as cancelled. */
+  private async dropQueued(message: UserMessage): Promise<void> {
+    const result = new TurnUsage('none').resultOf(
+      { session_id: this.state.session_id, turn_id: message.turn_id, created_at: nowIso() },
+      { status: 'cancelled', code: 'session_ended', response: '', error: 'The session ended before this message ran.', steps: 0 },
+    );
+    await this.recordTurn(message, result, [userChatMessage(message)]);
+  }
+}

@@ -1,0 +1,25 @@
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { ChatLastActivity, ChatModel, ChatSessionStatus, ChatTurns } from '../src/contract/search-attributes';
+import type { SessionState } from '../src/contract/session';
+import { sessionDetails } from './session-details';
+
+/** The Web UI's current-details pane: title, status, totals, last exchange. */
+export function showSessionDetails(state: SessionState): void {
+  setCurrentDetails(sessionDetails(state));
+}
+
+/**
+ * What operators see in the Web UI after a turn or at the end: the details pane and, when the
+ * namespace has them (`searchAttributes`), the Chat* search attributes; `ChatModel` only when
+ * `lastModel` is given (after a turn).
+ */
+export function publishToOperators(state: SessionState, searchAttributes: boolean, lastModel?: string): void {
+  showSessionDetails(state);
+  if (!searchAttributes) return;
+  upsertSearchAttributes([
+    { key: ChatSessionStatus, value: state.status },
+    { key: ChatTurns, value: state.turns },
+    { key: ChatLastActivity, value: new Date(state.last_activity_at) },
+    ...(lastModel ? [{ key: ChatModel, value: lastModel }] : []),
+  ]);
+}

@@ -1,0 +1,56 @@
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { ArchiveTurnInput, ModelToolCall, SessionActivities, ToolActivity, ToolResult } from '../src/contract/activity-io';
+
+/**
+ * The session's activities as the workflow schedules them. `callModel` is proxied by the model
+ * chain (its options depend on the session's settings); tools are one activity type each.
+ */
+
+const STORE_OPTIONS = {
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
+} as const;
+
+/** Archive, mirror and publish: regular activities, each a task of its own in the history. */
+export const store = proxyActivities<Pick<SessionActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd'>>(STORE_OPTIONS);
+
+/**
+ * The archive write as a local activity, run inside the workflow task that received the model's
+ * answer. The mirror stays a regular activity so the `done` event follows the recorded workflow
+ * task (search attributes and details included).
+ */
+const localStore = proxyLocalActivities<Pick<SessionActivities, 'archiveTurn'>>(STORE_OPTIONS);
+
+/** Marks histories that archive through the local activity; histories without it use the regular one. */
+const ARCHIVE_LOCAL_PATCH = 'archive-turn-local-activity';
+
+/** Archives one turn (idempotent by turn_id). */
+export function archiveTurn(input: ArchiveTurnInput): Promise<void> {
+  return patched(ARCHIVE_LOCAL_PATCH) ? localStore.archiveTurn(input) : store.archiveTurn(input);
+}
+
+const tools = proxyActivities<Record<string, ToolActivity>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
+});
+
+const SUMMARY_ARGUMENT_CHARS = 80;
+
+/**
+ * Runs one tool call as its own activity type, with the retry policy the registry gave it. A tool
+ * the registry does not know schedules nothing: the model sees an error result.
+ */
+export function runToolCall(sessionId: string, turnId: string, call: ModelToolCall, requestId?: string): Promise<ToolResult> {
+  if (!call.known || !call.policy) {
+    return Promise.resolve({ ok: false, content: JSON.stringify({ error: `Unknown tool "${call.name}"` }), error: 'unknown tool' });
+  }
+  const args = call.arguments.length > SUMMARY_ARGUMENT_CHARS ? `${call.arguments.slice(0, SUMMARY_ARGUMENT_CHARS - 3)}...` : call.arguments;
+  return tools[call.name].executeWithOptions(
+    {
+      startToCloseTimeout: `${call.policy.timeout_seconds} seconds`,
+      retry: { initialInterval: '500 milliseconds', maximumAttempts: call.policy.maximum_attempts },
+      summary: `${call.name} ${args}`,
+    },
+    [{ session_id: sessionId, turn_id: turnId, request_id: requestId, call_id: call.id, arguments: call.arguments }],
+  );
+}

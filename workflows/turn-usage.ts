@@ -1,0 +1,75 @@
+import type { ModelToolCall } from '../src/contract/activity-io';
+import type { ModelAttempt, ModelCallUsage, TurnResult } from '../src/contract/turn';
+import type { ModelChainAnswer } from './model-chain';
+
+/** How a turn ended: the part of its `TurnResult` that is not usage. */
+export type TurnEnding = Pick<TurnResult, 'status' | 'response' | 'steps' | 'error' | 'code'>;
+
+/** Which turn, and when it ended. */
+export type TurnIdentity = Pick<TurnResult, 'session_id' | 'turn_id' | 'created_at'>;
+
+const roundUsd = (usd: number) => Math.round(usd * 1e6) / 1e6;
+
+/**
+ * What a turn spent and tried: every successful model call (tokens, cost), every model the
+ * fallback chain tried, the tools the model used. Totals are sums over the model calls.
+ */
+export class TurnUsage {
+  private readonly modelCalls: ModelCallUsage[] = [];
+  private readonly modelsTried: ModelAttempt[] = [];
+  private readonly toolsUsed = new Set<string>();
+  private offlineFallback = false;
+
+  /** `modelUsed` is the model that answered last; before any answer, the one the turn expects. */
+  constructor(private modelUsed: string) {}
+
+  /** A model call of step `step` answered (after the chain tried `answer.attempts`). */
+  recordAnswer(step: number, answer: ModelChainAnswer): void {
+    const { result } = answer;
+    this.recordAttempts(step, answer.attempts);
+    this.modelUsed = result.model;
+    this.offlineFallback ||= answer.offlineFallback;
+    this.modelCalls.push({
+      model: result.model,
+      step,
+      prompt_tokens: result.prompt_tokens,
+      completion_tokens: result.completion_tokens,
+      usage_estimated: result.usage_estimated,
+      cost: result.cost,
+    });
+  }
+
+  /** Models the chain tried at `step`, answered or not. */
+  recordAttempts(step: number, attempts: ModelAttempt[]): void {
+    this.modelsTried.push(...attempts.map((a) => ({ ...a, step })));
+  }
+
+  /** Tools the model asked for that the registry knows (each counted once per turn). */
+  recordToolCalls(calls: ModelToolCall[]): void {
+    for (const call of calls) if (call.known) this.toolsUsed.add(call.name);
+  }
+
+  resultOf(turn: TurnIdentity, ending: TurnEnding): TurnResult {
+    const promptTokens = this.modelCalls.reduce((n, c) => n + c.prompt_tokens, 0);
+    const completionTokens = this.modelCalls.reduce((n, c) => n + c.completion_tokens, 0);
+    return {
+      session_id: turn.session_id,
+      turn_id: turn.turn_id,
+      status: ending.status,
+      response: ending.response,
+      tools_used: [...this.toolsUsed],
+      model_used: this.modelUsed,
+      tokens_used: promptTokens + completionTokens,
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      cost: roundUsd(this.modelCalls.reduce((n, c) => n + c.cost, 0)),
+      steps: ending.steps,
+      ...(ending.error ? { error: ending.error } : {}),
+      ...(ending.code ? { code: ending.code } : {}),
+      models_tried: this.modelsTried,
+      model_calls: this.modelCalls,
+      offline_fallback: this.offlineFallback,
+      created_at: turn.created_at,
+    };
+  }
+}

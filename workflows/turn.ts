@@ -1,0 +1,148 @@
+import { isCancellation, log } from '@temporalio/workflow';
+import type { CallModelResult } from '../src/contract/activity-io';
+import type { ChatMessage } from '../src/contract/chat-message';
+import type { SessionSettings, SessionSummary } from '../src/contract/session';
+import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
+import { trimConversation } from './context-window';
+import { failureMessage, partialTextOf } from './failure-message';
+import { callModelChain, ModelChainFailure } from './model-chain';
+import { nowIso } from './now-iso';
+import { runToolCall } from './session-activities';
+import { TurnUsage, type TurnEnding } from './turn-usage';
+
+/** What the session needs to run a turn: its totals (for the budget) and its conversation window. */
+export type TurnSession = Pick<SessionSummary, 'session_id' | 'tokens_used' | 'cost'> & { messages: ChatMessage[] };
+
+/** A finished turn: its result, and the messages it adds to the conversation (user message first). */
+export interface TurnOutcome {
+  result: TurnResult;
+  messages: ChatMessage[];
+}
+
+/** The user message as the conversation keeps it. */
+export function userChatMessage(message: UserMessage): ChatMessage {
+  return { role: 'user', content: message.text, turn_id: message.turn_id, created_at: message.received_at };
+}
+
+/**
+ * One turn: build the context → call the model (fallback chain) → run the requested tools, each
+ * its own activity, in parallel → back to the model, until it answers without tools or
+ * `max_tool_steps` model calls were made. `run()` always resolves: a failure or a cancellation
+ * (partial answer kept) is a result too. Every assistant message with tool calls is followed by
+ * one tool message per call.
+ */
+export class Turn {
+  /** This turn's messages: the user message, then tool exchanges; the final answer is added last. */
+  private readonly messages: ChatMessage[];
+  private readonly usage: TurnUsage;
+  /** Models that failed earlier in this turn: later steps do not try them again. */
+  private readonly failedModels = new Set<string>();
+  /** The model-call step in progress (1-based); 0 before the first call. */
+  private step = 0;
+
+  constructor(
+    private readonly message: UserMessage,
+    private readonly session: TurnSession,
+    private readonly settings: SessionSettings,
+    /** Called whenever the turn moves to another step or phase (for the `state` query). */
+    private readonly report: (progress: CurrentTurn) => void,
+  ) {
+    this.messages = [userChatMessage(message)];
+    this.usage = new TurnUsage(message.options.model ?? settings.models[0]?.name ?? 'none');
+  }
+
+  private get logFields() {
+    return { session_id: this.session.session_id, turn_id: this.message.turn_id, request_id: this.message.request_id };
+  }
+
+  async run(): Promise<TurnOutcome> {
+    log.info('Turn started', this.logFields);
+    const ending = this.isOverBudget() ? this.budgetRefusal() : await this.converseOrFail();
+    const createdAt = nowIso();
+    this.messages.push({ role: 'assistant', content: ending.response, turn_id: this.message.turn_id, created_at: createdAt });
+    const result = this.usage.resultOf({ session_id: this.session.session_id, turn_id: this.message.turn_id, created_at: createdAt }, ending);
+    log.info('Turn finished', { ...this.logFields, status: result.status, steps: result.steps, model_used: result.model_used, tokens_used: result.tokens_used });
+    return { result, messages: this.messages };
+  }
+
+  /** The session already spent its token or cost budget: no model is called. */
+  private isOverBudget(): boolean {
+    const { settings, session } = this;
+    return (settings.max_session_tokens > 0 && session.tokens_used >= settings.max_session_tokens) || (settings.max_session_cost > 0 && session.cost >= settings.max_session_cost);
+  }
+
+  private budgetRefusal(): TurnEnding {
+    const error = `This session has used its budget (${this.session.tokens_used} tokens, $${this.session.cost.toFixed(6)}); start a new session.`;
+    return { status: 'failed', code: 'budget_exceeded', error, response: error, steps: 0 };
+  }
+
+  private async converseOrFail(): Promise<TurnEnding> {
+    try {
+      const response = await this.converse();
+      return { status: 'completed', response, steps: this.stepsTaken() };
+    } catch (err) {
+      if (isCancellation(err)) return { status: 'cancelled', response: partialTextOf(err), steps: this.stepsTaken() };
+      if (err instanceof ModelChainFailure) this.usage.recordAttempts(this.step, err.attempts);
+      const error = failureMessage(err);
+      log.warn('Turn failed', { ...this.logFields, error });
+      return { status: 'failed', error, response: `The model could not answer: ${error}`, steps: this.stepsTaken() };
+    }
+  }
+
+  private stepsTaken(): number {
+    return Math.max(1, this.step);
+  }
+
+  /** Model and tools in alternation; resolves with the final answer. */
+  private async converse(): Promise<string> {
+    const maxSteps = this.settings.max_tool_steps;
+    for (this.step = 1; this.step <= maxSteps; this.step++) {
+      const answer = await this.callModel();
+      if (answer.tool_calls.length === 0) return answer.content;
+      await this.runTools(answer);
+    }
+    this.step = maxSteps;
+    return `I stopped after ${maxSteps} model calls without reaching a final answer; the tool results so far are in this turn's history.`;
+  }
+
+  /** One model call of the current step, down the fallback chain, with the context built afresh. */
+  private async callModel(): Promise<CallModelResult> {
+    const { message, session, settings, step } = this;
+    this.report({ turn_id: message.turn_id, step, phase: 'model' });
+    const history = trimConversation(session.messages, settings.history_window_messages, settings.history_token_budget);
+    const context: ChatMessage[] = [{ role: 'system', content: settings.system_prompt }, ...history, ...this.messages];
+    const answer = await callModelChain(
+      settings,
+      {
+        session_id: session.session_id,
+        turn_id: message.turn_id,
+        request_id: message.request_id,
+        step,
+        messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
+        use_tools: message.options.use_tools,
+        temperature: message.options.temperature,
+        max_tokens: message.options.max_tokens,
+      },
+      message.options.model,
+      this.failedModels,
+    );
+    this.usage.recordAnswer(step, answer);
+    return answer.result;
+  }
+
+  /** Runs every tool call of the model's answer in parallel and adds the results to the turn. */
+  private async runTools(answer: CallModelResult): Promise<void> {
+    const { message, session } = this;
+    const calls = answer.tool_calls;
+    this.messages.push({
+      role: 'assistant',
+      content: answer.content || null,
+      tool_calls: calls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })),
+      turn_id: message.turn_id,
+    });
+    this.report({ turn_id: message.turn_id, step: this.step, phase: 'tools' });
+    this.usage.recordToolCalls(calls);
+    const results = await Promise.all(calls.map((call) => runToolCall(session.session_id, message.turn_id, call, message.request_id)));
+    calls.forEach((call, i) => this.messages.push({ role: 'tool', tool_call_id: call.id, content: results[i].content, turn_id: message.turn_id }));
+  }
+}
