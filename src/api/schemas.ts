@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors';
 
 /** Session ids are UUIDs we issue; checking the shape first keeps arbitrary text out of workflow ids. */
 export const sessionIdSchema = z.uuid({ message: 'session_id must be a UUID issued by POST /api/chat/session' });
@@ -47,11 +46,3 @@ export const endSessionQuerySchema = z
 export const lastEventIdSchema = z.string().regex(/^\d{1,20}(-\d{1,20})?$/, 'Last-Event-ID must be a stream id like 1732240000000-0');
 
 export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;
-
-/** Parses `input` or throws a ValidationError whose details name each bad field. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
-  throw new ValidationError(`Invalid ${what}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
-}

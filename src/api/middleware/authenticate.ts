@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { UnauthorizedError } from '../../errors';
-import { isPublicPath } from '../public-paths';
+import { isPublicPath } from '../security/public-paths';
 import type { ApiKeyAuthenticator } from '../security/api-key-authenticator';
 import '../request-state';
 

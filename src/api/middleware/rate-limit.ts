@@ -4,7 +4,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { RedisKeys } from '../../store/redis';
-import { isPublicPath } from '../public-paths';
+import { isPublicPath } from '../security/public-paths';
 import type { ApiKeyAuthenticator } from '../security/api-key-authenticator';
 
 export interface RateLimitOptions {

@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
-import { isTurnEnding, turnIdOf, type TurnEndingEvent } from '../contract/event-catalog';
-import { TurnTimeoutError } from '../errors';
-import { TurnObserver } from '../metrics/turn-observer';
-import type { SessionEventStream } from '../store/session-event-stream';
-import { followEvents } from './sse/event-follower';
+import { isTurnEnding, turnIdOf, type TurnEndingEvent } from '../../contract/event-catalog';
+import { TurnTimeoutError } from '../../errors';
+import { TurnObserver } from '../../metrics/turn-observer';
+import type { SessionEventStream } from '../../store/session-event-stream';
+import { followEvents } from './event-follower';
 
 /**
  * Waits for a turn's final event on the session's Redis stream (not by polling Temporal), so

@@ -1,92 +1,31 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createApiSecurity } from './api/api-security';
-import { createApp } from './api/app';
-import { SessionService } from './api/session-service';
-import { OpenChannels } from './api/sse/open-channels';
-import { TurnWaiter } from './api/turn-waiter';
 import type { Config } from './config';
-import { listen } from './listen';
-import { sessionSettings, type Infrastructure } from './infrastructure';
 import { ModelRouter } from './llm/model-router';
 import { startOfflineModelServer } from './llm/offline-model-server';
-import { BlockingConnectionPool } from './store/blocking-connection-pool';
-import { ToolResultCache } from './store/tool-result-cache';
-import { ToolRunLedger } from './store/tool-run-ledger';
-import { createToolRegistry } from './tools/registry';
-import { loadToolModules } from './tools/tool-modules';
 import type { Logger } from './logger';
 import { startMetricsServer } from './metrics/metrics-server';
-import { createTemporalClient } from './temporal/client';
+import { openInfrastructure, type Infrastructure } from './process/infrastructure';
+import { runRole } from './process/run-role';
+import type { RunningRole } from './process/running-role';
+import { printStartBanner } from './process/start-banner';
+import { requireRedis } from './store/redis-reachability';
+import { ToolResultCache } from './store/tool-result-cache';
+import { ToolRunLedger } from './store/tool-run-ledger';
+import { temporalAddressOf } from './temporal/temporal-address';
 import { createChatWorker } from './temporal/worker';
+import { createToolRegistry } from './tools/registry';
+import { loadToolModules } from './tools/tool-modules';
 
 /** How long a non-idempotent tool call's claim and result are kept: far beyond any activity retry. */
 const TOOL_RUN_LEDGER_TTL_SECONDS = 7 * 24 * 3600;
-
-/** A started process role; `stop` releases what the role opened (not the shared infrastructure). */
-export interface RunningRole {
-  stop(): Promise<void>;
-}
-
-export interface RunningApi extends RunningRole {
-  url: string;
-  server: http.Server;
-}
-
-export async function startApi(config: Config, infra: Infrastructure, logger: Logger, temporalAddress: string): Promise<RunningApi> {
-  const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
-  const blocking = new BlockingConnectionPool(() => infra.redis.duplicate());
-  const { acquire: openBlockingConnection, release: releaseBlockingConnection } = blocking;
-  const channels = new OpenChannels();
-  const sessions = new SessionService({
-    client,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    settings: sessionSettings(config),
-    snapshots: infra.snapshots,
-    events: infra.events,
-    history: infra.history,
-    records: infra.sessionRecords,
-    waiter: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),
-    turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
-  });
-  const app = createApp({
-    sessions,
-    logger,
-    maxMessageChars: config.MESSAGE_MAX_CHARS,
-    health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm },
-    security: createApiSecurity(config, infra.redis, logger),
-    streaming: { events: infra.events, openBlockingConnection, releaseBlockingConnection, channels },
-  });
-  const server = http.createServer(app.callback());
-  await listen(server, config.PORT, config.HOST, 'PORT');
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  logger.info({ url }, 'API listening');
-  return {
-    url,
-    server,
-    async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Waiting requests answer 503 with where to follow their turn; open streams get a final event.
-        sessions.beginShutdown();
-        channels.closeAll('API shutting down');
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      });
-      blocking.close();
-      await connection.close();
-    },
-  };
-}
 
 export interface StartWorkerOptions {
   /** The worker stopped by itself (e.g. it lost the Temporal server for good); the process should exit. */
   onFatal?: (err: unknown) => void;
 }
 
+/** Wires and starts the worker role: model router (and the offline model when needed), tools, activities, the Temporal worker. */
 export async function startWorker(
   config: Config,
   infra: Infrastructure,
@@ -146,4 +85,22 @@ export async function startWorker(
       await offline?.close();
     },
   };
+}
+
+/** `WORKFLOW_BUNDLE_PATH` as the worker takes it; unset, the worker bundles workflows/ itself. */
+export function workflowBundleOf(config: Config): WorkerOptions['workflowBundle'] {
+  return config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined;
+}
+
+/** The `worker` process: one worker replica polling TEMPORAL_TASK_QUEUE; exits 1 if the worker stops on its own. */
+export function runWorkerProcess(): Promise<void> {
+  return runRole('worker', 'API, worker, stores', async ({ config, logger, lifecycle }) => {
+    await requireRedis(config.REDIS_URL);
+    const temporalAddress = temporalAddressOf(config);
+    const infra = await openInfrastructure(config, 'worker');
+    lifecycle.onStop(() => infra.close());
+    const worker = await startWorker(config, infra, logger, temporalAddress, workflowBundleOf(config), { onFatal: () => lifecycle.shutdown('worker failure', 1) });
+    lifecycle.onStop(() => worker.stop());
+    printStartBanner({ config, temporalAddress });
+  });
 }

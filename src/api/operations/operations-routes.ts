@@ -2,12 +2,19 @@ import Router from '@koa/router';
 import { metricsRegistry } from '../../metrics/metrics';
 import { DOCS_CONTENT_SECURITY_POLICY, renderDocsPage } from '../openapi/docs-page';
 import type { OpenApiDocument } from '../openapi/openapi-document';
+import { healthReport, type HealthDeps } from './health-report';
 
-/** Public operational routes besides /health: Prometheus metrics, the OpenAPI document, the docs page. */
-export function operationsRoutes(document: OpenApiDocument): Router {
+/** Public operational routes: dependency health, Prometheus metrics, the OpenAPI document and its docs page. */
+export function operationsRoutes(health: HealthDeps, document: OpenApiDocument): Router {
   const router = new Router();
   const documentJson = JSON.stringify(document);
   const docsHtml = renderDocsPage(document);
+
+  router.get('/health', async (ctx) => {
+    const report = await healthReport(health);
+    ctx.status = report.status === 'ok' ? 200 : 503;
+    ctx.body = report;
+  });
 
   router.get('/metrics', async (ctx) => {
     ctx.type = metricsRegistry.contentType;

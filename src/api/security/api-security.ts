@@ -1,8 +1,8 @@
 import type Redis from 'ioredis';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import { RedisKeys } from '../store/redis';
-import { ApiKeyAuthenticator, loadApiKeys } from './security/api-key-authenticator';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import { RedisKeys } from '../../store/redis';
+import { ApiKeyAuthenticator, loadApiKeys } from './api-key-authenticator';
 
 /** The API's security settings, resolved once at start from the config. */
 export interface ApiSecurity {

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 /** Where replay fixtures live; `npm test` replays every `*.json` here against the current workflow code. */
-export const FIXTURES_DIR = path.resolve(__dirname, '../../test/replay/fixtures');
+export const FIXTURES_DIR = path.resolve(__dirname, '../test/replay/fixtures');
 
 /** A fixture's name becomes its file name: keep it to safe characters. */
 export const FIXTURE_NAME = /^[a-z0-9][a-z0-9-]{0,60}$/;

@@ -1,23 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import Redis from 'ioredis';
-import { stopChild } from '../stop-child';
-
-export class RedisUnavailableError extends Error {
-  override name = 'RedisUnavailableError';
-}
-
-export async function pingRedis(url: string, timeoutMs = 1500): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
+import { pingRedis, RedisUnavailableError, unreachableRedisMessage } from '../src/store/redis-reachability';
+import { stopChild } from './stop-child';
 
 function isLocal(host: string): boolean {
   return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
@@ -37,9 +20,7 @@ export interface EnsuredRedis {
 export async function ensureRedis(url: string, autostart: boolean, log: (line: string) => void): Promise<EnsuredRedis> {
   if (await pingRedis(url)) return { url, stop: async () => undefined };
   const parsed = new URL(url);
-  const hint =
-    `Redis is not reachable at ${url}. Start Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) ` +
-    'or set REDIS_URL to a reachable server.';
+  const hint = unreachableRedisMessage(url);
   if (!autostart || !isLocal(parsed.hostname)) throw new RedisUnavailableError(hint);
   if (spawnSync('redis-server', ['--version']).status !== 0) throw new RedisUnavailableError(`${hint} (redis-server is not installed, so it cannot be launched.)`);
 

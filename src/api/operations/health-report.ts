@@ -1,8 +1,8 @@
 import type { Connection } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Knex } from 'knex';
-import type { Config } from '../config';
-import { OPEN_API_WARNING } from './api-security';
+import type { Config } from '../../config';
+import { OPEN_API_WARNING } from '../security/api-security';
 
 export interface HealthDeps {
   temporal: Connection;

@@ -2,11 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { stopChild } from '../stop-child';
-import { CHAT_SEARCH_ATTRIBUTES } from '../contract/search-attributes';
-
-/** Search attributes the session workflow sets; registered on the embedded server at launch. */
-export const SEARCH_ATTRIBUTES: Record<string, string> = CHAT_SEARCH_ATTRIBUTES;
+import { CHAT_SEARCH_ATTRIBUTES } from '../src/contract/search-attributes';
+import { stopChild } from './stop-child';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -42,7 +39,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--db-filename', options.dbFilename);
   }
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
-  for (const [key, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${key}=${type}`);
+  // The session workflow sets these; a dev server only accepts attributes registered at launch.
+  for (const [key, type] of Object.entries(CHAT_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${key}=${type}`);
   for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

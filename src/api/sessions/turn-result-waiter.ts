@@ -1,0 +1,38 @@
+import type { TurnResult } from '../../contract/turn';
+import { ServerShuttingDownError, TurnFailedError, TurnTimeoutError } from '../../errors';
+import type { TurnWaiter } from '../streaming/turn-waiter';
+import { turnResultOf } from './turn-result-of';
+import type { TurnTicket } from './turn-ticket';
+
+/** The synchronous answer to a message: waits for its turn to end and returns the result, or its API error. */
+export class TurnResultWaiter {
+  /** Aborted when the API shuts down: waiting requests answer 503 at once (their turns go on). */
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly waiter: TurnWaiter,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Ends every wait with ServerShuttingDownError; called first when the API stops. */
+  beginShutdown(): void {
+    this.shutdown.abort();
+  }
+
+  /** `signal` ends the wait early (the client left); the turn itself goes on. */
+  async wait(ticket: TurnTicket, signal?: AbortSignal): Promise<TurnResult> {
+    const stop = signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal;
+    let ending;
+    try {
+      ending = await this.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.timeoutMs, stop, Date.parse(ticket.received_at));
+    } catch (err) {
+      if (err instanceof TurnTimeoutError && this.shutdown.signal.aborted) throw new ServerShuttingDownError(ticket.session_id, ticket.turn_id);
+      throw err;
+    }
+    const result = turnResultOf(ticket.session_id, ending);
+    if (result.status === 'failed') {
+      throw new TurnFailedError(result.response, { session_id: ticket.session_id, turn_id: result.turn_id, error: result.error });
+    }
+    return result;
+  }
+}
