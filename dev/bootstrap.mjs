@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The one entry behind `npm start` and `npm test`. Plain JavaScript with no dependencies, because
-// it runs before `npm ci` has installed anything: checks Node, installs packages when the lock
-// file changed, then hands over to TypeScript (tsx) or to the test runner.
+// The one entry behind the npm scripts (start, test, api, worker, migrate, bench). Plain JavaScript
+// with no dependencies, because it runs before anything is installed: checks Node, installs packages
+// when the lock file changed, then hands over to TypeScript (tsx) or to the test runner.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,14 +54,14 @@ async function main() {
   const [command = 'start', ...rest] = process.argv.slice(2);
   ensureDependencies();
   const envFile = path.join(root, '.env');
-  const tsx = [...(fs.existsSync(envFile) ? [`--env-file=${envFile}`] : []), '--import', 'tsx', path.join(root, 'src', 'main.ts')];
+  const tsx = [...(fs.existsSync(envFile) ? [`--env-file=${envFile}`] : []), '--import', 'tsx'];
   switch (command) {
     case 'start':
-      process.exit(await run(process.execPath, [...tsx, 'dev', ...rest]));
+      process.exit(await run(process.execPath, [...tsx, path.join(root, 'dev', 'all-in-one.ts'), ...rest]));
     case 'api':
     case 'worker':
     case 'migrate':
-      process.exit(await run(process.execPath, [...tsx, command, ...rest]));
+      process.exit(await run(process.execPath, [...tsx, path.join(root, 'src', 'main.ts'), command, ...rest]));
     case 'bench':
       process.exit(await run(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...rest]));
     case 'test': {
