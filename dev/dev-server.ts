@@ -25,7 +25,7 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export class DevServerStartError extends Error {
+class DevServerStartError extends Error {
   override name = 'DevServerStartError';
 }
 

@@ -7,9 +7,9 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 export const FIXTURES_DIR = path.resolve(__dirname, '../test/replay/fixtures');
 
 /** A fixture's name becomes its file name: keep it to safe characters. */
-export const FIXTURE_NAME = /^[a-z0-9][a-z0-9-]{0,60}$/;
+const FIXTURE_NAME = /^[a-z0-9][a-z0-9-]{0,60}$/;
 
-export class FixtureNameError extends Error {
+class FixtureNameError extends Error {
   override name = 'FixtureNameError';
 }
 

@@ -7,12 +7,12 @@ import path from 'node:path';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const GO_PACKAGE = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
 
-export class TemporalCliNotFoundError extends Error {
+class TemporalCliNotFoundError extends Error {
   override name = 'TemporalCliNotFoundError';
 }
 
 /** Per-user cache (not the repo), so every clone on the machine shares one build. */
-export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'durable-chat-agent', `temporal-cli-${TEMPORAL_CLI_VERSION}`);
 }
@@ -34,7 +34,7 @@ function onPath(binary: string): string | undefined {
 }
 
 /** `TEMPORAL_CLI_PATH`, then `temporal` on PATH, then the cached pinned build; undefined if none. */
-export function findTemporalCli(explicitPath?: string): string | undefined {
+function findTemporalCli(explicitPath?: string): string | undefined {
   if (explicitPath) {
     if (!isExecutable(explicitPath)) throw new TemporalCliNotFoundError(`TEMPORAL_CLI_PATH=${explicitPath} is not an executable file.`);
     return explicitPath;
@@ -54,7 +54,7 @@ function goVersion(): string | undefined {
  * Builds the pinned CLI with `go install` into the cache directory, streaming Go's progress.
  * Takes a few minutes once; later runs find the cached binary.
  */
-export async function buildTemporalCli(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<string> {
+async function buildTemporalCli(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<string> {
   const version = goVersion();
   if (!version) {
     throw new TemporalCliNotFoundError(

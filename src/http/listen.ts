@@ -1,6 +1,6 @@
 import type http from 'node:http';
 
-export class PortInUseError extends Error {
+class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
 

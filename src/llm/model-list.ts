@@ -81,7 +81,7 @@ export function parseModelList(raw: string, defaults: ProviderDefaults, env: Nod
 }
 
 /** Puts the requested model first (if it is in the chain), keeping the rest in order. */
-export function orderChain<T extends { name: string }>(chain: T[], requested: string | undefined): T[] {
+function orderChain<T extends { name: string }>(chain: T[], requested: string | undefined): T[] {
   if (!requested) return chain;
   const first = chain.find((m) => m.name === requested);
   return first ? [first, ...chain.filter((m) => m !== first)] : chain;

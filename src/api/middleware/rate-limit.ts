@@ -21,7 +21,7 @@ export interface RateLimitOptions {
 
 const MESSAGE_ROUTES = new Set(['/api/chat/message', '/api/chat/message/stream']);
 
-export function isMessageSend(ctx: Pick<Context, 'method' | 'path'>): boolean {
+function isMessageSend(ctx: Pick<Context, 'method' | 'path'>): boolean {
   return ctx.method === 'POST' && MESSAGE_ROUTES.has(ctx.path.toLowerCase().replace(/\/+$/, ''));
 }
 

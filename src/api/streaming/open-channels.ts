@@ -13,10 +13,6 @@ export class OpenChannels {
     };
   }
 
-  get size(): number {
-    return this.channels.size;
-  }
-
   closeAll(reason: string): void {
     for (const channel of this.channels) {
       channel.send({ type: 'server_shutdown', data: { reason, resume: 'Reconnect to GET /api/chat/session/{session_id}/events with Last-Event-ID.' } });
