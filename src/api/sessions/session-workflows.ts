@@ -56,7 +56,7 @@ export class SessionWorkflows {
     }
   }
 
-  /** The owner in the workflow's memo (anonymous for sessions started without one); undefined when Temporal does not know the session. */
+  /** The owner in the workflow's memo (a memo without one counts as anonymous); undefined when Temporal does not know the session. */
   async ownerInMemo(sessionId: string): Promise<string | undefined> {
     try {
       const description = await temporalCall(() => this.handle(sessionId).describe());
