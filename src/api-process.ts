@@ -40,7 +40,7 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     events: infra.events,
     history: infra.history,
     records: infra.sessionRecords,
-    waiter: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),
+    turnEndings: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
   });
   const app = createApp({

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import '../request-state';
+import '../requests/request-state';
 import { ANONYMOUS_PRINCIPAL } from './api-key-authenticator';
 
 /** Who is calling: the API key's principal (`anonymous` when the API runs open). */

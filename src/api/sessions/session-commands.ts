@@ -6,7 +6,7 @@ import { SessionNotFoundError, ValidationError } from '../../errors';
 import type { SessionEventStream } from '../../store/session-event-stream';
 import type { SessionRecordStore } from '../../store/session-record-store';
 import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
-import type { ChatRequest } from '../schemas';
+import type { ChatRequest } from '../requests/request-schemas';
 import type { Principal } from '../security/principal-of';
 import type { SessionAccess } from './session-access';
 import type { SessionWorkflows } from './session-workflows';

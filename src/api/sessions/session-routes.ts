@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import { parseOrThrow } from '../parse-or-throw';
-import { chatRequestSchema, endSessionQuerySchema, sessionIdSchema, sessionListQuerySchema } from '../schemas';
+import { parseOrThrow } from '../requests/parse-or-throw';
+import { chatRequestSchema, endSessionQuerySchema, sessionIdSchema, sessionListQuerySchema } from '../requests/request-schemas';
 import { principalOf } from '../security/principal-of';
 import { requestAbortSignal } from './request-abort-signal';
 import type { SessionService } from './session-service';

@@ -4,12 +4,11 @@ import type { ChatHistoryStore } from '../../store/chat-history-store';
 import type { SessionEventStream } from '../../store/session-event-stream';
 import type { SessionRecordStore } from '../../store/session-record-store';
 import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
-import type { TurnWaiter } from '../streaming/turn-waiter';
 import { SessionAccess } from './session-access';
 import { SessionCommands } from './session-commands';
 import { SessionReads } from './session-reads';
 import { SessionWorkflows } from './session-workflows';
-import { TurnResultWaiter } from './turn-result-waiter';
+import { TurnResultWaiter, type TurnEndings } from './turn-result-waiter';
 
 export interface SessionServiceDeps {
   client: Client;
@@ -19,7 +18,7 @@ export interface SessionServiceDeps {
   events: SessionEventStream;
   history: ChatHistoryStore;
   records: SessionRecordStore;
-  waiter: TurnWaiter;
+  turnEndings: TurnEndings;
   turnWaitTimeoutMs: number;
 }
 
@@ -53,6 +52,6 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       history: deps.history,
       historyWindowMessages: deps.settings.history_window_messages,
     }),
-    turnResults: new TurnResultWaiter(deps.waiter, deps.turnWaitTimeoutMs),
+    turnResults: new TurnResultWaiter(deps.turnEndings, deps.turnWaitTimeoutMs),
   };
 }

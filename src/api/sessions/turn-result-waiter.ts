@@ -1,8 +1,13 @@
+import type { TurnEndingEvent } from '../../contract/event-catalog';
 import type { TurnResult } from '../../contract/turn';
 import { ServerShuttingDownError, TurnFailedError, TurnTimeoutError } from '../../errors';
-import type { TurnWaiter } from '../streaming/turn-waiter';
 import { turnResultOf } from './turn-result-of';
 import type { TurnTicket } from './turn-ticket';
+
+/** Where a turn's last event comes from: the session's event stream (streaming/turn-waiter); throws TurnTimeoutError after `timeoutMs`. */
+export interface TurnEndings {
+  wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal, acceptedAtMs?: number): Promise<TurnEndingEvent>;
+}
 
 /** The synchronous answer to a message: waits for its turn to end and returns the result, or its API error. */
 export class TurnResultWaiter {
@@ -10,7 +15,7 @@ export class TurnResultWaiter {
   private readonly shutdown = new AbortController();
 
   constructor(
-    private readonly waiter: TurnWaiter,
+    private readonly endings: TurnEndings,
     private readonly timeoutMs: number,
   ) {}
 
@@ -22,9 +27,9 @@ export class TurnResultWaiter {
   /** `signal` ends the wait early (the client left); the turn itself goes on. */
   async wait(ticket: TurnTicket, signal?: AbortSignal): Promise<TurnResult> {
     const stop = signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal;
-    let ending;
+    let ending: TurnEndingEvent;
     try {
-      ending = await this.waiter.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.timeoutMs, stop, Date.parse(ticket.received_at));
+      ending = await this.endings.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.timeoutMs, stop, Date.parse(ticket.received_at));
     } catch (err) {
       if (err instanceof TurnTimeoutError && this.shutdown.signal.aborted) throw new ServerShuttingDownError(ticket.session_id, ticket.turn_id);
       throw err;

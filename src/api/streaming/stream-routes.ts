@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import { ValidationError } from '../../errors';
 import { TurnObserver } from '../../metrics/turn-observer';
-import { parseOrThrow } from '../parse-or-throw';
-import { chatRequestSchema, lastEventIdSchema, sessionIdSchema } from '../schemas';
+import { parseOrThrow } from '../requests/parse-or-throw';
+import { chatRequestSchema, lastEventIdSchema, sessionIdSchema } from '../requests/request-schemas';
 import { principalOf } from '../security/principal-of';
 import type { SessionService } from '../sessions/session-service';
 import type { OpenChannels } from './open-channels';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 
 /** Parses `input` or throws a ValidationError whose details name each bad field. */
 export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../../logger';
 
 /** What the API's middleware puts on `ctx.state` for later middleware and routes. */
 declare module 'koa' {
