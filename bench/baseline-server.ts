@@ -63,7 +63,7 @@ async function runTurn(client: OpenAI, message: string, onToken?: (piece: string
   return { content: 'step limit', tools_used: toolsUsed };
 }
 
-export async function startBaselineServer(modelBaseUrl: string, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+async function startBaselineServer(modelBaseUrl: string, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const client = new OpenAI({ baseURL: modelBaseUrl, apiKey: 'bench', maxRetries: 0 });
   const history = new Map<string, unknown[]>();
   const router = new Router();
@@ -98,8 +98,6 @@ export async function startBaselineServer(modelBaseUrl: string, port = 0): Promi
   return { url: `http://127.0.0.1:${bound}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-if (require.main === module) {
-  const modelBaseUrl = process.env.MODEL_BASE_URL;
-  if (!modelBaseUrl) throw new Error('MODEL_BASE_URL is required');
-  startBaselineServer(modelBaseUrl, Number(process.env.PORT ?? 0)).then(({ url }) => process.stdout.write(`READY ${url}\n`));
-}
+const modelBaseUrl = process.env.MODEL_BASE_URL;
+if (!modelBaseUrl) throw new Error('MODEL_BASE_URL is required');
+startBaselineServer(modelBaseUrl, Number(process.env.PORT ?? 0)).then(({ url }) => process.stdout.write(`READY ${url}\n`));

@@ -1,3 +1,4 @@
+import { sseFrames } from '../dev/sse-frames';
 import { elapsedMs } from './stats';
 
 /** The bench's client calls, timed from just before the request to the awaited moment. */
@@ -27,21 +28,11 @@ export async function timedStream(url: string, body: unknown): Promise<StreamTim
   let firstTokenMs = -1;
   let tokens = 0;
   let lastEvent = '';
-  let buffer = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.+)$/m.exec(block)?.[1];
-      if (!event) continue;
-      lastEvent = event;
-      if (event === 'message') {
-        tokens++;
-        if (firstTokenMs < 0) firstTokenMs = elapsedMs(start);
-      }
+  for await (const frame of sseFrames(res.body)) {
+    lastEvent = frame.event;
+    if (frame.event === 'message') {
+      tokens++;
+      if (firstTokenMs < 0) firstTokenMs = elapsedMs(start);
     }
   }
   return { firstTokenMs, totalMs: elapsedMs(start), tokens, lastEvent };

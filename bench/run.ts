@@ -2,7 +2,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TEMPORAL_CLI_VERSION } from '../src/temporal/temporal-cli';
+import { TEMPORAL_CLI_VERSION } from '../dev/temporal-cli';
 import { SIZES, type BenchMode } from './bench-sizes';
 import { ROOT } from './child-process';
 import { machineInfo } from './process-stats';

@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import Redis from 'ioredis';
-import { startDevServer, type DevServer } from '../src/temporal/dev-server';
-import { ensureTemporalCli } from '../src/temporal/temporal-cli';
+import { startDevServer, type DevServer } from '../dev/dev-server';
+import { freePort } from '../dev/free-port';
+import { stopChild } from '../dev/stop-child';
+import { ensureTemporalCli } from '../dev/temporal-cli';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
-import { stopChild } from '../src/stop-child';
 import { startNodeChild, type StartedChild } from './child-process';
 import type { FakeModelConfig } from './fake-model-config';
-import { freePort } from '../src/free-port';
 
 /**
  * Everything a bench run talks to, each in its own process so CPU and RSS are per part:

@@ -4,10 +4,11 @@
  * (TEMPORAL_ADDRESS, default the embedded dev server) into test/replay/fixtures/.
  */
 import { parseArgs } from 'node:util';
+import { recordHistoryFixture } from '../dev/history-fixture';
 import { loadConfig } from '../src/config';
-import { recordHistoryFixture } from '../src/replay/history-fixture';
-import { createTemporalClient } from '../src/temporal/client';
 import { sessionWorkflowId } from '../src/contract/session-workflow';
+import { createTemporalClient } from '../src/temporal/client';
+import { temporalAddressOf } from '../src/temporal/temporal-address';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+  const address = temporalAddressOf(config);
   const { client, connection } = await createTemporalClient(address, config.TEMPORAL_NAMESPACE);
   try {
     const file = await recordHistoryFixture(client, { workflowId, runId: values['run-id'], name: values.name });

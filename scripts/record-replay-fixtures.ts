@@ -1,8 +1,8 @@
 /**
  * `npm run record-fixtures [-- --prefix v2-]`: records the replay fixtures from the current code
  * (with a prefix, as a new set beside the old ones).
- * Starts a private in-memory Temporal dev server, a worker and API on the test stack (real
- * Redis, SQLite), a scripted model, drives one session per scenario and records each history.
+ * Starts a private in-memory Temporal dev server, a worker and API in this process (real Redis,
+ * SQLite), a scripted model, drives one session per scenario and records each history.
  * Run it only when a workflow change is meant to be incompatible (then say so in the commit);
  * compatible changes must keep the old fixtures passing, with `patched()` where needed.
  */
@@ -11,37 +11,72 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { recordHistoryFixture } from '../src/replay/history-fixture';
-import { startDevServer } from '../src/temporal/dev-server';
-import { ensureTemporalCli } from '../src/temporal/temporal-cli';
-import { WORKFLOWS_PATH } from '../src/temporal/worker';
+import { startDevServer } from '../dev/dev-server';
+import { startFakeModelServer, type FakeModelAnswer, type FakeModelRequest } from '../dev/fake-model-server';
+import { freePort } from '../dev/free-port';
+import { recordHistoryFixture } from '../dev/history-fixture';
+import { startInProcessStack, type InProcessStack } from '../dev/in-process-stack';
+import { sseFrames } from '../dev/sse-frames';
+import { ensureTemporalCli } from '../dev/temporal-cli';
 import { sessionWorkflowId } from '../src/contract/session-workflow';
-import { calculatorScript, startFakeOpenAiServer, type RecordedRequest } from '../test/helpers/fake-openai-server';
-import { freePort } from '../src/free-port';
-import { readSse } from '../test/helpers/sse-client';
-import { postJson, startTestStack, type TestStack } from '../test/helpers/test-stack';
+import { estimateTokens } from '../src/llm/chat-completion-encoder';
+import { WORKFLOWS_PATH } from '../src/temporal/worker';
 
 /** Temporal's EventType numbers (temporal.api.enums.v1): completed, continued-as-new, timer started. */
 const RESTING_EVENT_TYPES = new Set([2, 17, 28]);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const SLOW = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen';
 
-/** model-a fails for messages that ask for a fallback; `slow` streams slowly; the rest is the calculator script. */
-function script(request: RecordedRequest) {
-  const user = [...request.body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-  if (user.includes('fallback') && request.body.model === 'model-a') return { status: 503, error: 'model-a is overloaded' };
-  if (user.startsWith('slow')) return { content: SLOW, chunkDelayMs: 150 };
-  return calculatorScript(request);
+/**
+ * model-a fails for messages that ask for a fallback; `slow` streams slowly; "calculate …" calls
+ * the calculator and answers from its result; anything else is echoed.
+ */
+function script(request: FakeModelRequest): FakeModelAnswer {
+  const messages = request.messages ?? [];
+  const last = messages[messages.length - 1];
+  const user = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const model = request.model ?? 'model-a';
+  const reply = (content: string) => ({ reply: { model, content, prompt_tokens: estimateTokens(JSON.stringify(messages)), completion_tokens: estimateTokens(content) } });
+  if (user.includes('fallback') && model === 'model-a') return { status: 503, message: 'model-a is overloaded' };
+  if (user.startsWith('slow')) return { ...reply(SLOW), chunkDelayMs: 150 };
+  if (last?.role === 'tool') {
+    const parsed = JSON.parse(last.content ?? '{}') as { result?: unknown; error?: string };
+    return reply(parsed.error ? `The calculator failed: ${parsed.error}` : `The answer is ${String(parsed.result)}.`);
+  }
+  const expression = /calculate\s+(.+)$/i.exec(last?.content ?? '')?.[1];
+  if (expression && request.tools?.some((t) => t.function?.name === 'calculator')) {
+    const arguments_ = JSON.stringify({ expression });
+    return { reply: { model, tool_calls: [{ name: 'calculator', arguments: arguments_ }], prompt_tokens: estimateTokens(JSON.stringify(messages)), completion_tokens: estimateTokens(arguments_) } };
+  }
+  return reply(`You said: ${last?.content}`);
 }
 
-async function send(stack: TestStack, message: string, sessionId?: string): Promise<string> {
-  const reply = await postJson(stack.url('/api/chat/message'), { message, ...(sessionId ? { session_id: sessionId } : {}) });
-  if (reply.status !== 200) throw new Error(`turn "${message}" answered ${reply.status}: ${JSON.stringify(reply.body)}`);
-  return reply.body.session_id as string;
+async function post(stack: InProcessStack, pathname: string, body: unknown): Promise<Response> {
+  return fetch(stack.url(pathname), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function send(stack: InProcessStack, message: string, sessionId?: string): Promise<string> {
+  const reply = await post(stack, '/api/chat/message', { message, ...(sessionId ? { session_id: sessionId } : {}) });
+  const body = (await reply.json()) as { session_id: string };
+  if (reply.status !== 200) throw new Error(`turn "${message}" answered ${reply.status}: ${JSON.stringify(body)}`);
+  return body.session_id;
+}
+
+/** Streams a slow turn and cancels it once its third word has arrived; returns the session id. */
+async function sendAndCancel(stack: InProcessStack, message: string): Promise<string> {
+  const response = await post(stack, '/api/chat/message/stream', { message });
+  if (response.status !== 200 || !response.body) throw new Error(`stream answered ${response.status}`);
+  let sessionId = '';
+  for await (const frame of sseFrames(response.body)) {
+    const data = JSON.parse(frame.data) as { session_id?: string; content?: string };
+    if (frame.event === 'metadata') sessionId = data.session_id ?? '';
+    if (frame.event === 'message' && data.content?.startsWith('three')) await post(stack, `/api/chat/session/${sessionId}/cancel`, {});
+  }
+  return sessionId;
 }
 
 /** Waits until the run rests (idle timer started, or closed), so a fixture holds whole turns. */
-async function settled(stack: TestStack, workflowId: string, runId?: string): Promise<void> {
+async function settled(stack: InProcessStack, workflowId: string, runId?: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const events = (await stack.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
     const last = events[events.length - 1]?.eventType;
@@ -59,16 +94,13 @@ async function main(): Promise<void> {
   const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
   const server = await startDevServer({ cliPath, port: await freePort(), log: say });
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
-  const bundlePath = path.join(tmp, 'bundle.js');
-  fs.writeFileSync(bundlePath, bundle.code);
-  Object.assign(process.env, {
-    TEST_TEMPORAL_ADDRESS: server.address,
-    TEST_REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    TEST_WORKFLOW_BUNDLE: bundlePath,
-    TEST_TMP_DIR: tmp,
-  });
-  const model = await startFakeOpenAiServer(script);
-  const stack = await startTestStack({
+  const workflowBundlePath = path.join(tmp, 'bundle.js');
+  fs.writeFileSync(workflowBundlePath, bundle.code);
+  const model = await startFakeModelServer({ answer: script });
+  const stack = await startInProcessStack({
+    temporalAddress: server.address,
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    workflowBundlePath,
     llmBaseUrl: model.baseUrl,
     env: { LLM_MODELS: 'model-a,model-b', LLM_MAX_ATTEMPTS: '1', LLM_RETRY_INITIAL_MS: '50', SESSION_CONTINUE_AS_NEW_TURNS: '2' },
   });
@@ -80,15 +112,7 @@ async function main(): Promise<void> {
     await record('plain-turn', await send(stack, 'Hello there'));
     await record('tool-turn', await send(stack, 'Calculate (2 + 3) * 4'));
     await record('fallback-turn', await send(stack, 'Please answer even if a fallback is needed'));
-
-    let cancelled = '';
-    await readSse(stack.url('/api/chat/message/stream'), { body: { message: 'slow story, cancelled midway' } }, {
-      onEvent: async (e) => {
-        if (e.event === 'metadata') cancelled = e.data.session_id;
-        if (e.event === 'message' && e.data.content.startsWith('three')) await postJson(stack.url(`/api/chat/session/${cancelled}/cancel`), {});
-      },
-    });
-    await record('cancelled-turn', cancelled);
+    await record('cancelled-turn', await sendAndCancel(stack, 'slow story, cancelled midway'));
 
     const long = await send(stack, 'Calculate 1 + 1');
     await send(stack, 'Calculate 2 + 2', long);

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
-import { createTemporalClient } from '../src/temporal/client';
 import { sessionWorkflowId } from '../src/contract/session-workflow';
+import { createTemporalClient } from '../src/temporal/client';
+import { temporalAddressOf } from '../src/temporal/temporal-address';
 
 /** Flags this machine's closed network needs (no background fetches, no QUIC). */
 const CHROMIUM_FLAGS = [
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
   const workflowId = sessionWorkflowId(sessionId);
   const ns = encodeURIComponent(config.TEMPORAL_NAMESPACE);
-  const { client, connection } = await createTemporalClient(config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`, config.TEMPORAL_NAMESPACE);
+  const { client, connection } = await createTemporalClient(temporalAddressOf(config), config.TEMPORAL_NAMESPACE);
   const description = await client.workflow.getHandle(workflowId).describe();
   const title = await description.staticSummary();
   await connection.close();

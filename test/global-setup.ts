@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { ensureRedis } from '../src/store/redis-launcher';
-import { startDevServer, type DevServer } from '../src/temporal/dev-server';
-import { ensureTemporalCli } from '../src/temporal/temporal-cli';
+import { ensureRedis } from '../dev/redis-launcher';
+import { startDevServer, type DevServer } from '../dev/dev-server';
+import { ensureTemporalCli } from '../dev/temporal-cli';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
-import { freePort } from '../src/free-port';
-import { pingRedis } from '../src/store/redis-launcher';
+import { freePort } from '../dev/free-port';
+import { pingRedis } from '../src/store/redis-reachability';
 
 declare global {
   // Handed from setup to teardown (same process under --runInBand).

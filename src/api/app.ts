@@ -1,10 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
-import Router from '@koa/router';
 import Koa from 'koa';
-import { ApiError } from '../errors';
 import type { Logger } from '../logger';
-import type { ApiSecurity } from './api-security';
-import { healthReport, type HealthDeps } from './health';
 import { authenticate } from './middleware/authenticate';
 import { corsAllowlist } from './middleware/cors-allowlist';
 import { errorHandler } from './middleware/error-handler';
@@ -12,20 +8,23 @@ import { httpMetrics } from './middleware/http-metrics';
 import { knownMethods } from './middleware/known-methods';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
+import { requireJsonBody } from './middleware/require-json-body';
 import { securityHeaders } from './middleware/security-headers';
 import { buildOpenApiDocument } from './openapi/openapi-document';
-import { chatRoutes } from './routes/chat-routes';
-import { streamRoutes, type StreamRouteDeps } from './routes/stream-routes';
-import { operationsRoutes } from './routes/operations-routes';
-import type { SessionService } from './session-service';
+import type { HealthDeps } from './operations/health-report';
+import { operationsRoutes } from './operations/operations-routes';
+import type { ApiSecurity } from './security/api-security';
+import { sessionRoutes } from './sessions/session-routes';
+import type { SessionService } from './sessions/session-service';
+import { streamRoutes, type StreamingDeps } from './streaming/stream-routes';
 
 export interface AppDeps {
   sessions: SessionService;
-  health: HealthDeps;
+  health: Omit<HealthDeps, 'auth'>;
   logger: Logger;
   maxMessageChars: number;
   security: ApiSecurity;
-  streaming: Omit<StreamRouteDeps, 'sessions' | 'maxMessageChars'>;
+  streaming: StreamingDeps;
 }
 
 /**
@@ -48,24 +47,13 @@ export function createApp(deps: AppDeps): Koa {
   app.use(knownMethods());
   app.use(rateLimit({ ...deps.security.rateLimit, authenticator: deps.security.authenticator, logger: deps.logger }));
   app.use(authenticate(deps.security.authenticator));
-  app.use(async (ctx, next) => {
-    const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
-    if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && hasBody && !ctx.is('application/json')) {
-      throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.');
-    }
-    await next();
-  });
+  app.use(requireJsonBody());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.security.bodyLimitBytes, encoding: 'utf-8' }));
 
-  const root = new Router();
-  root.get('/health', async (ctx) => {
-    const report = await healthReport({ ...deps.health, auth: deps.security.authenticator });
-    ctx.status = report.status === 'ok' ? 200 : 503;
-    ctx.body = report;
-  });
-  const operations = operationsRoutes(buildOpenApiDocument({ maxMessageChars: deps.maxMessageChars }));
-  const chat = chatRoutes(deps.sessions, deps.maxMessageChars);
+  const operations = operationsRoutes({ ...deps.health, auth: deps.security.authenticator }, buildOpenApiDocument({ maxMessageChars: deps.maxMessageChars }));
+  const sessions = sessionRoutes(deps.sessions, deps.maxMessageChars);
   const streams = streamRoutes({ ...deps.streaming, sessions: deps.sessions, maxMessageChars: deps.maxMessageChars });
-  for (const router of [root, operations, chat, streams]) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+  // Order is part of the answer: a path two routes share lists its methods in this order (Allow, 405).
+  for (const router of [operations, sessions, streams]) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   return app;
 }

@@ -61,7 +61,7 @@ export function completionJson(reply: CompletionReply): Record<string, unknown> 
 }
 
 /** Splits text into word-sized pieces the way a model streams tokens. */
-export function splitIntoChunks(text: string): string[] {
+function splitIntoChunks(text: string): string[] {
   return text.match(/\s*\S+\s*/g) ?? (text ? [text] : []);
 }
 

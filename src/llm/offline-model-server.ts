@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonBody, sendJson } from '../http/json-http';
 import { OFFLINE_MODEL_NAME } from './model-list';
 import { completionJson, estimateTokens, writeCompletionStream, type CompletionReply } from './chat-completion-encoder';
 import { decideOfflineReply, type OfflineMessage } from './offline-rules';
@@ -20,22 +21,6 @@ interface CompletionRequest {
   tools?: Array<{ function?: { name?: string } }>;
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
-}
-
-export async function readJsonBody(req: http.IncomingMessage, limitBytes = 5_000_000): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 async function handleCompletion(body: CompletionRequest, res: http.ServerResponse): Promise<void> {

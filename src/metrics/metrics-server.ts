@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsRegistry } from './metrics';
-import { listen } from '../listen';
+import { listen } from '../http/listen';
 
 export interface MetricsServer {
   port: number;

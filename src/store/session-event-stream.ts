@@ -88,7 +88,7 @@ export class SessionEventStream {
 }
 
 /** Stream ids are `ms-seq`; compares them numerically. */
-export function compareStreamIds(a: string, b: string): number {
+function compareStreamIds(a: string, b: string): number {
   const [am, as = '0'] = a.split('-');
   const [bm, bs = '0'] = b.split('-');
   const major = BigInt(am) - BigInt(bm);

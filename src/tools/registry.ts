@@ -27,10 +27,6 @@ export class ToolRegistry {
     return this.tools.get(name);
   }
 
-  names(): string[] {
-    return [...this.tools.keys()];
-  }
-
   all(): ToolDefinition[] {
     return [...this.tools.values()];
   }

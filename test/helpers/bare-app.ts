@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type Redis from 'ioredis';
 import pino from 'pino';
-import { createApiSecurity } from '../../src/api/api-security';
+import { createApiSecurity } from '../../src/api/security/api-security';
 import { createApp } from '../../src/api/app';
-import type { SessionService } from '../../src/api/session-service';
+import type { SessionService } from '../../src/api/sessions/session-service';
 import { loadConfig } from '../../src/config';
 
 /**

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { completionJson, estimateTokens, writeCompletionStream, type ScriptedToolCall } from '../../src/llm/chat-completion-encoder';
-import { readJsonBody, sendJson } from '../../src/llm/offline-model-server';
+import { readJsonBody, sendJson } from '../../src/http/json-http';
 
 /**
  * A scripted OpenAI-compatible model for tests: each request gets the next reply from the

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../../src/free-port';
+import { freePort } from '../../dev/free-port';
 
 /**
  * Real `node src/main.ts api|worker` child processes for crash and shutdown tests: each gets

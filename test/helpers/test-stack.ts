@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type Config } from '../../src/config';
-import { openInfrastructure, type Infrastructure } from '../../src/infrastructure';
+import { openInfrastructure, type Infrastructure } from '../../src/process/infrastructure';
 import { createLogger, type Logger } from '../../src/logger';
-import { startApi, startWorker, type RunningApi, type RunningRole } from '../../src/roles';
+import { startApi, type RunningApi } from '../../src/api-process';
+import type { RunningRole } from '../../src/process/running-role';
+import { startWorker } from '../../src/worker-process';
 
 /**
  * A real stack for integration and e2e tests: the run's Temporal dev server and Redis (from

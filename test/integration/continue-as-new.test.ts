@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { sessionWorkflowId, stateQuery } from '../../src/contract/session-workflow';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
+import { startDevServer, type DevServer } from '../../dev/dev-server';
+import { ensureTemporalCli } from '../../dev/temporal-cli';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../helpers/fake-openai-server';
-import { freePort } from '../../src/free-port';
+import { freePort } from '../../dev/free-port';
 import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait-for';
 

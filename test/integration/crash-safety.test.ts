@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
-import { freePort } from '../../src/free-port';
+import { startDevServer, type DevServer } from '../../dev/dev-server';
+import { ensureTemporalCli } from '../../dev/temporal-cli';
+import { freePort } from '../../dev/free-port';
 import {
   eventually,
   killHard,

@@ -1,6 +1,6 @@
 import { documentedRoutes, buildOpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { errorResponseSchema } from '../../src/api/openapi/response-schemas';
-import { chatRequestSchema } from '../../src/api/schemas';
+import { chatRequestSchema } from '../../src/api/requests/request-schemas';
 import { SESSION_WORKFLOW_PREFIX } from '../../src/contract/session-workflow';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { generateFuzzCases, type FuzzCase } from '../helpers/fuzz-cases';

@@ -1,7 +1,7 @@
 import { createRedis } from '../../src/store/redis';
 import { startBareApp } from '../helpers/bare-app';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
-import { freePort } from '../../src/free-port';
+import { freePort } from '../../dev/free-port';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 
 const ALICE = 'sk-alice-ratelimit-0123456789';

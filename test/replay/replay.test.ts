@@ -3,7 +3,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
-import { FIXTURES_DIR } from '../../src/replay/history-fixture';
+import { FIXTURES_DIR } from '../../dev/history-fixture';
 
 interface JsonEvent {
   eventType: string;

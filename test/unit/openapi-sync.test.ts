@@ -1,12 +1,12 @@
 import Redis from 'ioredis';
 import type Koa from 'koa';
-import { createApiSecurity } from '../../src/api/api-security';
+import { createApiSecurity } from '../../src/api/security/api-security';
 import { createApp } from '../../src/api/app';
 import { buildOpenApiDocument, documentedRoutes, type OpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { DOCUMENTED_AHEAD } from '../../src/api/openapi/operations';
 import { eventCatalog, TURN_ENDING_EVENTS } from '../../src/contract/event-catalog';
 import { registeredRoutes } from '../../src/api/route-inventory';
-import type { SessionService } from '../../src/api/session-service';
+import type { SessionService } from '../../src/api/sessions/session-service';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 

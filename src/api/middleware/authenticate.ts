@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
 import { UnauthorizedError } from '../../errors';
-import { isPublicPath } from '../public-paths';
+import { isPublicPath } from '../security/public-paths';
 import type { ApiKeyAuthenticator } from '../security/api-key-authenticator';
-import '../request-state';
+import '../requests/request-state';
 
 /**
  * Every non-public request needs a valid `Authorization: Bearer <key>` when keys are configured;

@@ -5,7 +5,7 @@ const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS
 
 /**
  * The router answers 501 for a method it has never heard of (LOCK, PROPFIND, ...); that is a
- * client's mistake, not a server fault, so it becomes a 405 before routing. Found by the fuzz test.
+ * client's mistake, not a server fault, so it becomes a 405 before routing.
  */
 export function knownMethods(): Middleware {
   return async (ctx, next) => {

@@ -4,7 +4,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { RedisKeys } from '../../store/redis';
-import { isPublicPath } from '../public-paths';
+import { isPublicPath } from '../security/public-paths';
 import type { ApiKeyAuthenticator } from '../security/api-key-authenticator';
 
 export interface RateLimitOptions {
@@ -21,7 +21,7 @@ export interface RateLimitOptions {
 
 const MESSAGE_ROUTES = new Set(['/api/chat/message', '/api/chat/message/stream']);
 
-export function isMessageSend(ctx: Pick<Context, 'method' | 'path'>): boolean {
+function isMessageSend(ctx: Pick<Context, 'method' | 'path'>): boolean {
   return ctx.method === 'POST' && MESSAGE_ROUTES.has(ctx.path.toLowerCase().replace(/\/+$/, ''));
 }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../logger';
-import '../request-state';
+import '../requests/request-state';
 
 /** A caller's id is kept only if it is short and plain: it goes into logs and headers. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export const UNMATCHED_ROUTE = '(unmatched)';
+const UNMATCHED_ROUTE = '(unmatched)';
 
 /** The router's template for the request (`/api/chat/history/:session_id`), never the raw path. */
 export function routeTemplate(ctx: { _matchedRoute?: unknown }): string {

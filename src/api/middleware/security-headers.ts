@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 
 /** The API only serves JSON: nothing may load, frame or be sniffed from its responses. */
-export const JSON_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const JSON_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
  * Headers on every response, errors included (set before the rest runs; the error handler keeps

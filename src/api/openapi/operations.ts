@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatRequestSchema, lastEventIdSchema, sessionIdSchema } from '../schemas';
+import { chatRequestSchema, lastEventIdSchema, sessionIdSchema } from '../requests/request-schemas';
 import {
   cancelResultSchema,
   errorResponseSchema,

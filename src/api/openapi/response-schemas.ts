@@ -21,7 +21,7 @@ export const errorResponseSchema = z
 
 export const sessionCreatedSchema = z.object({ session_id: uuid, created_at: isoTime });
 
-export const historyMessageSchema = z.object({
+const historyMessageSchema = z.object({
   role: z.enum(['user', 'assistant']),
   content: z.string(),
   turn_id: z.string(),

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// The one entry behind the npm scripts (start, test, api, worker, migrate, bench). Plain JavaScript
+// with no dependencies, because it runs before anything is installed: checks Node, installs packages
+// when the lock file changed, then hands over to TypeScript (tsx) or to the test runner.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (line) => process.stderr.write(`${line}\n`);
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 3)) {
+    say(`[setup] Node ${process.versions.node} is too old: install Node.js >= 20.3 (https://nodejs.org/).`);
+    process.exit(1);
+  }
+}
+
+/** Installs dependencies when node_modules is missing or older than package-lock.json. */
+function ensureDependencies() {
+  const lock = path.join(root, 'package-lock.json');
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const fresh = fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs;
+  if (fresh) return;
+  say('[setup] Installing npm dependencies from package-lock.json (the first time builds sqlite3 and takes a few minutes)...');
+  const started = Date.now();
+  // `npm install --no-save` rather than `npm ci`: npm 11 writes lock files without other platforms'
+  // optional packages and then `npm ci` refuses them as out of sync; install follows the lock as well.
+  const result = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    say('[setup] npm install failed. Check your network access to the npm registry and a C/C++ toolchain for sqlite3, then retry.');
+    process.exit(result.status ?? 1);
+  }
+  say(`[setup] Dependencies installed in ${Math.round((Date.now() - started) / 1000)} s.`);
+}
+
+/** Runs a child with inherited stdio; forwards SIGTERM and lets Ctrl-C reach the child itself. */
+function run(command, args, env = process.env) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+    const forward = (signal) => () => child.kill(signal);
+    process.on('SIGTERM', forward('SIGTERM'));
+    process.on('SIGINT', () => undefined); // the terminal already sent it to the child
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+async function main() {
+  checkNode();
+  const [command = 'start', ...rest] = process.argv.slice(2);
+  ensureDependencies();
+  const envFile = path.join(root, '.env');
+  const tsx = [...(fs.existsSync(envFile) ? [`--env-file=${envFile}`] : []), '--import', 'tsx'];
+  switch (command) {
+    case 'start':
+      process.exit(await run(process.execPath, [...tsx, path.join(root, 'dev', 'all-in-one.ts'), ...rest]));
+    case 'api':
+    case 'worker':
+    case 'migrate':
+      process.exit(await run(process.execPath, [...tsx, path.join(root, 'src', 'main.ts'), command, ...rest]));
+    case 'bench':
+      process.exit(await run(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...rest]));
+    case 'test': {
+      say('[test] Type-checking (tsc --noEmit)...');
+      const typecheck = await run(bin('tsc'), ['--noEmit', '-p', '.']);
+      if (typecheck !== 0) process.exit(typecheck);
+      process.exit(await run(bin('jest'), ['--runInBand', ...rest]));
+    }
+    default:
+      say(`Unknown command "${command}". Use start, api, worker, migrate, bench or test.`);
+      process.exit(2);
+  }
+}
+
+main();

@@ -1,0 +1,88 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './api/app';
+import { createApiSecurity } from './api/security/api-security';
+import { createSessionService } from './api/sessions/session-service';
+import { OpenChannels } from './api/streaming/open-channels';
+import { TurnWaiter } from './api/streaming/turn-waiter';
+import type { Config } from './config';
+import { listen } from './http/listen';
+import type { Logger } from './logger';
+import { openInfrastructure, type Infrastructure } from './process/infrastructure';
+import { runRole } from './process/run-role';
+import type { RunningRole } from './process/running-role';
+import { sessionSettings } from './process/session-settings';
+import { printStartBanner } from './process/start-banner';
+import { BlockingConnectionPool } from './store/blocking-connection-pool';
+import { requireRedis } from './store/redis-reachability';
+import { createTemporalClient } from './temporal/client';
+import { temporalAddressOf } from './temporal/temporal-address';
+
+/** How long in-flight requests other than turn waits and streams get once the API stops. */
+const DRAIN_MS = 2000;
+
+export interface RunningApi extends RunningRole {
+  url: string;
+  server: http.Server;
+}
+
+/** Wires and starts the API role: Temporal client, session service, streaming, the Koa app on PORT. */
+export async function startApi(config: Config, infra: Infrastructure, logger: Logger, temporalAddress: string): Promise<RunningApi> {
+  const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const blocking = new BlockingConnectionPool(() => infra.redis.duplicate());
+  const { acquire: openBlockingConnection, release: releaseBlockingConnection } = blocking;
+  const channels = new OpenChannels();
+  const sessions = createSessionService({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    settings: sessionSettings(config),
+    snapshots: infra.snapshots,
+    events: infra.events,
+    history: infra.history,
+    records: infra.sessionRecords,
+    turnEndings: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),
+    turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
+  });
+  const app = createApp({
+    sessions,
+    logger,
+    maxMessageChars: config.MESSAGE_MAX_CHARS,
+    health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm },
+    security: createApiSecurity(config, infra.redis, logger),
+    streaming: { events: infra.events, openBlockingConnection, releaseBlockingConnection, channels },
+  });
+  const server = http.createServer(app.callback());
+  await listen(server, config.PORT, config.HOST, 'PORT');
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  logger.info({ url }, 'API listening');
+  return {
+    url,
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Waiting requests answer 503 with where to follow their turn; open streams get a final event.
+        sessions.turnResults.beginShutdown();
+        channels.closeAll('API shutting down');
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
+      });
+      blocking.close();
+      await connection.close();
+    },
+  };
+}
+
+/** The `api` process: one API replica against TEMPORAL_ADDRESS and REDIS_URL. */
+export function runApiProcess(): Promise<void> {
+  return runRole('api', 'API, worker, stores', async ({ config, logger, lifecycle }) => {
+    await requireRedis(config.REDIS_URL);
+    const temporalAddress = temporalAddressOf(config);
+    const infra = await openInfrastructure(config, 'api');
+    lifecycle.onStop(() => infra.close());
+    const api = await startApi(config, infra, logger, temporalAddress);
+    lifecycle.onStop(() => api.stop());
+    printStartBanner({ config, temporalAddress, apiUrl: api.url });
+  });
+}

@@ -1,0 +1,36 @@
+import Router from '@koa/router';
+import { metricsRegistry } from '../../metrics/metrics';
+import { DOCS_CONTENT_SECURITY_POLICY, renderDocsPage } from '../openapi/docs-page';
+import type { OpenApiDocument } from '../openapi/openapi-document';
+import { healthReport, type HealthDeps } from './health-report';
+
+/** Public operational routes: dependency health, Prometheus metrics, the OpenAPI document and its docs page. */
+export function operationsRoutes(health: HealthDeps, document: OpenApiDocument): Router {
+  const router = new Router();
+  const documentJson = JSON.stringify(document);
+  const docsHtml = renderDocsPage(document);
+
+  router.get('/health', async (ctx) => {
+    const report = await healthReport(health);
+    ctx.status = report.status === 'ok' ? 200 : 503;
+    ctx.body = report;
+  });
+
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metricsRegistry.contentType;
+    ctx.body = await metricsRegistry.metrics();
+  });
+
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = documentJson;
+  });
+
+  router.get('/docs', (ctx) => {
+    ctx.set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = docsHtml;
+  });
+
+  return router;
+}

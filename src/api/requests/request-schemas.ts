@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Session ids are UUIDs we issue; checking the shape first keeps arbitrary text out of workflow ids. */
+export const sessionIdSchema = z.uuid({ message: 'session_id must be a UUID issued by POST /api/chat/session' });
+
+export function chatRequestSchema(maxMessageChars: number) {
+  return z
+    .object({
+      message: z
+        .string({ message: 'message must be a string' })
+        .max(maxMessageChars, `message must be at most ${maxMessageChars} characters`)
+        .refine((s) => s.trim().length > 0, 'message must not be empty'),
+      session_id: sessionIdSchema.optional(),
+      use_tools: z.boolean().default(true),
+      model: z.string().min(1).max(200).optional(),
+      temperature: z.number().min(0).max(2).default(0.7),
+      max_tokens: z.number().int().min(1).max(4000).default(1000),
+      double_texting: z
+        .enum(['enqueue', 'reject', 'interrupt'])
+        .default('enqueue')
+        .describe('If a turn is running: enqueue (FIFO), reject (409), or interrupt (cancel it, then run this one).'),
+      cancel_on_disconnect: z.boolean().default(false).describe('Cancel the turn if the client disconnects before it ends.'),
+    })
+    .strict();
+}
+
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** `GET /api/chat/sessions` query: newest first, keyset-paginated. */
+export const sessionListQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20).describe('Sessions per page (1-100).'),
+    cursor: z.string().max(500).optional().describe('next_cursor of the previous page.'),
+    status: z.enum(['active', 'ended']).optional().describe('Only sessions in this state.'),
+  })
+  .strict();
+
+/** `DELETE /api/chat/session/{id}` query. */
+export const endSessionQuerySchema = z
+  .object({
+    finish_running: booleanQuery.default(false).describe('Let the running turn finish instead of cancelling it.'),
+  })
+  .strict();
+
+/** `Last-Event-ID` (header or `last_event_id` query): a Redis stream id. */
+export const lastEventIdSchema = z.string().regex(/^\d{1,20}(-\d{1,20})?$/, 'Last-Event-ID must be a stream id like 1732240000000-0');
+
+export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;

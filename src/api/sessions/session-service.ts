@@ -1,0 +1,57 @@
+import type { Client } from '@temporalio/client';
+import type { SessionSettings } from '../../contract/session';
+import type { ChatHistoryStore } from '../../store/chat-history-store';
+import type { SessionEventStream } from '../../store/session-event-stream';
+import type { SessionRecordStore } from '../../store/session-record-store';
+import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
+import { SessionAccess } from './session-access';
+import { SessionCommands } from './session-commands';
+import { SessionReads } from './session-reads';
+import { SessionWorkflows } from './session-workflows';
+import { TurnResultWaiter, type TurnEndings } from './turn-result-waiter';
+
+export interface SessionServiceDeps {
+  client: Client;
+  taskQueue: string;
+  settings: SessionSettings;
+  snapshots: SessionSnapshotStore;
+  events: SessionEventStream;
+  history: ChatHistoryStore;
+  records: SessionRecordStore;
+  turnEndings: TurnEndings;
+  turnWaitTimeoutMs: number;
+}
+
+/** The sessions feature as routes use it: who may act, what changes a session, what reads it, and waiting for a turn's answer. */
+export interface SessionService {
+  access: SessionAccess;
+  commands: SessionCommands;
+  reads: SessionReads;
+  turnResults: TurnResultWaiter;
+}
+
+export function createSessionService(deps: SessionServiceDeps): SessionService {
+  const workflows = new SessionWorkflows(deps.client, deps.taskQueue, deps.settings);
+  const access = new SessionAccess(deps.snapshots, deps.records, workflows);
+  return {
+    access,
+    commands: new SessionCommands({
+      workflows,
+      access,
+      settings: deps.settings,
+      records: deps.records,
+      snapshots: deps.snapshots,
+      events: deps.events,
+      endWaitMs: deps.turnWaitTimeoutMs,
+    }),
+    reads: new SessionReads({
+      access,
+      workflows,
+      snapshots: deps.snapshots,
+      records: deps.records,
+      history: deps.history,
+      historyWindowMessages: deps.settings.history_window_messages,
+    }),
+    turnResults: new TurnResultWaiter(deps.turnEndings, deps.turnWaitTimeoutMs),
+  };
+}

@@ -1,0 +1,15 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { ApiError, DependencyUnavailableError } from '../../errors';
+
+/**
+ * Runs a Temporal call; a transport failure becomes 503. Our own errors and WorkflowNotFoundError
+ * pass through: callers decide whether a missing workflow is a 404, a 410 or nothing at all.
+ */
+export async function temporalCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ApiError || err instanceof WorkflowNotFoundError) throw err;
+    throw new DependencyUnavailableError('Temporal', (err as Error).message);
+  }
+}

@@ -1,0 +1,9 @@
+/** A turn the API has handed to its session: where its events begin in the session's stream. */
+export interface TurnTicket {
+  session_id: string;
+  turn_id: string;
+  /** The stream id taken before the message was sent: reading after it cannot miss the turn's events. */
+  after_id: string;
+  model: string | undefined;
+  received_at: string;
+}
