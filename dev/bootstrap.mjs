@@ -49,6 +49,43 @@ function run(command, args, env = process.env) {
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
+/** The house rules, each with what to do when it fails. Run by `npm test` (before Jest) and `npm run lint`. */
+const RULES = [
+  {
+    name: 'import rules (dependency-cruiser)',
+    command: ['depcruise', 'src', 'workflows', 'activities', 'dev', 'test', 'bench', 'scripts', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+    fix: 'an import breaks the floors (contract at the bottom, imports only go down, workflows import only the contract): move the import or the shared piece as the rule comment above says.',
+  },
+  {
+    name: 'lint (typescript-eslint)',
+    command: ['eslint', '--cache', '--cache-location', 'node_modules/.cache/eslint/', '.'],
+    fix: 'fix the listed lines (unused code, unsafe any, floating promises); `npx eslint --fix .` fixes some by itself.',
+  },
+  {
+    name: 'formatting (prettier)',
+    command: ['prettier', '--check', '--log-level', 'warn', '.'],
+    fix: 'run `npm run format` to reformat the listed files.',
+  },
+  {
+    name: 'unused files and exports (knip)',
+    command: ['knip', '--no-progress'],
+    fix: 'delete the unused file, export or dependency knip lists (or use it).',
+  },
+];
+
+async function checkRules() {
+  for (const rule of RULES) {
+    say(`[rules] ${rule.name}...`);
+    const [command, ...args] = rule.command;
+    const code = await run(bin(command), args);
+    if (code !== 0) {
+      say(`[rules] FAILED: ${rule.name}. To fix: ${rule.fix}`);
+      return code;
+    }
+  }
+  return 0;
+}
+
 async function main() {
   checkNode();
   const [command = 'start', ...rest] = process.argv.slice(2);
@@ -67,11 +104,18 @@ async function main() {
     case 'test': {
       say('[test] Type-checking (tsc --noEmit)...');
       const typecheck = await run(bin('tsc'), ['--noEmit', '-p', '.']);
-      if (typecheck !== 0) process.exit(typecheck);
+      if (typecheck !== 0) {
+        say('[test] FAILED: type errors above (tsc). Fix them, then run npm test again.');
+        process.exit(typecheck);
+      }
+      const rules = await checkRules();
+      if (rules !== 0) process.exit(rules);
       process.exit(await run(bin('jest'), ['--runInBand', ...rest]));
     }
+    case 'lint':
+      process.exit(await checkRules());
     default:
-      say(`Unknown command "${command}". Use start, api, worker, migrate, bench or test.`);
+      say(`Unknown command "${command}". Use start, api, worker, migrate, bench, lint or test.`);
       process.exit(2);
   }
 }

@@ -5,7 +5,6 @@ import { currentTurnSchema, type UserMessage } from './turn';
 const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
 
 export const sessionStatusSchema = z.enum(['active', 'ended']);
-export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 
 /**
  * The one definition of a session. The workflow's state, the Redis snapshot, the `state` query

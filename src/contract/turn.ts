@@ -50,7 +50,6 @@ export type ModelCallUsage = z.infer<typeof modelCallUsageSchema>;
 export const turnStatusSchema = z
   .enum(['completed', 'failed', 'cancelled', 'rejected'])
   .describe('cancelled keeps the partial answer; rejected: the session refused the message (busy, ended, queue full).');
-export type TurnStatus = z.infer<typeof turnStatusSchema>;
 
 export const turnResultSchema = z
   .object({

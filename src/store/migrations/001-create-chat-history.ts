@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 
-/** One row per turn; the unique turn_id means a retried archive never adds a second row. */
+/**
+ * One row per turn; the unique turn_id means a retried archive never adds a second row.
+ * @public applied by the migration source in store/knex.ts
+ */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('chat_history', (table) => {
     table.increments('id').primary();
@@ -17,6 +20,7 @@ export async function up(knex: Knex): Promise<void> {
   });
 }
 
+/** @public applied by the migration source in store/knex.ts */
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('chat_history');
 }

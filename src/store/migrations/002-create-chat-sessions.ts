@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
  * One row per session: who owns it and its totals, so sessions can be listed without asking
  * Temporal. Totals are recomputed from chat_history on every archive, so a retried archive
  * never counts a turn twice.
+ * @public applied by the migration source in store/knex.ts
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('chat_sessions', (table) => {
@@ -22,6 +23,7 @@ export async function up(knex: Knex): Promise<void> {
   });
 }
 
+/** @public applied by the migration source in store/knex.ts */
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('chat_sessions');
 }
