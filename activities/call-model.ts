@@ -33,7 +33,7 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
         tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
       };
     }
-    return { role: m.role, content: m.content ?? '' } as ChatCompletionMessageParam;
+    return { role: m.role, content: m.content ?? '' };
   });
 }
 

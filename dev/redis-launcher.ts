@@ -18,7 +18,7 @@ export interface EnsuredRedis {
  * installed, launches one (no persistence) on that port for the run.
  */
 export async function ensureRedis(url: string, autostart: boolean, log: (line: string) => void): Promise<EnsuredRedis> {
-  if (await pingRedis(url)) return { url, stop: async () => undefined };
+  if (await pingRedis(url)) return { url, stop: () => Promise.resolve() };
   const parsed = new URL(url);
   const hint = unreachableRedisMessage(url);
   if (!autostart || !isLocal(parsed.hostname)) throw new RedisUnavailableError(hint);

@@ -51,7 +51,9 @@ export async function startApi(config: Config, infra: Infrastructure, logger: Lo
     security: createApiSecurity(config, infra.redis, logger),
     streaming: { events: infra.events, openBlockingConnection, releaseBlockingConnection, channels },
   });
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  // Koa's handler settles its own errors (the error middleware answers them); the promise needs no caller.
+  const server = http.createServer((req, res) => void handle(req, res));
   await listen(server, config.PORT, config.HOST, 'PORT');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;

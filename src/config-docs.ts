@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '..');
 function rows(): Array<{ key: string; fallback: string; description: string }> {
   return Object.entries(configSchema.shape).map(([key, schema]) => {
     const parsed = (schema as z.ZodType).safeParse(undefined);
-    const fallback = parsed.success && parsed.data !== undefined ? String(parsed.data) : '';
+    const fallback = parsed.success && parsed.data !== undefined ? `${parsed.data as string | number | boolean}` : '';
     return { key, fallback, description: (schema as z.ZodType).description ?? '' };
   });
 }

@@ -31,7 +31,7 @@ export function classifyModelError(err: unknown, model: string): Error {
       return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.auth, message: `${message} (invalid API key?)`, nonRetryable: true });
     }
     if (err.status === 429) {
-      const delay = retryAfterMs(err.headers);
+      const delay = retryAfterMs(err.headers as Headers | undefined);
       return ApplicationFailure.create({
         type: MODEL_FAILURE_TYPES.rateLimited,
         message,

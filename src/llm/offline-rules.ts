@@ -24,7 +24,7 @@ const SEARCH_WORDS = /\b(search|look up|lookup|find|google)\b|검색/i;
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (typeof part === 'object' && part && 'text' in part ? String(part.text) : '')).join(' ');
+    return (content as unknown[]).map((part) => (typeof part === 'object' && part && 'text' in part && typeof part.text === 'string' ? part.text : '')).join(' ');
   }
   return '';
 }
@@ -51,7 +51,7 @@ function extractQuery(text: string): string {
 function summariseToolResult(name: string | undefined, content: string): string {
   try {
     const parsed = JSON.parse(content) as Record<string, unknown>;
-    if (parsed.error) return `The ${name ?? 'tool'} reported an error: ${String(parsed.error)}.`;
+    if (typeof parsed.error === 'string') return `The ${name ?? 'tool'} reported an error: ${parsed.error}.`;
     if (name === 'calculator' && 'result' in parsed) return `The result of ${String(parsed.expression)} is ${String(parsed.result)}.`;
     if (name === 'weather' && 'temperature_c' in parsed) {
       const source = parsed.note ? ' (offline sample data, not a real observation)' : '';

@@ -72,7 +72,7 @@ export class ChatHistoryStore {
   }
 
   async countTurns(turnId: string): Promise<number> {
-    const [{ n }] = (await this.knex('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{ n: number }>;
+    const [{ n }] = await this.knex('chat_history').where({ turn_id: turnId }).count<Array<{ n: number }>>({ n: '*' });
     return Number(n);
   }
 }

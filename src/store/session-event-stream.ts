@@ -61,7 +61,8 @@ export class SessionEventStream {
     const trimmed = Number(fields.get('entries-added') ?? 0) > Number(fields.get('length') ?? 0);
     const first = fields.get('first-entry') as [string, unknown] | null | undefined;
     const oldestLeft = first?.[0];
-    const newest = String(fields.get('last-generated-id') ?? '0-0');
+    const lastGenerated = fields.get('last-generated-id');
+    const newest = typeof lastGenerated === 'string' ? lastGenerated : '0-0';
     if (trimmed && (oldestLeft ? compareStreamIds(lastId, oldestLeft) < 0 : compareStreamIds(lastId, newest) < 0)) {
       return { ok: false, reason: 'Events after this id were trimmed from the stream.' };
     }
@@ -74,9 +75,7 @@ export class SessionEventStream {
    * the next read starts after it even when that entry was not a catalog event.
    */
   async read(connection: Redis, sessionId: string, afterId: string, blockMs: number): Promise<{ events: StoredSessionEvent[]; lastId: string }> {
-    const reply = (await connection.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', this.keys.events(sessionId), afterId)) as
-      | Array<[string, Array<[string, string[]]>]>
-      | null;
+    const reply = (await connection.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', this.keys.events(sessionId), afterId));
     if (!reply) return { events: [], lastId: afterId };
     const entries = reply[0][1];
     const events = entries.flatMap(([id, fields]) => {

@@ -76,7 +76,11 @@ export class SessionRecordStore {
     if (options.status) query.andWhere({ status: options.status });
     if (options.cursor) {
       const [createdAt, sessionId] = decodeCursor(options.cursor);
-      query.andWhere((q) => q.where('created_at', '<', createdAt).orWhere((q2) => q2.where('created_at', '=', createdAt).andWhere('session_id', '<', sessionId)));
+      void query.andWhere((q) => {
+        void q.where('created_at', '<', createdAt).orWhere((q2) => {
+          void q2.where('created_at', '=', createdAt).andWhere('session_id', '<', sessionId);
+        });
+      });
     }
     const rows = (await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'session_id', order: 'desc' }]).limit(options.limit + 1)) as SessionRecord[];
     const page = rows.slice(0, options.limit);

@@ -72,11 +72,11 @@ export const calculatorTool = defineTool({
   policy: { maximumAttempts: 2, timeoutSeconds: 5 },
   cacheable: false,
   idempotent: true,
-  async run({ expression }) {
+  run({ expression }) {
     try {
-      return { ok: true, value: { expression, result: calculate(expression) }, provider: 'mathjs' };
+      return Promise.resolve({ ok: true, value: { expression, result: calculate(expression) }, provider: 'mathjs' });
     } catch (err) {
-      return { ok: false, value: { expression }, error: (err as Error).message, provider: 'mathjs' };
+      return Promise.resolve({ ok: false, value: { expression }, error: (err as Error).message, provider: 'mathjs' });
     }
   },
 });

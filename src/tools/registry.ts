@@ -46,20 +46,20 @@ function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
 /** The registry for a process. Adding a tool: one file, one line here (or a TOOL_MODULES module, passed as `extra`). */
 export function createToolRegistry(config: Config, extra: ToolDefinition[] = []): ToolRegistry {
   return new ToolRegistry([
-    calculatorTool as ToolDefinition,
+    calculatorTool,
     createWeatherTool({
       provider: config.WEATHER_PROVIDER,
       geocodingUrl: config.WEATHER_GEOCODING_URL,
       forecastUrl: config.WEATHER_FORECAST_URL,
       timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
-    }) as unknown as ToolDefinition,
+    }),
     createSearchTool({
       provider: config.SEARCH_PROVIDER,
       tavilyUrl: config.TAVILY_URL,
       tavilyApiKey: config.TAVILY_API_KEY,
       searxngUrl: config.SEARXNG_URL,
       timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
-    }) as unknown as ToolDefinition,
+    }),
     ...extra,
   ]);
 }

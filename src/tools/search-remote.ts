@@ -18,6 +18,6 @@ export async function tavilySearch(query: string, limit: number, url: string, ap
 }
 
 export async function searxngSearch(query: string, limit: number, baseUrl: string, timeoutMs: number): Promise<SearchHit[]> {
-  const body = await fetchJson(`${baseUrl.replace(/\/$/, '')}/search?${new URLSearchParams({ q: query, format: 'json' })}`, timeoutMs);
+  const body = await fetchJson(`${baseUrl.replace(/\/$/, '')}/search?${new URLSearchParams({ q: query, format: 'json' }).toString()}`, timeoutMs);
   return toHits(body as RemoteResults, limit);
 }

@@ -10,7 +10,10 @@ import '../requests/request-state';
  */
 export function authenticate(authenticator: ApiKeyAuthenticator): Middleware {
   return async (ctx, next) => {
-    if (isPublicPath(ctx.path)) return next();
+    if (isPublicPath(ctx.path)) {
+      await next();
+      return;
+    }
     const result = authenticator.authenticate(ctx.get('authorization') || undefined);
     if (!result.ok) {
       throw new UnauthorizedError(

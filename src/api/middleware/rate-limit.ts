@@ -72,7 +72,10 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   };
 
   return async (ctx, next) => {
-    if (isPublicPath(ctx.path) || ctx.method === 'OPTIONS') return next();
+    if (isPublicPath(ctx.path) || ctx.method === 'OPTIONS') {
+      await next();
+      return;
+    }
     const key = clientKey(ctx, options.authenticator);
     if (requests) await consume(ctx, requests, 'requests', key);
     if (messages && isMessageSend(ctx)) await consume(ctx, messages, 'messages', key);

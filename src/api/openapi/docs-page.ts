@@ -27,10 +27,21 @@ function schemaLink(schema: unknown): string {
   return `<a href="#schema-${escapeHtml(name)}">${escapeHtml(name)}</a>`;
 }
 
-function renderOperation(path: string, method: string, op: Record<string, any>): string {
-  const params = (op.parameters ?? []) as Array<{ name: string; in: string; schema: unknown; description?: string }>;
+/** The parts of an OpenAPI operation object this page shows. */
+interface OperationObject {
+  operationId: string;
+  summary: string;
+  description?: string;
+  security?: unknown[];
+  parameters?: Array<{ name: string; in: string; schema: unknown; description?: string }>;
+  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema?: unknown }> }>;
+}
+
+function renderOperation(path: string, method: string, op: OperationObject): string {
+  const params = op.parameters ?? [];
   const body = op.requestBody?.content?.['application/json']?.schema;
-  const responses = Object.entries(op.responses as Record<string, { description: string; content?: Record<string, { schema?: unknown }> }>);
+  const responses = Object.entries(op.responses);
   return `<section class="op" id="${escapeHtml(op.operationId)}">
 <div><span class="method ${method}">${method}</span> <code>${escapeHtml(path)}</code> ${Array.isArray(op.security) && op.security.length === 0 ? '<span class="public">no API key</span>' : ''}</div>
 <p><strong>${escapeHtml(op.summary)}</strong>${op.description ? ` ${escapeHtml(op.description)}` : ''}</p>
@@ -48,7 +59,7 @@ ${body ? `<p>Body (application/json): ${schemaLink(body)}</p>` : ''}
 }
 
 export function renderDocsPage(document: OpenApiDocument): string {
-  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => renderOperation(path, method, op)));
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => renderOperation(path, method, op as unknown as OperationObject)));
   const schemas = Object.entries(document.components.schemas).map(
     ([name, schema]) => `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>`,
   );

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
 import { eventCatalog, type EventName } from '../../contract/event-catalog';
-import { sessionRecordSchema, sessionSnapshotSchema } from '../../contract/session';
-import { turnResultSchema } from '../../contract/turn';
+import { sessionRecordSchema } from '../../contract/session';
 
 /** What the API answers, as zod schemas: the source of the OpenAPI document's response bodies. */
 const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
