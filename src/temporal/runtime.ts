@@ -1,4 +1,4 @@
-import { DefaultLogger, MetricsBuffer, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, MetricsBuffer, Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
 import type { Logger } from '../logger';
 import { metricsRegistry } from '../metrics/metrics';
 import { TemporalMetricsForwarder } from '../metrics/temporal-metrics-forwarder';
@@ -12,20 +12,33 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 };
 
 /**
- * Routes the Temporal SDK's logs (worker, workflow and activity loggers) through pino, its
+ * The runtime's logging: the SDK's own logs (worker, workflow and activity loggers) and the Rust
+ * core's logs (forwarded instead of printed straight to the console; core at WARN, the rest at
+ * ERROR, as the SDK's default filter) all go through `logger`, as `component: temporal`.
+ */
+export function temporalRuntimeLogging(logger: Logger, level: LogLevel = 'INFO'): Pick<RuntimeOptions, 'logger'> & { telemetryOptions: { logging: { forward: Record<string, never> } } } {
+  const temporalLogger = logger.child({ component: 'temporal' });
+  return {
+    logger: new DefaultLogger(level, (entry) => {
+      temporalLogger[LEVELS[entry.level]]({ ...entry.meta }, entry.message);
+    }),
+    telemetryOptions: { logging: { forward: {} } },
+  };
+}
+
+/**
+ * Routes the Temporal SDK's and core's logs through pino (see temporalRuntimeLogging), its
  * worker metrics into our Prometheus registry (see TemporalMetricsForwarder), and turns off the
  * SDK's own signal handlers so the process stops in our order: API, then worker.
  * Call once per process, before any worker or native connection is created.
  */
 export function installTemporalRuntime(logger: Logger, level: LogLevel = 'INFO'): void {
-  const temporalLogger = logger.child({ component: 'temporal' });
+  const logging = temporalRuntimeLogging(logger, level);
   const buffer = new MetricsBuffer({ maxBufferSize: 100_000, useSecondsForDurations: true });
   Runtime.install({
     shutdownSignals: [],
-    telemetryOptions: { metrics: { buffer } },
-    logger: new DefaultLogger(level, (entry) => {
-      temporalLogger[LEVELS[entry.level]]({ ...entry.meta }, entry.message);
-    }),
+    logger: logging.logger,
+    telemetryOptions: { ...logging.telemetryOptions, metrics: { buffer } },
   });
   new TemporalMetricsForwarder(buffer, metricsRegistry);
 }

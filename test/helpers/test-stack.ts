@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure';
 import { createLogger, type Logger } from '../../src/logger';
 import { startApi, startWorker, type RunningApi, type RunningRole } from '../../src/roles';
+import { temporalRuntimeLogging } from '../../src/temporal/runtime';
+import { testLogDestination, testLogger, testLogLevel } from './test-log';
+
+// The Temporal runtime a worker of this test file creates on demand (unless the test installs its
+// own first) logs, core included, to the test file's log instead of stderr.
+Runtime.defaultOptions = { ...Runtime.defaultOptions, ...temporalRuntimeLogging(testLogger()) };
 
 /**
  * A real stack for integration and e2e tests: the run's Temporal dev server and Redis (from
@@ -26,7 +33,7 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Start the worker (default true); false lets a test run an API with no worker. */
   worker?: boolean;
-  /** Log here instead of a logger at TEST_LOG_LEVEL (e.g. to capture the lines). */
+  /** Log here instead of this test file's log at TEST_LOG_LEVEL (e.g. to capture the lines). */
   logger?: Logger;
 }
 
@@ -41,7 +48,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const dir = fs.mkdtempSync(path.join(required('TEST_TMP_DIR'), `stack-${id}-`));
   const config = loadConfig({
     PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: testLogLevel(),
     DATA_DIR: dir,
     TEMPORAL_ADDRESS: required('TEST_TEMPORAL_ADDRESS'),
     TEMPORAL_TASK_QUEUE: `test-${id}`,
@@ -60,7 +67,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     WORKER_SHUTDOWN_GRACE_SECONDS: '0',
     ...options.env,
   });
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, {}, testLogDestination());
   const infra = await openInfrastructure(config, 'test');
   const roles: RunningRole[] = [];
   if (options.worker !== false) {
