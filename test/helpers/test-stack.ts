@@ -2,17 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure';
 import { createLogger, type Logger } from '../../src/logger';
 import { startApi, startWorker, type RunningApi, type RunningRole } from '../../src/roles';
-import { temporalRuntimeLogging } from '../../src/temporal/runtime';
-import { testLogDestination, testLogger, testLogLevel } from './test-log';
-
-// The Temporal runtime a worker of this test file creates on demand (unless the test installs its
-// own first) logs, core included, to the test file's log instead of stderr.
-Runtime.defaultOptions = { ...Runtime.defaultOptions, ...temporalRuntimeLogging(testLogger()) };
+import { testLogDestination, testLogLevel } from './test-log';
 
 /**
  * A real stack for integration and e2e tests: the run's Temporal dev server and Redis (from
