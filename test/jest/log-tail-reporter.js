@@ -4,6 +4,30 @@
 const fs = require('node:fs');
 const { logFileFor, markers } = require('./log-files');
 
+// JSON lines (pino) shown as one readable line each, as `npm start` prints them in a terminal.
+const prettify = (() => {
+  try {
+    const { prettyFactory } = require('pino-pretty');
+    const format = prettyFactory({
+      colorize: Boolean(process.stderr.isTTY),
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      messageFormat: '{if role}{role} {end}{if component}[{component}] {end}{msg}',
+      ignore: 'pid,hostname,service,role,component,taskToken,namespace,runId,workflowRunId,workflowType',
+    });
+    return (line) => {
+      if (!line.startsWith('{')) return line;
+      try {
+        return format(JSON.parse(line)).trimEnd();
+      } catch {
+        return line;
+      }
+    };
+  } catch {
+    return (line) => line;
+  }
+})();
+
 const readLines = (file) => {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
@@ -11,6 +35,8 @@ const readLines = (file) => {
     return undefined;
   }
 };
+
+const clip = (line) => (line.length > 600 ? `${line.slice(0, 600)}…` : line);
 
 class LogTailReporter {
   constructor(globalConfig, options = {}) {
@@ -57,7 +83,7 @@ class LogTailReporter {
 
   tail(title, lines, end) {
     const from = Math.max(0, end - this.lines);
-    return [`  ── log tail: ${title} ──`, ...lines.slice(from, end).map((l) => `  │ ${l.length > 600 ? `${l.slice(0, 600)}…` : l}`), `  ── end of log tail (${end - from} of ${end} lines) ──`];
+    return [`  ── log tail: ${title} ──`, ...lines.slice(from, end).map((l) => `  │ ${clip(prettify(l))}`), `  ── end of log tail (${end - from} of ${end} lines) ──`];
   }
 }
 
