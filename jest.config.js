@@ -5,8 +5,8 @@ module.exports = {
   // tsconfig's isolatedModules makes ts-jest transpile only; `npm test` type-checks once with tsc.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  // The Temporal runtime a test creates on demand logs to that file too.
-  setupFiles: ['<rootDir>/test/jest/temporal-logs.ts'],
+  // The Temporal runtime a test creates on demand and console.* log to that file too.
+  setupFiles: ['<rootDir>/test/jest/temporal-logs.ts', '<rootDir>/test/jest/console-logs.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
