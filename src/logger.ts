@@ -16,7 +16,9 @@ export function defaultLogDestination(): DestinationStream | undefined {
     translateTime: 'SYS:HH:MM:ss.l',
     singleLine: true,
     messageFormat: '{if component}[{component}] {end}{msg}',
-    ignore: 'pid,hostname,service,role,component',
+    // JSON keeps every field; a terminal drops the ones nobody reads there (Temporal's task
+    // tokens and run ids make each activity line several screen lines long).
+    ignore: 'pid,hostname,service,role,component,taskToken,namespace,runId,workflowRunId,workflowType',
   });
 }
 
