@@ -27,6 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const logDir = path.join(tmpDir, 'logs');
   fs.mkdirSync(logDir);
   process.env.TEST_LOG_DIR = logDir;
+  delete process.env.TEST_RUN_FAILED; // set by the log-tail reporter (a watch run starts afresh)
   say(`[test] service logs: ${logDir} (kept when a test fails)`);
   const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
 
