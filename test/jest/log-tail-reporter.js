@@ -2,6 +2,7 @@
 // test file's service log (Temporal runtime, worker, API) and of the child processes started
 // for it, so a red run shows what the services said while a green run prints none of it.
 const fs = require('node:fs');
+const path = require('node:path');
 const { logFileFor, markers } = require('./log-files');
 
 // JSON lines (pino) shown as one readable line each, as `npm start` prints them in a terminal.
@@ -61,6 +62,15 @@ class LogTailReporter {
       for (const test of failed) out.push(...this.forTest(test.fullName, file, lines));
     }
     process.stderr.write(`${out.join('\n')}\n\n`);
+  }
+
+  /** Node's warnings went to a file (see routeNodeWarnings in quiet-environment.ts): say so, in one line. */
+  onRunComplete() {
+    const logDir = process.env.TEST_LOG_DIR;
+    const warnings = logDir && readLines(path.join(logDir, 'node-warnings.log'));
+    if (!warnings) return;
+    process.env.TEST_KEEP_LOGS ||= '1';
+    process.stderr.write(`[test] Node printed ${warnings.length} warning(s) during the run: ${logDir}/node-warnings.log\n`);
   }
 
   /** The lines before the test's end marker, and the children started since the previous test ended. */
