@@ -1,11 +1,17 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment plus one service log file per test file (see test/jest/quiet-environment.ts).
+  testEnvironment: '<rootDir>/test/jest/quiet-environment.ts',
   // tsconfig's isolatedModules makes ts-jest transpile only; `npm test` type-checks once with tsc.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The Temporal runtime a test creates on demand and console.* log to that file too.
+  setupFiles: ['<rootDir>/test/jest/temporal-logs.ts', '<rootDir>/test/jest/console-logs.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
-  verbose: true,
+  // One line per test file and the summary (counts and failing tests' names and errors); the
+  // services' logs go to files and a failing test's tail is printed by the reporter below.
+  verbose: false,
+  reporters: ['default', '<rootDir>/test/jest/log-tail-reporter.js'],
 };

@@ -11,7 +11,7 @@ import { pingRedis } from '../src/store/redis-reachability';
 
 declare global {
   // Handed from setup to teardown (same process under --runInBand).
-  var __TEST_STACK__: { devServer: DevServer; stopRedis: () => Promise<void>; tmpDir: string } | undefined;
+  var __TEST_STACK__: { devServer: DevServer; stopRedis: () => Promise<void>; tmpDir: string; logDir: string } | undefined;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -22,6 +22,13 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  */
 export default async function globalSetup(): Promise<void> {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-agent-test-'));
+  // Service logs (Temporal runtime, worker, API, child processes) go to one file per test file
+  // here, not to the terminal; a failing test prints its tail (test/jest/log-tail-reporter.js).
+  const logDir = path.join(tmpDir, 'logs');
+  fs.mkdirSync(logDir);
+  process.env.TEST_LOG_DIR = logDir;
+  delete process.env.TEST_RUN_FAILED; // set by the log-tail reporter (a watch run starts afresh)
+  say(`[test] service logs: ${logDir} (kept when a test fails)`);
   const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
 
   let redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -45,5 +52,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_REDIS_URL = redisUrl;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_TMP_DIR = tmpDir;
-  globalThis.__TEST_STACK__ = { devServer, stopRedis, tmpDir };
+  globalThis.__TEST_STACK__ = { devServer, stopRedis, tmpDir, logDir };
 }

@@ -1,9 +1,19 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 export default async function globalTeardown(): Promise<void> {
   const stack = globalThis.__TEST_STACK__;
   if (!stack) return;
   await stack.devServer.stop();
   await stack.stopRedis();
-  fs.rmSync(stack.tmpDir, { recursive: true, force: true });
+  // The log-tail reporter sets TEST_RUN_FAILED; TEST_KEEP_LOGS=1 keeps them on a green run too.
+  if (process.env.TEST_RUN_FAILED || process.env.TEST_KEEP_LOGS) {
+    for (const entry of fs.readdirSync(stack.tmpDir)) {
+      const full = path.join(stack.tmpDir, entry);
+      if (full !== stack.logDir) fs.rmSync(full, { recursive: true, force: true });
+    }
+    process.stderr.write(`[test] service logs kept in ${stack.logDir}\n`);
+  } else {
+    fs.rmSync(stack.tmpDir, { recursive: true, force: true });
+  }
 }

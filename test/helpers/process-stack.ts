@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../dev/free-port';
+import { childLogFile, noteInTestLog } from './test-log';
 
 /**
  * Real `node src/main.ts api|worker` child processes for crash and shutdown tests: each gets
  * an environment of its own (task queue, Redis key prefix, data dir shared by the processes
- * of one stack), its output is collected, and it can be killed with any signal.
+ * of one stack), its output is collected (and written to a file beside the test file's log, whose
+ * tail a failing test shows), and it can be killed with any signal.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'src', 'main.ts');
@@ -76,16 +78,20 @@ export function processStackEnv(llmBaseUrl: string, overrides: Record<string, st
 
 export function spawnRole(role: Role, env: Record<string, string>): RoleProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, role], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = childLogFile(`${role}-${child.pid}`);
+  if (logFile) noteInTestLog(`child ${role}-${child.pid} started, output in ${logFile}`);
   let output = '';
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
+    if (logFile) fs.appendFileSync(logFile, chunk);
     for (const listener of listeners) listener();
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
+      noteInTestLog(`child ${role}-${child.pid} exited (${signal ?? `code ${code}`})`);
       resolve({ code, signal });
       for (const listener of listeners) listener();
     });

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../../src/logger';
 import { startApi, type RunningApi } from '../../src/api-process';
 import type { RunningRole } from '../../src/process/running-role';
 import { startWorker } from '../../src/worker-process';
+import { testLogDestination, testLogLevel } from './test-log';
 
 /**
  * A real stack for integration and e2e tests: the run's Temporal dev server and Redis (from
@@ -28,7 +29,7 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Start the worker (default true); false lets a test run an API with no worker. */
   worker?: boolean;
-  /** Log here instead of a logger at TEST_LOG_LEVEL (e.g. to capture the lines). */
+  /** Log here instead of this test file's log at TEST_LOG_LEVEL (e.g. to capture the lines). */
   logger?: Logger;
 }
 
@@ -43,7 +44,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const dir = fs.mkdtempSync(path.join(required('TEST_TMP_DIR'), `stack-${id}-`));
   const config = loadConfig({
     PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: testLogLevel(),
     DATA_DIR: dir,
     TEMPORAL_ADDRESS: required('TEST_TEMPORAL_ADDRESS'),
     TEMPORAL_TASK_QUEUE: `test-${id}`,
@@ -62,7 +63,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     WORKER_SHUTDOWN_GRACE_SECONDS: '0',
     ...options.env,
   });
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, {}, testLogDestination());
   const infra = await openInfrastructure(config, 'test');
   const roles: RunningRole[] = [];
   if (options.worker !== false) {
