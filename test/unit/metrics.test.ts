@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import OpenAI from 'openai';
 import type { ToolInput } from '../../src/contract/activity-io';
 import type { SessionEvent } from '../../src/contract/event-catalog';
@@ -177,7 +178,7 @@ describe('tool call outcomes recorded by the tool activity', () => {
     // The calculator under a name of this test's own, cacheable.
     const tool = { ...calculatorTool, name: 'calculator-metrics-unit', cacheable: true };
     const calculator = createToolActivities([tool], events, memoryCache())[tool.name];
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') });
     const first = await env.run(calculator, input('{"expression":"6*7"}'));
     const second = await env.run(calculator, input('{"expression":"6*7"}'));
     await env.run(calculator, input('{"expression": 42}'));
