@@ -69,8 +69,9 @@ export async function activityRuns(client: Client, sessionId: string): Promise<A
     const completed = e.activityTaskCompletedEventAttributes;
     if (completed) {
       const run = runs.get(String(completed.scheduledEventId));
-      const data = completed.result?.payloads?.[0]?.data;
-      if (run) run.result = data ? JSON.parse(Buffer.from(data).toString()) : undefined;
+      const payload = completed.result?.payloads?.[0];
+      const encoding = payload?.metadata?.encoding ? Buffer.from(payload.metadata.encoding).toString() : undefined;
+      if (run && encoding === 'json/plain' && payload?.data) run.result = JSON.parse(Buffer.from(payload.data).toString());
     }
     const failed = e.activityTaskFailedEventAttributes;
     if (failed) {

@@ -85,10 +85,11 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
   });
 
   it('when the same weather is asked twice with different spelling then the first call runs the tool and the second comes from the Redis cache', async () => {
+    // Each turn: a weather call, then (once its result is the last message) an answer.
     model.setScript((request) => {
-      if (toolMessages(request).length > 0) return { content: 'ok' };
-      const city = request.body.messages[request.body.messages.length - 1].content === 'first' ? 'Busan' : '  busan ';
-      return { tool_calls: [{ name: 'weather', arguments: JSON.stringify({ city }) }] };
+      const last = request.body.messages[request.body.messages.length - 1];
+      if (last.role === 'tool') return { content: 'ok' };
+      return { tool_calls: [{ name: 'weather', arguments: JSON.stringify({ city: last.content === 'first' ? 'Busan' : '  busan ' }) }] };
     });
     const cacheKeys = () => stack.infra.redis.keys(`${stack.config.REDIS_KEY_PREFIX}toolcache:weather:*`);
     const weatherCalls = async () => {
@@ -110,8 +111,9 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
     expect({ ok: afterSecond.ok - afterFirst.ok, cached: afterSecond.cached - afterFirst.cached }).toEqual({ ok: 0, cached: 1 });
     const weather = (await activityRuns(stack.client, first.body.session_id)).filter((a) => a.type === 'weather');
     expect(weather.map((a) => (a.result as { cached?: boolean }).cached)).toEqual([undefined, true]);
-    // Both answers are the same result, so the model saw the same content twice.
-    expect(toolMessages(model.requests[3])[toolMessages(model.requests[3]).length - 1].content).toBe(toolMessages(model.requests[1])[0].content);
+    // The model got the cached result: the first call's content again.
+    expect(model.requests).toHaveLength(4);
+    expect(toolMessages(model.requests[3]).map((m) => m.content)).toEqual([toolMessages(model.requests[1])[0].content, toolMessages(model.requests[1])[0].content]);
 
     const keys = (await cacheKeys()).filter((k) => !keysBefore.includes(k));
     expect(keys).toHaveLength(1);
