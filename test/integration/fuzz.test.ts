@@ -6,7 +6,7 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-op
 import { generateFuzzCases, type FuzzCase } from '../helpers/fuzz-cases';
 import { destroyFuzzAgent, sendHttp, sendRaw, type SentResult } from '../helpers/raw-http';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
-import { waitFor } from '../helpers/wait-for';
+import { waitUntil } from '../helpers/wait-for';
 
 const KEY = 'sk-fuzz-0123456789abcdef0123';
 const CASES = 1_200;
@@ -99,12 +99,13 @@ describe('fuzzed bad input', () => {
       for (const [, id] of r.body.matchAll(/"session_id":"([^"]+)"/g)) if (!requestText(c).includes(id)) issued.add(id);
     }
     const expectedIds = new Set([...issued].map((id) => sessionWorkflowId(id)));
-    const listed = await waitFor(
+    const listed = await waitUntil(
       async () => {
         const ids: string[] = [];
         for await (const wf of stack.client.workflow.list({ query: `TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"` })) ids.push(wf.workflowId);
-        return ids.includes(sessionWorkflowId(created.body.session_id)) ? ids : undefined;
+        return ids;
       },
+      (ids) => ids.includes(sessionWorkflowId(created.body.session_id)),
       { timeoutMs: 20_000, what: 'the created session in the workflow list' },
     );
     expect(listed.filter((id) => !expectedIds.has(id))).toEqual([]);
