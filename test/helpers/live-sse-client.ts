@@ -1,3 +1,5 @@
+import { describeValue, WaitTimeoutError } from './wait-for';
+
 /**
  * (Live connection for crash tests: events arrive while the test kills processes; see sse-client.ts for whole-stream reads.)
  * A minimal SSE client over fetch for tests: collects events (with their ids) as they arrive,
@@ -14,8 +16,11 @@ export interface SseConnection {
   events: ReceivedEvent[];
   /** Resolves when the server ends the stream or the connection breaks (never rejects). */
   ended: Promise<'ended' | 'broken'>;
-  /** Resolves with the first event (already received or future) that matches. */
-  waitFor(match: (e: ReceivedEvent) => boolean): Promise<ReceivedEvent>;
+  /**
+   * Resolves with the first event (already received or future) that matches; rejects, listing
+   * the events received, if the stream ends first or the deadline (default 120 s) passes.
+   */
+  waitFor(match: (e: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
   lastId(): string | undefined;
   close(): void;
 }
@@ -86,10 +91,29 @@ export async function openSse(url: string, init: { method?: string; body?: unkno
     status: response.status,
     events,
     ended,
-    waitFor(match) {
+    waitFor(match, timeoutMs = 120_000) {
       const found = events.find(match);
       if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
+      return new Promise((resolve, reject) => {
+        const received = () => describeValue(events.map((e) => `${e.id ?? '-'} ${e.event} ${JSON.stringify(e.data).slice(0, 80)}`));
+        const waiter = {
+          match,
+          resolve: (e: ReceivedEvent) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        };
+        const giveUp = (why: string) => {
+          const index = waiters.indexOf(waiter);
+          if (index < 0) return; // already matched
+          waiters.splice(index, 1);
+          clearTimeout(timer);
+          reject(new WaitTimeoutError(`${url}: ${why} without an event matching ${match.toString()}\nreceived (${events.length}): ${received()}`));
+        };
+        const timer = setTimeout(() => giveUp(`no match after ${timeoutMs} ms`), timeoutMs);
+        waiters.push(waiter);
+        void ended.then((how) => giveUp(`the stream ${how}`));
+      });
     },
     lastId: () => [...events].reverse().find((e) => e.id)?.id,
     close: () => controller.abort(),

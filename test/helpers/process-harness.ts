@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/store/knex';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from './fake-openai-server';
-import { eventually, killHard, processStackEnv, type ProcessStackEnv, type RoleProcess } from './process-stack';
+import { killHard, processStackEnv, type ProcessStackEnv, type RoleProcess } from './process-stack';
+import { waitUntil } from './wait-for';
 import { postJson } from './test-stack';
 
 export interface StoredEvent {
@@ -83,8 +84,12 @@ export function useProcessHarness() {
       return created.body.session_id as string;
     },
     /** Waits until the model has streamed at least `count` chunks of the turn into Redis. */
-    messagesStreamed(prefix: string, sessionId: string, count: number): Promise<true> {
-      return eventually(async () => ((await sessionEvents(prefix, sessionId)).filter((e) => e.type === 'message').length >= count ? true : undefined));
+    async messagesStreamed(prefix: string, sessionId: string, count: number): Promise<void> {
+      await waitUntil(
+        async () => (await sessionEvents(prefix, sessionId)).map((e) => e.type),
+        (types) => types.filter((t) => t === 'message').length >= count,
+        { timeoutMs: 120_000, intervalMs: 250, what: `${count} message events in session ${sessionId}'s stream (value: the event types so far)` },
+      );
     },
   };
 }

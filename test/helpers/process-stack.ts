@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../dev/free-port';
 import { childLogFile, noteInTestLog } from './test-log';
+import { waitUntil } from './wait-for';
 
 /**
  * Real `node src/main.ts api|worker` child processes for crash and shutdown tests: each gets
@@ -31,8 +32,6 @@ export interface RoleProcess {
 export class ProcessStartError extends Error {
   override name = 'ProcessStartError';
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function required(name: string): string {
   const value = process.env[name];
@@ -141,11 +140,14 @@ export async function startApiProcess(env: Record<string, string>, port?: number
   const api = spawnRole('api', { ...env, PORT: String(chosen) });
   await api.waitForOutput(/"msg":"API listening"/, 120_000);
   const url = `http://127.0.0.1:${chosen}`;
-  for (;;) {
-    const ok = await fetch(`${url}/health`).then((r) => r.status < 500, () => false);
-    if (ok) break;
-    await sleep(200);
-  }
+  await waitUntil(
+    async () => {
+      if (api.child.exitCode !== null || api.child.signalCode !== null) throw new ProcessStartError(`api exited before /health answered:\n${api.output().slice(-3000)}`);
+      return (await fetch(`${url}/health`)).status;
+    },
+    (status) => status < 500,
+    { timeoutMs: 60_000, intervalMs: 200, what: `${url}/health to answer below 500` },
+  );
   return { api, url, port: chosen };
 }
 
@@ -157,12 +159,3 @@ export async function killHard(proc: RoleProcess): Promise<void> {
 
 /** Lines that must never appear in a process's output, crash or shutdown. */
 export const UNHANDLED_PATTERN = /uncaughtException|unhandledRejection|UnhandledPromiseRejection|Unhandled promise rejection/i;
-
-/** Polls `probe` until it returns a value other than undefined (no timing asserted; jest's timeout bounds it). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await sleep(intervalMs);
-  }
-}

@@ -1,13 +1,11 @@
 /**
  * A minimal `text/event-stream` reader for tests: opens the request with fetch, parses events
- * as they arrive (with the time each arrived), and can stop early to imitate a client that drops.
+ * as they arrive, and can stop early to imitate a client that drops.
  */
 export interface ReceivedEvent {
   id?: string;
   event: string;
   data: any;
-  /** When the event was parsed (ms since epoch). */
-  at: number;
 }
 
 export interface SseRequest {
@@ -102,7 +100,7 @@ function parseBlock(block: string): ReceivedEvent | undefined {
   } catch {
     // Not JSON: keep the raw text.
   }
-  return { id, event, data: parsed, at: Date.now() };
+  return { id, event, data: parsed };
 }
 
 /** The text a client shows: message chunks, with everything before the last `reset` of each step dropped. */

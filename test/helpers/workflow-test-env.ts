@@ -96,13 +96,13 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
       return waitFor(async () => {
         const view = await handle.query(stateQuery);
         return accept(view) ? view : undefined;
-      }, WAIT_MS, 50);
+      }, { timeoutMs: WAIT_MS, intervalMs: 50 });
     },
     waitForTurnsEnded(handle, count) {
       return waitFor(async () => {
         const ended = stubs.mirrored(handle.sessionId).filter((e) => (TURN_ENDING_EVENTS as readonly string[]).includes(e.type));
         return ended.length >= count ? ended : undefined;
-      }, WAIT_MS, 50);
+      }, { timeoutMs: WAIT_MS, intervalMs: 50 });
     },
     async teardown() {
       // Sessions a test left open would keep their idle timers: end them before the worker stops.

@@ -3,7 +3,6 @@ import { startDevServer, type DevServer } from '../../dev/dev-server';
 import { ensureTemporalCli } from '../../dev/temporal-cli';
 import { freePort } from '../../dev/free-port';
 import {
-  eventually,
   killHard,
   startApiProcess,
   startWorkerProcess,
@@ -14,6 +13,7 @@ import { SIDE_EFFECT_TOOL, sideEffectCounterKey } from '../helpers/side-effect-t
 import { openSse } from '../helpers/live-sse-client';
 import { useProcessHarness } from '../helpers/process-harness';
 import { postJson } from '../helpers/test-stack';
+import { waitUntil } from '../helpers/wait-for';
 
 /**
  * Crash safety with real processes: the worker is SIGKILLed mid-turn (during a slow model
@@ -79,7 +79,7 @@ describe('crash safety (real processes)', () => {
 
     const reply = postJson(`${url}/api/chat/message`, { message: 'pay the invoice', session_id: sessionId });
     // The side effect happened; the tool is still holding when its worker dies.
-    await eventually(async () => ((await harness.redis().get(counter)) === '1' ? true : undefined));
+    await waitUntil(() => harness.redis().get(counter), (runs) => runs === '1', { timeoutMs: 120_000, intervalMs: 250, what: `the side effect's run counter ${counter} to be 1` });
     await killHard(worker1);
     const worker2 = track(await startWorkerProcess(env.env));
 

@@ -1,17 +1,17 @@
 import { documentedRoutes, buildOpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { errorResponseSchema } from '../../src/api/openapi/response-schemas';
 import { chatRequestSchema } from '../../src/api/requests/request-schemas';
-import { SESSION_WORKFLOW_PREFIX } from '../../src/contract/session-workflow';
+import { sessionWorkflowId } from '../../src/contract/session-workflow';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { generateFuzzCases, type FuzzCase } from '../helpers/fuzz-cases';
 import { destroyFuzzAgent, sendHttp, sendRaw, type SentResult } from '../helpers/raw-http';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import { waitUntil } from '../helpers/wait-for';
 
 const KEY = 'sk-fuzz-0123456789abcdef0123';
 const CASES = 1_200;
 const CONCURRENCY = 12;
 const SEED = Number(process.env.FUZZ_SEED ?? 20240606);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Over a thousand generated malformed requests against every documented endpoint of a real
@@ -89,11 +89,26 @@ describe('fuzzed bad input', () => {
       });
     expect(malformedErrors.map(describe)).toEqual([]);
 
-    // Nothing a client sent became a workflow id.
-    const workflowIds: string[] = [];
-    for await (const wf of stack.client.workflow.list({ query: `TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"` })) workflowIds.push(wf.workflowId);
-    expect(workflowIds.length).toBeGreaterThan(0);
-    for (const id of workflowIds) expect(id.slice(SESSION_WORKFLOW_PREFIX.length)).toMatch(UUID);
+    // Nothing a client sent became a workflow id: every workflow on the stack's task queue is one
+    // of the sessions the server issued (the one created above, or one a 2xx answer handed out
+    // that the request had not named itself).
+    const requestText = (c: FuzzCase) => ('raw' in c ? c.raw.toString('latin1') : `${c.http.path} ${c.http.body?.toString('latin1') ?? ''}`);
+    const issued = new Set([created.body.session_id as string]);
+    for (const { c, r } of results) {
+      if (typeof r.outcome !== 'number' || r.outcome < 200 || r.outcome >= 300) continue;
+      for (const [, id] of r.body.matchAll(/"session_id":"([^"]+)"/g)) if (!requestText(c).includes(id)) issued.add(id);
+    }
+    const expectedIds = new Set([...issued].map((id) => sessionWorkflowId(id)));
+    const listed = await waitUntil(
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of stack.client.workflow.list({ query: `TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"` })) ids.push(wf.workflowId);
+        return ids;
+      },
+      (ids) => ids.includes(sessionWorkflowId(created.body.session_id)),
+      { timeoutMs: 20_000, what: 'the created session in the workflow list' },
+    );
+    expect(listed.filter((id) => !expectedIds.has(id))).toEqual([]);
 
     // Still healthy, still answering turns.
     expect((await fetch(stack.url('/health'))).status).toBe(200);

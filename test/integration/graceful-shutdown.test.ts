@@ -1,7 +1,8 @@
-import { eventually, startApiProcess, startWorkerProcess, UNHANDLED_PATTERN } from '../helpers/process-stack';
+import { startApiProcess, startWorkerProcess, UNHANDLED_PATTERN } from '../helpers/process-stack';
 import { openSse } from '../helpers/live-sse-client';
 import { useProcessHarness } from '../helpers/process-harness';
 import { postJson } from '../helpers/test-stack';
+import { waitUntil } from '../helpers/wait-for';
 
 /**
  * Graceful shutdown with real processes: SIGTERM on a worker lets its running model call
@@ -115,7 +116,7 @@ describe('graceful shutdown (real processes)', () => {
     expect(resumed.events.filter((e) => e.event === 'done' && e.data.turn_id === turnId)).toHaveLength(1);
     expect(await archiveRows(env, turnId)).toBe(1);
     // The cut-short request's turn finished too, once.
-    await eventually(async () => ((await archiveRows(env, waitingTurn)) === 1 ? true : undefined));
+    await waitUntil(() => archiveRows(env, waitingTurn), (rows) => rows === 1, { timeoutMs: 120_000, intervalMs: 250, what: `one archive row for the cut-short turn ${waitingTurn}` });
     expect(worker.output()).not.toMatch(UNHANDLED_PATTERN);
   });
 });

@@ -1,7 +1,7 @@
 import { sessionWorkflowId } from '../../src/contract/session-workflow';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
-import { scheduledActivities } from '../helpers/workflow-history';
+import { activityRuns, scheduledActivities } from '../helpers/workflow-history';
 
 const MODELS = JSON.stringify([
   { model: 'model-a', input_per_1m: 1, output_per_1m: 2 },
@@ -33,7 +33,7 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
     await model?.close();
   });
 
-  it('when model A answers 429 then model B answers, and both are visible in the workflow history', async () => {
+  it('when model A answers 429 with Retry-After then it is retried after that delay, model B answers, and both are visible in the workflow history', async () => {
     model.setScript(byModel({ 'model-a': { status: 429, error: 'Rate limit exceeded', headers: { 'retry-after': '1' } }, 'model-b': { content: 'Answer from B.' } }));
     const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
     expect(reply.status).toBe(200);
@@ -43,10 +43,12 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
       expect.objectContaining({ model: 'model-b', outcome: 'answered' }),
     ]);
 
-    // Retried once (LLM_MAX_ATTEMPTS=2), honouring Retry-After: 1 s rather than the 50 ms backoff.
-    const aCalls = requestsFor(model, 'model-a');
-    expect(aCalls).toHaveLength(2);
-    expect(aCalls[1].at - aCalls[0].at).toBeGreaterThanOrEqual(900);
+    // Retried once (LLM_MAX_ATTEMPTS=2); the failed attempt asked Temporal to wait what Retry-After
+    // said (1 s) instead of the 50 ms backoff: the history's retried start carries that failure.
+    expect(requestsFor(model, 'model-a')).toHaveLength(2);
+    const modelA = (await activityRuns(stack.client, reply.body.session_id)).filter((a) => a.type === 'callModel' && a.summary?.startsWith('callModel model-a'));
+    expect(modelA).toHaveLength(1);
+    expect(modelA[0]).toMatchObject({ attempt: 2, lastFailure: { type: 'ModelRateLimitedError', nextRetryDelayMs: 1000 } });
 
     // Cost comes from model B's price table: 10 $/1M in, 20 $/1M out.
     const [call] = reply.body.model_calls;

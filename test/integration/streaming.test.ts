@@ -1,8 +1,8 @@
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
+import { gate, startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { readSse, visibleText, type ReceivedEvent } from '../helpers/sse-client';
 import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { processStackEnv, startApiProcess, type RoleProcess } from '../helpers/process-stack';
-import { waitFor } from '../helpers/wait-for';
+import { waitUntil } from '../helpers/wait-for';
 
 // Long and slow enough (24 chunks, 150 ms apart) that a cancel lands while it streams.
 const LONG_ANSWER = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three twenty-four';
@@ -30,8 +30,23 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
   });
   beforeEach(() => model.setScript(scriptedByMessage));
 
-  it('streams metadata, message chunks while the model is still answering, then done with the final result', async () => {
-    const { status, contentType, events } = await readSse(stack.url('/api/chat/message/stream'), { body: { message: 'slow please' } });
+  it('when the model holds its stream open after the first chunk then the client already has that chunk, and metadata, the rest and done follow', async () => {
+    const held = gate();
+    model.setScript(() => ({ content: LONG_ANSWER, hold: { afterChunks: 1, until: held.until } }));
+    // A deadline, not a measurement: a stack that buffered chunks would otherwise wait forever.
+    const deadline = setTimeout(() => held.release(), 30_000);
+    let firstChunk: { whileHeld: boolean; modelChunksSent: number; modelFinished: boolean } | undefined;
+    const { status, contentType, events } = await readSse(stack.url('/api/chat/message/stream'), { body: { message: 'held please' } }, {
+      onEvent: (e) => {
+        if (e.event !== 'message' || firstChunk) return;
+        firstChunk = { whileHeld: !held.released(), modelChunksSent: model.requests[0].chunksSent, modelFinished: model.requests[0].finished };
+        held.release();
+      },
+    }).finally(() => clearTimeout(deadline));
+    // The first chunk reached the client while the model was still held open after one chunk.
+    expect(firstChunk).toEqual({ whileHeld: true, modelChunksSent: 1, modelFinished: false });
+    expect(model.requests[0].finished).toBe(true);
+
     expect(status).toBe(200);
     expect(contentType).toMatch(/^text\/event-stream/);
     expect(events[0].event).toBe('metadata');
@@ -43,10 +58,6 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
     const messages = byType(events, 'message');
     expect(messages.length).toBe(LONG_ANSWER.split(' ').length);
     expect(messages.map((e) => e.data.content).join('')).toBe(LONG_ANSWER);
-    // The first chunk reached the client before the model had finished writing its answer.
-    const modelFinished = model.requests[0].finishedAt;
-    expect(modelFinished).toBeDefined();
-    expect(messages[0].at).toBeLessThan(modelFinished as number);
 
     // Every stream event carries its Redis entry id and where in the turn it belongs.
     const turnId = events[0].data.turn_id;
@@ -59,7 +70,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('resumes with Last-Event-ID: a client that drops mid-turn gets exactly the rest of the turn', async () => {
+  it('when a client drops mid-turn and reconnects with Last-Event-ID then it gets exactly the rest of the turn', async () => {
     const first = await readSse(stack.url('/api/chat/message/stream'), { body: { message: 'slow and resumable' } }, {
       stopWhen: (_e, all) => byType(all, 'message').length === 3,
     });
@@ -78,7 +89,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
     expect(visibleText([...first.events, ...rest.events])).toBe(LONG_ANSWER);
   });
 
-  it('says the stream expired, instead of hanging, when the events after Last-Event-ID are gone', async () => {
+  it('when the events after Last-Event-ID are gone then the stream says it expired instead of hanging', async () => {
     const turn = await postJson(stack.url('/api/chat/message'), { message: 'short one' });
     expect(turn.status).toBe(200);
     const sessionId = turn.body.session_id;
@@ -95,7 +106,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
     expect(expired.events[0].data.message).toMatch(/history/);
   });
 
-  it('keeps the stream to what the client sees: a retried attempt sends reset and no duplicated prefix', async () => {
+  it('when a model attempt breaks off and is retried then the stream sends reset and no duplicated prefix', async () => {
     model.setScript((_req, index) => (index === 0 ? { content: LONG_ANSWER, dropAfterChunks: 4, chunkDelayMs: 20 } : { content: LONG_ANSWER }));
     const { events } = await readSse(stack.url('/api/chat/message/stream'), { body: { message: 'flaky model' } });
     const types = events.map((e) => e.event);
@@ -111,7 +122,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
     expect(events[events.length - 1].data.response).toBe(LONG_ANSWER);
   });
 
-  it('cancels a running turn: the stream ends with cancelled, the partial answer is kept, the session goes on', async () => {
+  it('when a running turn is cancelled then the stream ends with cancelled, the partial answer is kept and the session goes on', async () => {
     let sessionId = '';
     const { events } = await readSse(
       stack.url('/api/chat/message/stream'),
@@ -159,7 +170,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
       return { sessionId, stream };
     }
 
-    it('enqueue (default): the second message waits and gets its own turn, in order', async () => {
+    it('when a second message arrives with enqueue (default) then it waits and gets its own turn, in order', async () => {
       const { sessionId, stream } = await startSlowTurn();
       const second = await postJson(stack.url('/api/chat/message'), { session_id: sessionId, message: 'second' });
       expect(second.status).toBe(200);
@@ -170,7 +181,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
       expect(history.body.messages.map((m: { content: string }) => m.content)).toEqual(['slow first', LONG_ANSWER, 'second', 'Echo: second']);
     });
 
-    it('reject: the second message gets 409 session_busy and the running turn is untouched', async () => {
+    it('when a second message arrives with reject then it gets 409 session_busy and the running turn is untouched', async () => {
       const { sessionId, stream } = await startSlowTurn();
       const second = await postJson(stack.url('/api/chat/message'), { session_id: sessionId, message: 'too soon', double_texting: 'reject' });
       expect(second.status).toBe(409);
@@ -182,7 +193,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
       expect(history.body.messages.map((m: { content: string }) => m.content)).toEqual(['slow first', LONG_ANSWER]);
     });
 
-    it('interrupt: the running turn is cancelled (partial kept) and the new message runs next', async () => {
+    it('when a second message arrives with interrupt then the running turn is cancelled (partial kept) and the new message runs next', async () => {
       const { sessionId, stream } = await startSlowTurn();
       const second = await postJson(stack.url('/api/chat/message'), { session_id: sessionId, message: 'change of plan', double_texting: 'interrupt' });
       expect(second.status).toBe(200);
@@ -195,7 +206,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
     });
   });
 
-  it('a synchronous request whose client disconnects does not cancel the turn', async () => {
+  it('when the client of a synchronous request disconnects then the turn is not cancelled and completes', async () => {
     const created = await postJson(stack.url('/api/chat/session'), {});
     const sessionId = created.body.session_id;
     const controller = new AbortController();
@@ -205,17 +216,18 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
       body: JSON.stringify({ session_id: sessionId, message: 'slow and abandoned' }),
       signal: controller.signal,
     }).catch((err: Error) => err);
-    await waitFor(async () => (model.requests.length > 0 ? true : undefined));
+    await waitUntil(async () => model.requests.length, (n) => n > 0, { what: 'the model to be called' });
     controller.abort();
     expect(await request).toHaveProperty('name', 'AbortError');
-    const history = await waitFor(async () => {
-      const h = await getJson(stack.url(`/api/chat/history/${sessionId}`));
-      return h.body.messages.length === 2 ? h.body.messages : undefined;
-    });
+    const history = await waitUntil(
+      async () => (await getJson(stack.url(`/api/chat/history/${sessionId}`))).body.messages,
+      (messages) => messages.length === 2,
+      { what: 'the abandoned turn in the history' },
+    );
     expect(history[1]).toEqual(expect.objectContaining({ content: LONG_ANSWER, status: 'completed' }));
   });
 
-  it('rebuilds the live snapshot after Redis loses it, and nothing is lost', async () => {
+  it('when Redis loses the live snapshot then it is rebuilt and nothing is lost', async () => {
     const first = await postJson(stack.url('/api/chat/message'), { message: 'remember me' });
     const sessionId = first.body.session_id;
     const keys = await stack.infra.redis.keys(`${stack.config.REDIS_KEY_PREFIX}*`);
@@ -260,7 +272,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
       }
     });
 
-    it('sends on API A, streams the same events from API B', async () => {
+    it('when a message is sent on API A then API B streams the same events', async () => {
       const created = await postJson(`${apiA.url}/api/chat/session`, {});
       expect(created.status).toBe(201);
       const sessionId = created.body.session_id;

@@ -1,6 +1,7 @@
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
-import { scheduledActivities } from '../helpers/workflow-history';
+import { sampleValue, scrape } from '../helpers/prometheus-text';
+import { activityRuns, scheduledActivities } from '../helpers/workflow-history';
 
 type ToolMessage = { role: string; content: string | null; tool_call_id?: string };
 const toolMessages = (request: RecordedRequest) => request.body.messages.filter((m) => m.role === 'tool') as ToolMessage[];
@@ -83,18 +84,38 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
     expect(reply.body.model_calls).toHaveLength(3);
   });
 
-  it('when the same weather is asked twice with different spelling then the second comes from the Redis cache', async () => {
+  it('when the same weather is asked twice with different spelling then the first call runs the tool and the second comes from the Redis cache', async () => {
+    // Each turn: a weather call, then (once its result is the last message) an answer.
     model.setScript((request) => {
-      if (toolMessages(request).length > 0) return { content: 'ok' };
-      const city = request.body.messages[request.body.messages.length - 1].content === 'first' ? 'Busan' : '  busan ';
-      return { tool_calls: [{ name: 'weather', arguments: JSON.stringify({ city }) }] };
+      const last = request.body.messages[request.body.messages.length - 1];
+      if (last.role === 'tool') return { content: 'ok' };
+      return { tool_calls: [{ name: 'weather', arguments: JSON.stringify({ city: last.content === 'first' ? 'Busan' : '  busan ' }) }] };
     });
     const cacheKeys = () => stack.infra.redis.keys(`${stack.config.REDIS_KEY_PREFIX}toolcache:weather:*`);
-    const before = await cacheKeys();
+    const weatherCalls = async () => {
+      const samples = await scrape(stack.url('/metrics'));
+      return { ok: sampleValue(samples, 'chat_tool_calls_total', { tool: 'weather', outcome: 'ok' }), cached: sampleValue(samples, 'chat_tool_calls_total', { tool: 'weather', outcome: 'cached' }) };
+    };
+    const keysBefore = await cacheKeys();
+
+    const beforeFirst = await weatherCalls();
     const first = await postJson(stack.url('/api/chat/message'), { message: 'first' });
+    expect(first.status).toBe(200);
+    const afterFirst = await weatherCalls();
     const second = await postJson(stack.url('/api/chat/message'), { session_id: first.body.session_id, message: 'second' });
     expect(second.status).toBe(200);
-    const keys = (await cacheKeys()).filter((k) => !before.includes(k));
+    const afterSecond = await weatherCalls();
+
+    // The first call is a miss (the tool ran), the second a hit.
+    expect({ ok: afterFirst.ok - beforeFirst.ok, cached: afterFirst.cached - beforeFirst.cached }).toEqual({ ok: 1, cached: 0 });
+    expect({ ok: afterSecond.ok - afterFirst.ok, cached: afterSecond.cached - afterFirst.cached }).toEqual({ ok: 0, cached: 1 });
+    const weather = (await activityRuns(stack.client, first.body.session_id)).filter((a) => a.type === 'weather');
+    expect(weather.map((a) => (a.result as { cached?: boolean }).cached)).toEqual([undefined, true]);
+    // The model got the cached result: the first call's content again.
+    expect(model.requests).toHaveLength(4);
+    expect(toolMessages(model.requests[3]).map((m) => m.content)).toEqual([toolMessages(model.requests[1])[0].content, toolMessages(model.requests[1])[0].content]);
+
+    const keys = (await cacheKeys()).filter((k) => !keysBefore.includes(k));
     expect(keys).toHaveLength(1);
     expect(await stack.infra.redis.ttl(keys[0])).toBeGreaterThan(0);
   });

@@ -42,13 +42,11 @@ describe('OpenAPI document', () => {
 
   it('when the document is listed then every operation is a registered route, or documented ahead and not yet registered', () => {
     const registered = new Set(registeredRoutes(app));
-    const phantom = documentedRoutes(document).filter((route) => !registered.has(route) && !DOCUMENTED_AHEAD.includes(route));
-    expect(phantom).toEqual([]);
-  });
-
-  it('when a documented-ahead route is listed then the document describes it', () => {
     const documented = documentedRoutes(document);
-    for (const route of DOCUMENTED_AHEAD) expect(documented).toContain(route);
+    const phantom = documented.filter((route) => !registered.has(route) && !DOCUMENTED_AHEAD.includes(route));
+    expect(phantom).toEqual([]);
+    // A documented-ahead entry that is registered by now, or no longer documented, is stale.
+    expect(DOCUMENTED_AHEAD.filter((route) => registered.has(route) || !documented.includes(route))).toEqual([]);
   });
 
   it('when the routes registered today are listed then they include the core API', () => {

@@ -14,7 +14,7 @@ describe('chatSessionWorkflow admission (stub activities)', () => {
   });
 
   const refusal = (sessionId: string, turnId: string) =>
-    waitFor(async () => t.stubs.published(sessionId).find((e) => e.type === 'error' && 'turn_id' in e.data && e.data.turn_id === turnId), WAIT_MS, 50);
+    waitFor(async () => t.stubs.published(sessionId).find((e) => e.type === 'error' && 'turn_id' in e.data && e.data.turn_id === turnId), { timeoutMs: WAIT_MS, intervalMs: 50 });
 
   it('when a turn_id is signalled again while it runs and after it finished then its turn runs once', async () => {
     const session = await t.startSession();

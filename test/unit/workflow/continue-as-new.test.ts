@@ -45,7 +45,7 @@ describe('chatSessionWorkflow continue-as-new (stub activities)', () => {
     await t.waitForState(session, (s) => s.turns === 1 && s.current_turn === null);
     // Signals go to the latest run: wait until the first one has handed over.
     const firstRun = t.env.client.workflow.getHandle(session.workflowId, session.firstExecutionRunId);
-    await waitFor(async () => ((await firstRun.describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), WAIT_MS, 50);
+    await waitFor(async () => ((await firstRun.describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), { timeoutMs: WAIT_MS, intervalMs: 50 });
 
     await session.signal(userMessageSignal, message);
     await session.signal(userMessageSignal, userMessage('something new'));

@@ -44,7 +44,7 @@ describe('chatSessionWorkflow double texting (stub activities)', () => {
     await within(held.started, 'model call');
     await session.signal(userMessageSignal, rejected);
 
-    const refusal = await waitFor(async () => t.stubs.published(session.sessionId).find((e) => e.type === 'error'), WAIT_MS, 50);
+    const refusal = await waitFor(async () => t.stubs.published(session.sessionId).find((e) => e.type === 'error'), { timeoutMs: WAIT_MS, intervalMs: 50 });
     expect(refusal.data).toEqual(expect.objectContaining({ turn_id: rejected.turn_id, status: 'rejected', code: 'session_busy' }));
     held.release();
     const state = await t.waitForState(session, (s) => s.turns === 1 && s.current_turn === null);
