@@ -18,7 +18,8 @@ export interface EnsuredRedis {
  * installed, launches one (no persistence) on that port for the run.
  */
 export async function ensureRedis(url: string, autostart: boolean, log: (line: string) => void): Promise<EnsuredRedis> {
-  if (await pingRedis(url)) return { url, stop: async () => undefined };
+  // Not ours to stop: a Redis that already answered belongs to someone else.
+  if (await pingRedis(url)) return { url, stop: () => Promise.resolve() };
   const parsed = new URL(url);
   const hint = unreachableRedisMessage(url);
   if (!autostart || !isLocal(parsed.hostname)) throw new RedisUnavailableError(hint);
