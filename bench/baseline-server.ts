@@ -6,6 +6,7 @@ import Koa from 'koa';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { calculate } from '../src/tools/calculator';
+import { announceReady } from './child-process';
 
 /**
  * The direct baseline: a plain Koa handler calling the same fake model through the openai SDK
@@ -81,17 +82,19 @@ async function startBaselineServer(modelBaseUrl: string, port = 0): Promise<{ ur
     ctx.res.end(`event: done\ndata: {}\n\n`);
   });
   /** Serves a stored copy of the same history document our API returns (framework cost only). */
-  router.put('/history/:id', async (ctx) => {
+  router.put('/history/:id', (ctx) => {
     history.set(ctx.params.id, (ctx.request.body as { messages: unknown[] }).messages);
     ctx.status = 204;
   });
-  router.get('/history/:id', async (ctx) => {
+  router.get('/history/:id', (ctx) => {
     ctx.body = { session_id: ctx.params.id, messages: history.get(ctx.params.id) ?? [] };
   });
   const app = new Koa();
   app.use(bodyParser({ jsonLimit: '5mb' }));
   app.use(router.routes());
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  // Koa's handler settles every request itself (errors become a 500 through ctx.onerror), so its promise never rejects.
+  const server = http.createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: bound } = server.address() as AddressInfo;
@@ -100,4 +103,4 @@ async function startBaselineServer(modelBaseUrl: string, port = 0): Promise<{ ur
 
 const modelBaseUrl = process.env.MODEL_BASE_URL;
 if (!modelBaseUrl) throw new Error('MODEL_BASE_URL is required');
-startBaselineServer(modelBaseUrl, Number(process.env.PORT ?? 0)).then(({ url }) => process.stdout.write(`READY ${url}\n`));
+announceReady(startBaselineServer(modelBaseUrl, Number(process.env.PORT ?? 0)).then(({ url }) => url));

@@ -12,6 +12,21 @@ export interface StartedChild {
 }
 
 /**
+ * The child's side of `startNodeChild`, for a server's entry file: prints `READY <url>` once `url`
+ * resolves. A server that cannot start prints its error and exits with status 1 (as an unhandled
+ * rejection would), so the parent sees the exit, never a READY.
+ */
+export function announceReady(url: Promise<string>): void {
+  url.then(
+    (u) => process.stdout.write(`READY ${u}\n`),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+/**
  * Starts `node --import tsx <script> …args` in its own process (so its CPU and RSS can be read)
  * and waits until its output (stdout or stderr) matches `readyPattern`.
  */

@@ -1,5 +1,6 @@
 import { estimateTokens, type CompletionReply } from '../src/llm/chat-completion-encoder';
 import { startFakeModelServer, type FakeModelRequest } from '../dev/fake-model-server';
+import { announceReady } from './child-process';
 import { DEFAULT_FAKE_MODEL, type FakeModelConfig } from './fake-model-config';
 
 /**
@@ -27,7 +28,7 @@ function replyFor(config: FakeModelConfig, request: FakeModelRequest): Completio
 }
 
 let config: FakeModelConfig = { ...DEFAULT_FAKE_MODEL };
-startFakeModelServer({
+const server = startFakeModelServer({
   port: Number(process.env.PORT ?? 0),
   answer: (request) => ({
     reply: replyFor(config, request),
@@ -38,4 +39,5 @@ startFakeModelServer({
     config = { ...config, ...body };
     return config;
   },
-}).then(({ baseUrl }) => process.stdout.write(`READY ${baseUrl}\n`));
+});
+announceReady(server.then(({ baseUrl }) => baseUrl));

@@ -1,14 +1,39 @@
 import { sseFrames } from '../dev/sse-frames';
 import { elapsedMs } from './stats';
 
-/** The bench's client calls, timed from just before the request to the awaited moment. */
-export async function timedPost(url: string, body: unknown): Promise<{ ms: number; status: number; json: any }> {
+/**
+ * A JSON text as `T`, the shape its endpoint documents. Unchecked: only for bodies of the stack the
+ * bench started itself, whose shapes come from the server's own types (bench/api-responses.ts).
+ */
+function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+/** The JSON body of `res` as `T`, the shape its endpoint documents (unchecked, like `parseJson`). */
+export async function readJson<T>(res: Response): Promise<T> {
+  return parseJson<T>(await res.text());
+}
+
+/** A timed request: `ms` until the whole body arrived, `json` its parsed body. */
+export interface TimedResponse<T> {
+  ms: number;
+  status: number;
+  json: T;
+}
+
+/**
+ * The bench's client calls, timed from just before the request to the awaited moment. `T` is the
+ * body the endpoint answers on success: every endpoint the bench POSTs to answers JSON, so a status
+ * of 300 or more throws, and so does an empty or non-JSON body.
+ */
+export async function timedPost<T = unknown>(url: string, body: unknown): Promise<TimedResponse<T>> {
   const start = process.hrtime.bigint();
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const text = await res.text();
   const ms = elapsedMs(start);
   if (res.status >= 300) throw new Error(`POST ${url} → ${res.status}: ${text.slice(0, 300)}`);
-  return { ms, status: res.status, json: text ? JSON.parse(text) : undefined };
+  if (!text) throw new Error(`POST ${url} → ${res.status}: empty body, JSON expected`);
+  return { ms, status: res.status, json: parseJson<T>(text) };
 }
 
 export interface StreamTiming {

@@ -24,6 +24,9 @@ export function sampleProcess(pid: number | undefined): ProcessSample {
   }
 }
 
+/** Each named process's CPU over a window (percent of one core) and its RSS at the window's end. */
+export type ProcessCpu = Record<string, { cpu_percent: number; rss_mb: number }>;
+
 /** CPU use of each named process over a window, in percent of one core. */
 export class CpuMeter {
   private readonly start: Map<string, ProcessSample>;
@@ -31,9 +34,9 @@ export class CpuMeter {
   constructor(private readonly pids: Record<string, number | undefined>) {
     this.start = new Map(Object.entries(pids).map(([name, pid]) => [name, sampleProcess(pid)]));
   }
-  stop(): Record<string, { cpu_percent: number; rss_mb: number }> {
+  stop(): ProcessCpu {
     const wall = Math.max(1, Date.now() - this.startedAt);
-    const out: Record<string, { cpu_percent: number; rss_mb: number }> = {};
+    const out: ProcessCpu = {};
     for (const [name, pid] of Object.entries(this.pids)) {
       const now = sampleProcess(pid);
       const before = this.start.get(name) ?? now;

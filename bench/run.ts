@@ -9,7 +9,8 @@ import { machineInfo } from './process-stats';
 import { formatTable, tableRows } from './report';
 import { historyReads } from './scenarios/history-reads';
 import { idleSessions } from './scenarios/idle-sessions';
-import type { Scenario } from './scenarios/scenario';
+import type { Scenario, ScenarioContext, ScenarioId } from './scenarios/scenario';
+import type { ScenarioResults } from './scenarios/scenario-results';
 import { streamingFanout } from './scenarios/streaming-fanout';
 import { throughput } from './scenarios/throughput';
 import { timeToFirstToken } from './scenarios/time-to-first-token';
@@ -49,6 +50,11 @@ function parseArgs(argv: string[]) {
   return { mode, only, out: value('out'), eager: !flag('no-eager'), bundle: !flag('no-bundle'), partitions: partitions ? Number(partitions) : undefined, label: value('label') ?? '', env, sizes, cpuProfDir, workerHeapMb };
 }
 
+/** Runs one scenario and files its figures under its own id: key and figures come from the same scenario. */
+async function runScenario<Id extends ScenarioId>(scenario: Scenario<Id>, ctx: ScenarioContext, results: Partial<ScenarioResults>): Promise<void> {
+  results[scenario.id] = await scenario.run(ctx);
+}
+
 function packageVersion(name: string): string {
   try {
     return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -83,13 +89,13 @@ async function main() {
     workerNodeArgs: args.workerHeapMb > 0 ? [`--max-old-space-size=${args.workerHeapMb}`] : [],
     log: say,
   });
-  const results: Record<string, unknown> = {};
+  const results: Partial<ScenarioResults> = {};
   let failure: Error | undefined;
   try {
     for (const scenario of scenarios) {
       say(`[bench] ${scenario.title}`);
       const t0 = Date.now();
-      results[scenario.id] = await scenario.run({ stack, sizes, log: say });
+      await runScenario(scenario, { stack, sizes, log: say }, results);
       say(`[bench]   (${Math.round((Date.now() - t0) / 1000)} s)`);
     }
   } catch (err) {

@@ -77,7 +77,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const apiPort = await freePort();
     const bundleEnv: Record<string, string> = {};
     if (options.prebuiltBundle) {
-      const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: options.log, error: options.log, log() {} } as never });
+      const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: options.log, error: options.log, log() {} } });
       bundleEnv.WORKFLOW_BUNDLE_PATH = path.join(dir, 'workflow-bundle.js');
       fs.writeFileSync(bundleEnv.WORKFLOW_BUNDLE_PATH, bundle.code);
     }

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { sessionWorkflowId } from '../src/contract/session-workflow';
+import type { SessionCreated } from './api-responses';
 import { timedPost } from './http-client';
 import { startBenchStack } from './stack';
 
@@ -29,7 +30,7 @@ async function main() {
   const stack = await startBenchStack({ env: {}, nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [], temporalDynamicConfig: dynamic, prebuiltBundle: true, log: (l) => process.stderr.write(`${l}\n`) });
   try {
     await stack.setModel({ toolCalls: Number(argv.find((a) => a.startsWith('--tools='))?.slice(8) ?? 0) });
-    const { json: session } = await timedPost(`${stack.apiUrl}/api/chat/session`, {});
+    const { json: session } = await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {});
     const times: number[] = [];
     for (let i = 0; i < turns; i++) times.push((await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: 'hi' })).ms);
     process.stdout.write(`turn latencies (ms): ${times.map((t) => Math.round(t)).join(', ')}\n`);

@@ -1,8 +1,10 @@
 import autocannon from 'autocannon';
-import { timedPost } from '../http-client';
+import type { History, SessionCreated } from '../api-responses';
+import { readJson, timedPost } from '../http-client';
 import type { Scenario } from './scenario';
+import type { LoadFigures } from './scenario-results';
 
-async function hammer(url: string, connections: number, seconds: number) {
+async function hammer(url: string, connections: number, seconds: number): Promise<LoadFigures> {
   const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
   return {
     requests_per_s: result.requests.average,
@@ -14,20 +16,20 @@ async function hammer(url: string, connections: number, seconds: number) {
 }
 
 /** e. `GET /api/chat/history/{id}` under autocannon vs the baseline serving the same document. */
-export const historyReads: Scenario = {
+export const historyReads: Scenario<'history_reads'> = {
   id: 'history_reads',
   title: 'e. history reads under load',
   async run({ stack, sizes, log }) {
     await stack.setModel({ latencyMs: 0, toolCalls: 0, tokensPerSecond: 0, answerTokens: 20 });
-    const { json: session } = await timedPost(`${stack.apiUrl}/api/chat/session`, {});
+    const { json: session } = await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {});
     for (let i = 0; i < sizes.readTurnsInSession; i++) await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: `question ${i}` });
-    const doc = await (await fetch(`${stack.apiUrl}/api/chat/history/${session.session_id}`)).json();
+    const doc = await readJson<History>(await fetch(`${stack.apiUrl}/api/chat/history/${session.session_id}`));
     await fetch(`${stack.baselineUrl}/history/${session.session_id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
     const ours = await hammer(`${stack.apiUrl}/api/chat/history/${session.session_id}`, sizes.readConnections, sizes.readSeconds);
     const baseline = await hammer(`${stack.baselineUrl}/history/${session.session_id}`, sizes.readConnections, sizes.readSeconds);
     log(`  history: ours ${ours.requests_per_s} req/s p99 ${ours.latency_ms.p99} ms; baseline ${baseline.requests_per_s} req/s p99 ${baseline.latency_ms.p99} ms`);
     return {
-      messages_in_history: (doc as { messages: unknown[] }).messages.length,
+      messages_in_history: doc.messages.length,
       connections: sizes.readConnections,
       seconds: sizes.readSeconds,
       ours,

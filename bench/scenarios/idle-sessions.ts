@@ -1,3 +1,4 @@
+import type { TurnResult } from '../api-responses';
 import { forEachLimited, timedPost } from '../http-client';
 import { sampleProcess } from '../process-stats';
 import { compare, summarize } from '../stats';
@@ -36,7 +37,7 @@ function memory(stack: BenchStack) {
 }
 
 /** d. Open many sessions (one turn each, then idle): memory of every part, then turns on random ones. */
-export const idleSessions: Scenario = {
+export const idleSessions: Scenario<'idle_sessions'> = {
   id: 'idle_sessions',
   title: 'd. idle sessions',
   async run({ stack, sizes, log }) {
@@ -46,7 +47,8 @@ export const idleSessions: Scenario = {
     const openStart = Date.now();
     let lastReport = Date.now();
     await forEachLimited(sizes.idleSessions, sizes.idleOpenConcurrency, async (i) => {
-      sessions[i] = (await timedPost(`${stack.apiUrl}/api/chat/message`, { message: MESSAGE })).json.session_id;
+      const turn = await timedPost<TurnResult>(`${stack.apiUrl}/api/chat/message`, { message: MESSAGE });
+      sessions[i] = turn.json.session_id;
       if (Date.now() - lastReport > 10_000) {
         lastReport = Date.now();
         log(`  opened ${sessions.filter(Boolean).length}/${sizes.idleSessions} sessions`);

@@ -1,5 +1,6 @@
 import type { BenchSizes } from '../bench-sizes';
 import type { BenchStack } from '../stack';
+import type { ScenarioResults } from './scenario-results';
 
 export interface ScenarioContext {
   stack: BenchStack;
@@ -7,13 +8,13 @@ export interface ScenarioContext {
   log: (line: string) => void;
 }
 
-/** One scenario's figures: free-form JSON, every latency a `Summary` or a `Comparison`. */
-export type ScenarioResult = Record<string, unknown>;
+export type ScenarioId = keyof ScenarioResults;
 
-export interface Scenario {
-  id: string;
+/** A scenario answers the figures filed under its own id. */
+export interface Scenario<Id extends ScenarioId = ScenarioId> {
+  id: Id;
   title: string;
-  run(ctx: ScenarioContext): Promise<ScenarioResult>;
+  run(ctx: ScenarioContext): Promise<ScenarioResults[Id]>;
 }
 
 export const MESSAGE = 'Tell me something short.';

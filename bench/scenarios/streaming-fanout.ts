@@ -1,10 +1,11 @@
+import type { SessionCreated } from '../api-responses';
 import { forEachLimited, timedPost, timedStream, type StreamTiming } from '../http-client';
 import { CpuMeter } from '../process-stats';
 import { compare, summarize } from '../stats';
 import { MESSAGE, type Scenario } from './scenario';
 
 /** f. Many SSE clients at once, each on its own session, vs as many baseline streams. */
-export const streamingFanout: Scenario = {
+export const streamingFanout: Scenario<'streaming_fanout'> = {
   id: 'streaming_fanout',
   title: 'f. streaming fan-out (concurrent SSE clients)',
   async run({ stack, sizes, log }) {
@@ -12,7 +13,7 @@ export const streamingFanout: Scenario = {
     await stack.setModel({ latencyMs: 0, toolCalls: 0, tokensPerSecond: 50, answerTokens });
     const sessions: string[] = [];
     await forEachLimited(sizes.fanoutClients, 20, async (i) => {
-      sessions[i] = (await timedPost(`${stack.apiUrl}/api/chat/session`, {})).json.session_id;
+      sessions[i] = (await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {})).json.session_id;
     });
     const meter = new CpuMeter(stack.pids);
     const ours: StreamTiming[] = await Promise.all(sessions.map((id) => timedStream(`${stack.apiUrl}/api/chat/message/stream`, { session_id: id, message: MESSAGE })));

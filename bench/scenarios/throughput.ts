@@ -1,7 +1,9 @@
+import type { SessionCreated } from '../api-responses';
 import { forEachLimited, timedPost } from '../http-client';
 import { CpuMeter } from '../process-stats';
 import { summarize } from '../stats';
 import { MESSAGE, type Scenario } from './scenario';
+import type { ThroughputResult } from './scenario-results';
 
 /** Each client sends turns back to back until the deadline; `send` does one turn. */
 async function closedLoop(clients: number, seconds: number, send: (client: number) => Promise<number>) {
@@ -25,16 +27,16 @@ async function closedLoop(clients: number, seconds: number, send: (client: numbe
 }
 
 /** c. N concurrent sessions each sending turns: turns/s, latency and CPU of each process. */
-export const throughput: Scenario = {
+export const throughput: Scenario<'throughput'> = {
   id: 'throughput',
   title: 'c. throughput (N concurrent sessions, model latency 0)',
   async run({ stack, sizes, log }) {
     await stack.setModel({ latencyMs: 0, toolCalls: 0, tokensPerSecond: 0, answerTokens: 20 });
-    const result: Record<string, unknown> = {};
+    const result: ThroughputResult = {};
     for (const clients of sizes.throughputConcurrency) {
       const sessions: string[] = [];
       await forEachLimited(clients, 20, async (i) => {
-        sessions[i] = (await timedPost(`${stack.apiUrl}/api/chat/session`, {})).json.session_id;
+        sessions[i] = (await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {})).json.session_id;
       });
       const meter = new CpuMeter(stack.pids);
       const ours = await closedLoop(clients, sizes.throughputSeconds, async (c) => (await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: sessions[c], message: MESSAGE })).ms);

@@ -1,14 +1,15 @@
+import type { SessionCreated } from '../api-responses';
 import { timedPost, timedStream } from '../http-client';
 import { compare, summarize } from '../stats';
 import { MESSAGE, type Scenario } from './scenario';
 
 /** b. First token through SSE (`POST /api/chat/message/stream`) vs the baseline's first streamed chunk. */
-export const timeToFirstToken: Scenario = {
+export const timeToFirstToken: Scenario<'time_to_first_token'> = {
   id: 'time_to_first_token',
   title: 'b. time to first token (SSE)',
   async run({ stack, sizes, log }) {
     await stack.setModel({ latencyMs: 0, toolCalls: 0, tokensPerSecond: 100, answerTokens: 10 });
-    const { json: session } = await timedPost(`${stack.apiUrl}/api/chat/session`, {});
+    const { json: session } = await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {});
     await timedStream(`${stack.apiUrl}/api/chat/message/stream`, { session_id: session.session_id, message: MESSAGE });
     await timedStream(`${stack.baselineUrl}/chat/stream`, { message: MESSAGE });
     const ours: number[] = [];

@@ -1,8 +1,10 @@
+import type { SessionCreated, TurnResult } from '../api-responses';
 import { timedPost } from '../http-client';
 import { compare, summarize } from '../stats';
 import { MESSAGE, type Scenario } from './scenario';
+import type { TurnOverheadResult, TurnOverheadVariantName } from './scenario-results';
 
-const VARIANTS = [
+const VARIANTS: Array<{ name: TurnOverheadVariantName; latencyMs: number; toolCalls: number }> = [
   { name: 'latency_0ms_no_tools', latencyMs: 0, toolCalls: 0 },
   { name: 'latency_0ms_one_tool', latencyMs: 0, toolCalls: 1 },
   { name: 'latency_200ms_no_tools', latencyMs: 200, toolCalls: 0 },
@@ -10,22 +12,22 @@ const VARIANTS = [
 ];
 
 /** a. One session, sequential turns: POST /api/chat/message end to end vs the direct baseline. */
-export const turnOverhead: Scenario = {
+export const turnOverhead: Scenario<'turn_overhead'> = {
   id: 'turn_overhead',
   title: 'a. turn overhead (one session, sequential turns)',
   async run({ stack, sizes, log }) {
-    const result: Record<string, unknown> = {};
+    const result: TurnOverheadResult = {};
     for (const variant of VARIANTS) {
       await stack.setModel({ latencyMs: variant.latencyMs, toolCalls: variant.toolCalls, tokensPerSecond: 0, answerTokens: 20 });
-      const { json: session } = await timedPost(`${stack.apiUrl}/api/chat/session`, {});
+      const { json: session } = await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {});
       // One warm-up turn each (first workflow task, connections), not counted.
       await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: MESSAGE });
       await timedPost(`${stack.baselineUrl}/chat`, { message: MESSAGE });
       const ours: number[] = [];
       const baseline: number[] = [];
       for (let i = 0; i < sizes.overheadTurns; i++) {
-        const turn = await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: MESSAGE });
-        if (variant.toolCalls > 0 && !turn.json.tools_used?.includes('calculator')) throw new Error('the tool variant ran no tool');
+        const turn = await timedPost<TurnResult>(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: MESSAGE });
+        if (variant.toolCalls > 0 && !turn.json.tools_used.includes('calculator')) throw new Error('the tool variant ran no tool');
         ours.push(turn.ms);
         baseline.push((await timedPost(`${stack.baselineUrl}/chat`, { message: MESSAGE })).ms);
       }
