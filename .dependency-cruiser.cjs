@@ -22,21 +22,24 @@ module.exports = {
     {
       name: 'workflows-import-only-the-contract',
       severity: 'error',
-      comment: 'Workflow code is bundled into the deterministic sandbox: it may import workflows/, src/contract and @temporalio/workflow|common only.',
+      comment:
+        'Workflow code is bundled into the deterministic sandbox: it may import workflows/, src/contract and @temporalio/workflow|common only.',
       from: { path: '^workflows/' },
       to: { pathNot: ['^workflows/', '^src/contract/', '^node_modules/@temporalio/(workflow|common)/'] },
     },
     {
       name: 'workflows-import-zod-schemas-as-types-only',
       severity: 'error',
-      comment: 'These contract modules hold zod schemas: import their types only (`import type`), so zod stays out of the workflow bundle.',
+      comment:
+        'These contract modules hold zod schemas: import their types only (`import type`), so zod stays out of the workflow bundle.',
       from: { path: '^workflows/' },
       to: { path: '^src/contract/(chat-message|turn|session|event-catalog)[.]ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'lower-floors-never-import-upper-floors',
       severity: 'error',
-      comment: 'Stores, LLM clients, tools and metrics sit below activities, workflows and the API: pass what they need in, or move the shared type into src/contract.',
+      comment:
+        'Stores, LLM clients, tools and metrics sit below activities, workflows and the API: pass what they need in, or move the shared type into src/contract.',
       from: { path: '^src/(store|llm|tools|metrics)/' },
       to: { path: '^(activities|workflows|src/api)/' },
     },
@@ -57,7 +60,8 @@ module.exports = {
     {
       name: 'shipped-code-never-imports-dev-tooling',
       severity: 'error',
-      comment: 'src/, activities/ and workflows/ ship; dev/, bench/, scripts/ and test/ do not. Move the shared piece into shipped code or into dev/.',
+      comment:
+        'src/, activities/ and workflows/ ship; dev/, bench/, scripts/ and test/ do not. Move the shared piece into shipped code or into dev/.',
       from: { path: '^(src|activities|workflows)/' },
       to: { path: '^(dev|bench|scripts|test)/' },
     },
@@ -81,6 +85,9 @@ module.exports = {
     exclude: { path: '^(node_modules|data|bench/results|web/dist)' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

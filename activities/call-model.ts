@@ -5,7 +5,14 @@ import { estimateTokens } from '../src/llm/chat-completion-encoder';
 import { tokenCost } from '../src/llm/cost';
 import { classifyModelError } from '../src/llm/model-error';
 import { MODEL_FAILURE_TYPES, WORKER_SHUTDOWN_FAILURE_TYPE } from '../src/contract/model-failure';
-import { costUsdTotal, modelCallsTotal, modelFallbacksTotal, modelLabel, tokensTotal, toolCallsTotal } from '../src/metrics/metrics';
+import {
+  costUsdTotal,
+  modelCallsTotal,
+  modelFallbacksTotal,
+  modelLabel,
+  tokensTotal,
+  toolCallsTotal,
+} from '../src/metrics/metrics';
 import { modelCallOutcome } from '../src/metrics/model-call-outcome';
 import type { ModelRouter } from '../src/llm/model-router';
 import { SessionEventBatch } from '../src/store/session-event-batch';
@@ -30,7 +37,11 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
       return {
         role: 'assistant',
         content: m.content,
-        tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+        tool_calls: m.tool_calls.map((c) => ({
+          id: c.id,
+          type: 'function',
+          function: { name: c.name, arguments: c.arguments },
+        })),
       };
     }
     return { role: m.role, content: m.content ?? '' };
@@ -57,19 +68,39 @@ export function createCallModel(deps: CallModelDeps) {
     const ctx = Context.current();
     const model = modelLabel(input.model);
     // Every log line of the call carries the ids that tie it to the API request and the turn.
-    const logFields = { request_id: input.request_id, session_id: input.session_id, turn_id: input.turn_id, step: input.step, model: input.model, attempt: ctx.info.attempt };
-    if (input.previous_model && ctx.info.attempt === 1) modelFallbacksTotal.inc({ from_model: modelLabel(input.previous_model), to_model: model });
+    const logFields = {
+      request_id: input.request_id,
+      session_id: input.session_id,
+      turn_id: input.turn_id,
+      step: input.step,
+      model: input.model,
+      attempt: ctx.info.attempt,
+    };
+    if (input.previous_model && ctx.info.attempt === 1)
+      modelFallbacksTotal.inc({ from_model: modelLabel(input.previous_model), to_model: model });
     const route = deps.models.get(input.model);
     if (!route) {
       modelCallsTotal.inc({ model, outcome: 'not_configured' });
-      throw ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unknownModel, message: `Model ${input.model} is not configured`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: MODEL_FAILURE_TYPES.unknownModel,
+        message: `Model ${input.model} is not configured`,
+        nonRetryable: true,
+      });
     }
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const writes: Array<Promise<unknown>> = [];
     const batch = new SessionEventBatch(deps.events, input.session_id);
     const emit = (event: SessionEvent) => batch.push(event);
     if (input.previous_model && ctx.info.attempt === 1) {
-      emit({ type: 'model_switched', data: { ...base, from: input.previous_model, reason: input.previous_error, offline_fallback: !!input.offline_fallback } });
+      emit({
+        type: 'model_switched',
+        data: {
+          ...base,
+          from: input.previous_model,
+          reason: input.previous_error,
+          offline_fallback: !!input.offline_fallback,
+        },
+      });
     }
     if (ctx.info.attempt > 1) emit({ type: 'reset', data: { ...base, reason: 'retry' } });
     const userMessage = [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? undefined;
@@ -136,7 +167,10 @@ export function createCallModel(deps: CallModelDeps) {
       // Our worker is shutting down (grace time over): a retryable failure hands the call back
       // to another worker; the turn is not cancelled.
       if (isWorkerShutdown(ctx.cancellationSignal)) {
-        throw ApplicationFailure.retryable('The worker shut down while the model was streaming', WORKER_SHUTDOWN_FAILURE_TYPE);
+        throw ApplicationFailure.retryable(
+          'The worker shut down while the model was streaming',
+          WORKER_SHUTDOWN_FAILURE_TYPE,
+        );
       }
       // Cancelled: hand the partial text back in the failure so the workflow can keep it.
       if (ctx.cancellationSignal.aborted) {
@@ -161,10 +195,13 @@ export function createCallModel(deps: CallModelDeps) {
           ...call,
           id: call.id || `call_${input.turn_id}_${input.step}_${index}`,
           known: !!tool,
-          ...(tool ? { policy: { maximum_attempts: tool.policy.maximumAttempts, timeout_seconds: tool.policy.timeoutSeconds } } : {}),
+          ...(tool
+            ? { policy: { maximum_attempts: tool.policy.maximumAttempts, timeout_seconds: tool.policy.timeoutSeconds } }
+            : {}),
         };
       });
-    for (const call of toolCalls) emit({ type: 'tool_call', data: { ...base, id: call.id, name: call.name, arguments: call.arguments } });
+    for (const call of toolCalls)
+      emit({ type: 'tool_call', data: { ...base, id: call.id, name: call.name, arguments: call.arguments } });
     // Unknown tools never reach an activity (the workflow answers them), so they are counted here.
     for (const call of toolCalls) if (!call.known) toolCallsTotal.inc({ tool: '(unknown)', outcome: 'unknown_tool' });
     if (toolCalls.length > 0) live('tools');
@@ -172,13 +209,21 @@ export function createCallModel(deps: CallModelDeps) {
 
     // Providers that send no usage still get accounted, from text length, and say so.
     const promptTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(messages));
-    const completionTokens = usage?.completion_tokens ?? estimateTokens(content + JSON.stringify(toolCalls.map((c) => c.arguments)));
+    const completionTokens =
+      usage?.completion_tokens ?? estimateTokens(content + JSON.stringify(toolCalls.map((c) => c.arguments)));
     const cost = tokenCost(promptTokens, completionTokens, route.spec.priceInputPer1M, route.spec.priceOutputPer1M);
     modelCallsTotal.inc({ model, outcome: 'ok' });
     tokensTotal.inc({ model, kind: 'prompt' }, promptTokens);
     tokensTotal.inc({ model, kind: 'completion' }, completionTokens);
     costUsdTotal.inc({ model }, cost);
-    ctx.log.info('model call finished', { ...logFields, outcome: 'ok', tool_calls: toolCalls.length, prompt_tokens: promptTokens, completion_tokens: completionTokens, usage_estimated: !usage });
+    ctx.log.info('model call finished', {
+      ...logFields,
+      outcome: 'ok',
+      tool_calls: toolCalls.length,
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      usage_estimated: !usage,
+    });
     return {
       model: input.model,
       content,

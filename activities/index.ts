@@ -8,7 +8,13 @@ import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createToolActivities } from './tool-activities';
-import type { ArchiveTurnInput, MirrorSessionInput, PublishEventsInput, RecordSessionEndInput, SessionActivities } from '../src/contract/activity-io';
+import type {
+  ArchiveTurnInput,
+  MirrorSessionInput,
+  PublishEventsInput,
+  RecordSessionEndInput,
+  SessionActivities,
+} from '../src/contract/activity-io';
 
 export interface ActivityDeps {
   models: ModelRouter;
@@ -50,7 +56,10 @@ export function createActivities(deps: ActivityDeps) {
       await deps.events.append(input.session_id, input.events);
     },
   };
-  return { ...sessionActivities, ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache, deps.toolRuns) };
+  return {
+    ...sessionActivities,
+    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache, deps.toolRuns),
+  };
 }
 
 export type ChatActivities = ReturnType<typeof createActivities>;

@@ -41,7 +41,12 @@ export async function runTool(
   const outcome = cached ?? (await tool.run(parsed.data, context));
   if (!outcome.ok) return errorResult(outcome.error ?? 'Tool failed', outcome.provider, outcome.value);
   if (!cached && tool.cacheable && cache) await cache.put(tool.name, parsed.data, outcome);
-  return { ok: true, content: JSON.stringify(outcome.value), provider: outcome.provider, ...(cached ? { cached: true } : {}) };
+  return {
+    ok: true,
+    content: JSON.stringify(outcome.value),
+    provider: outcome.provider,
+    ...(cached ? { cached: true } : {}),
+  };
 }
 
 /** A non-idempotent tool refuses to run without a ledger rather than risk running twice. */
@@ -57,7 +62,12 @@ export class ToolLedgerMissingError extends Error {
  * before it runs, its result recorded after. A retry returns the recorded result, or, when the
  * first attempt died mid-run, an error telling the model the outcome is unknown.
  */
-async function runAtMostOnce(tool: ToolDefinition, args: unknown, context: ToolRunContext, ledger: ToolRunLedger): Promise<ToolResult & { replayed?: boolean }> {
+async function runAtMostOnce(
+  tool: ToolDefinition,
+  args: unknown,
+  context: ToolRunContext,
+  ledger: ToolRunLedger,
+): Promise<ToolResult & { replayed?: boolean }> {
   const earlier = await ledger.claim<ToolResult>(context.turn_id, context.call_id);
   if (earlier?.state === 'done') return { ...earlier.result, replayed: true };
   if (earlier?.state === 'running') {
@@ -88,13 +98,25 @@ function errorResult(error: string, provider?: string, value?: unknown): ToolRes
 }
 
 /** One activity per tool, named after the tool, so the Web UI shows which tool ran. */
-export function createToolActivities(tools: Iterable<ToolDefinition>, events: SessionEventStream, cache?: ToolResultCache, ledger?: ToolRunLedger) {
+export function createToolActivities(
+  tools: Iterable<ToolDefinition>,
+  events: SessionEventStream,
+  cache?: ToolResultCache,
+  ledger?: ToolRunLedger,
+) {
   const activities: Record<string, (input: ToolInput) => Promise<ToolResult>> = {};
   for (const tool of tools) {
     activities[tool.name] = async (input: ToolInput) => {
       const ctx = Context.current();
       const { attempt } = ctx.info;
-      const logFields = { request_id: input.request_id, session_id: input.session_id, turn_id: input.turn_id, tool: tool.name, call_id: input.call_id, attempt };
+      const logFields = {
+        request_id: input.request_id,
+        session_id: input.session_id,
+        turn_id: input.turn_id,
+        tool: tool.name,
+        call_id: input.call_id,
+        attempt,
+      };
       let result: Awaited<ReturnType<typeof runTool>>;
       try {
         result = await runTool(tool, input, cache, ledger);
@@ -104,13 +126,30 @@ export function createToolActivities(tools: Iterable<ToolDefinition>, events: Se
         ctx.log.warn('tool call threw', { ...logFields, error: (err as Error).message });
         throw err;
       }
-      const outcome = result.ok ? (result.cached ? 'cached' : result.replayed ? 'replayed' : 'ok') : result.invalid_arguments ? 'invalid_arguments' : 'error';
+      const outcome = result.ok
+        ? result.cached
+          ? 'cached'
+          : result.replayed
+            ? 'replayed'
+            : 'ok'
+        : result.invalid_arguments
+          ? 'invalid_arguments'
+          : 'error';
       toolCallsTotal.inc({ tool: tool.name, outcome });
       ctx.log.info('tool call finished', { ...logFields, outcome, provider: result.provider });
       await events.append(input.session_id, [
         {
           type: 'tool_result',
-          data: { turn_id: input.turn_id, call_id: input.call_id, name: tool.name, ok: result.ok, content: result.content, provider: result.provider, attempt, ...(result.replayed ? { replayed: true } : {}) },
+          data: {
+            turn_id: input.turn_id,
+            call_id: input.call_id,
+            name: tool.name,
+            ok: result.ok,
+            content: result.content,
+            provider: result.provider,
+            attempt,
+            ...(result.replayed ? { replayed: true } : {}),
+          },
         },
       ]);
       return result;

@@ -31,10 +31,19 @@ interface Turn {
 
 /** The same loop our workflow runs (model → tools → model), in process, streaming each answer. */
 async function runTurn(client: OpenAI, message: string, onToken?: (piece: string) => void): Promise<Turn> {
-  const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: message }];
+  const messages: ChatCompletionMessageParam[] = [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: message },
+  ];
   const toolsUsed: string[] = [];
   for (let step = 0; step < 6; step++) {
-    const stream = await client.chat.completions.create({ model: 'bench-model', messages, tools: TOOLS, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'bench-model',
+      messages,
+      tools: TOOLS,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let content = '';
     const calls = new Map<number, { id: string; name: string; arguments: string }>();
     for await (const chunk of stream) {
@@ -54,11 +63,19 @@ async function runTurn(client: OpenAI, message: string, onToken?: (piece: string
     }
     if (calls.size === 0) return { content, tools_used: toolsUsed };
     const list = [...calls.values()];
-    messages.push({ role: 'assistant', content: content || null, tool_calls: list.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) });
+    messages.push({
+      role: 'assistant',
+      content: content || null,
+      tool_calls: list.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+    });
     for (const call of list) {
       toolsUsed.push(call.name);
       const { expression } = JSON.parse(call.arguments) as { expression: string };
-      messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ expression, result: calculate(expression) }) });
+      messages.push({
+        role: 'tool',
+        tool_call_id: call.id,
+        content: JSON.stringify({ expression, result: calculate(expression) }),
+      });
     }
   }
   return { content: 'step limit', tools_used: toolsUsed };
@@ -76,9 +93,15 @@ async function startBaselineServer(modelBaseUrl: string, port = 0): Promise<{ ur
   router.post('/chat/stream', async (ctx) => {
     const { message } = ctx.request.body as { message: string };
     ctx.respond = false;
-    ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    ctx.res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     ctx.res.write(`event: metadata\ndata: {}\n\n`);
-    await runTurn(client, message, (piece) => ctx.res.write(`event: message\ndata: ${JSON.stringify({ content: piece })}\n\n`));
+    await runTurn(client, message, (piece) =>
+      ctx.res.write(`event: message\ndata: ${JSON.stringify({ content: piece })}\n\n`),
+    );
     ctx.res.end(`event: done\ndata: {}\n\n`);
   });
   /** Serves a stored copy of the same history document our API returns (framework cost only). */

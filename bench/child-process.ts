@@ -30,7 +30,14 @@ export function announceReady(url: Promise<string>): void {
  * Starts `node --import tsx <script> …args` in its own process (so its CPU and RSS can be read)
  * and waits until its output (stdout or stderr) matches `readyPattern`.
  */
-export function startNodeChild(script: string, args: string[], env: Record<string, string>, readyPattern: RegExp, nodeArgs: string[] = [], timeoutMs = 180_000): Promise<StartedChild> {
+export function startNodeChild(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  readyPattern: RegExp,
+  nodeArgs: string[] = [],
+  timeoutMs = 180_000,
+): Promise<StartedChild> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -8,12 +8,15 @@ import { DEFAULT_FAKE_MODEL, type FakeModelConfig } from './fake-model-config';
  * stack and the direct baseline wait on exactly the same model. Runs as its own process
  * (`node --import tsx bench/fake-model-server.ts`), printing its URL; `POST /__config` changes it.
  */
-const ANSWER_WORDS = 'the quick brown fox jumps over the lazy dog while a model streams its answer word by word'.split(' ');
+const ANSWER_WORDS = 'the quick brown fox jumps over the lazy dog while a model streams its answer word by word'.split(
+  ' ',
+);
 
 /** Tool rounds already done in this turn: tool results after the last user message. */
 function toolRoundsDone(messages: FakeModelRequest['messages'] = []): number {
   let rounds = 0;
-  for (let i = messages.length - 1; i >= 0 && messages[i].role !== 'user'; i--) if (messages[i].role === 'assistant') rounds++;
+  for (let i = messages.length - 1; i >= 0 && messages[i].role !== 'user'; i--)
+    if (messages[i].role === 'assistant') rounds++;
   return rounds;
 }
 
@@ -21,10 +24,20 @@ function replyFor(config: FakeModelConfig, request: FakeModelRequest): Completio
   const prompt = (request.messages ?? []).map((m) => m.content ?? '').join(' ');
   const model = request.model ?? 'bench-model';
   if (toolRoundsDone(request.messages) < config.toolCalls) {
-    return { model, tool_calls: [{ name: 'calculator', arguments: JSON.stringify({ expression: '6 * 7' }) }], prompt_tokens: estimateTokens(prompt), completion_tokens: 12 };
+    return {
+      model,
+      tool_calls: [{ name: 'calculator', arguments: JSON.stringify({ expression: '6 * 7' }) }],
+      prompt_tokens: estimateTokens(prompt),
+      completion_tokens: 12,
+    };
   }
   const words = Array.from({ length: config.answerTokens }, (_, i) => ANSWER_WORDS[i % ANSWER_WORDS.length]);
-  return { model, content: words.join(' '), prompt_tokens: estimateTokens(prompt), completion_tokens: config.answerTokens };
+  return {
+    model,
+    content: words.join(' '),
+    prompt_tokens: estimateTokens(prompt),
+    completion_tokens: config.answerTokens,
+  };
 }
 
 let config: FakeModelConfig = { ...DEFAULT_FAKE_MODEL };

@@ -28,7 +28,11 @@ export interface TimedResponse<T> {
  */
 export async function timedPost<T = unknown>(url: string, body: unknown): Promise<TimedResponse<T>> {
   const start = process.hrtime.bigint();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   const ms = elapsedMs(start);
   if (res.status >= 300) throw new Error(`POST ${url} → ${res.status}: ${text.slice(0, 300)}`);
@@ -48,8 +52,13 @@ export interface StreamTiming {
 /** POSTs to an SSE endpoint and reads events until the stream ends. */
 export async function timedStream(url: string, body: unknown): Promise<StreamTiming> {
   const start = process.hrtime.bigint();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) });
-  if (res.status !== 200 || !res.body) throw new Error(`POST ${url} → ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200 || !res.body)
+    throw new Error(`POST ${url} → ${res.status}: ${(await res.text()).slice(0, 300)}`);
   let firstTokenMs = -1;
   let tokens = 0;
   let lastEvent = '';
@@ -64,7 +73,11 @@ export async function timedStream(url: string, body: unknown): Promise<StreamTim
 }
 
 /** Runs `task` for each index with at most `concurrency` at once. */
-export async function forEachLimited(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function forEachLimited(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < count) await task(next++);

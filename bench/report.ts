@@ -19,9 +19,23 @@ const ms = (n: number | undefined) => (n === undefined ? '-' : `${Math.round(n *
 const pct = (s: Summary) => `p50 ${ms(s.p50)} / p99 ${ms(s.p99)}`;
 const verdict = (ok: boolean) => (ok ? 'yes' : 'NO');
 
-function latencyRow(scenario: string, metric: string, c: Comparison | undefined, target = '', met = ''): Row | undefined {
+function latencyRow(
+  scenario: string,
+  metric: string,
+  c: Comparison | undefined,
+  target = '',
+  met = '',
+): Row | undefined {
   if (!c) return undefined;
-  return { scenario, metric, ours: pct(c.ours), baseline: pct(c.baseline), overhead: `p50 ${ms(c.diff.p50)} / p99 ${ms(c.diff.p99)}`, target, met };
+  return {
+    scenario,
+    metric,
+    ours: pct(c.ours),
+    baseline: pct(c.baseline),
+    overhead: `p50 ${ms(c.diff.p50)} / p99 ${ms(c.diff.p99)}`,
+    target,
+    met,
+  };
 }
 
 export function tableRows(results: Results): Row[] {
@@ -29,13 +43,31 @@ export function tableRows(results: Results): Row[] {
   const a = results.turn_overhead;
   if (a) {
     const base = a.latency_0ms_no_tools;
-    if (base) rows.push(latencyRow('a. turn', '0 ms model, no tools', base, 'overhead p50 ≤ 15, p99 ≤ 50 ms', verdict(base.diff.p50 <= 15 && base.diff.p99 <= 50)));
+    if (base)
+      rows.push(
+        latencyRow(
+          'a. turn',
+          '0 ms model, no tools',
+          base,
+          'overhead p50 ≤ 15, p99 ≤ 50 ms',
+          verdict(base.diff.p50 <= 15 && base.diff.p99 <= 50),
+        ),
+      );
     rows.push(latencyRow('a. turn', '0 ms model, 1 tool', a.latency_0ms_one_tool));
     rows.push(latencyRow('a. turn', '200 ms model, no tools', a.latency_200ms_no_tools));
     rows.push(latencyRow('a. turn', '200 ms model, 1 tool', a.latency_200ms_one_tool));
   }
   const b = results.time_to_first_token;
-  if (b) rows.push(latencyRow('b. TTFT', 'first token via SSE', b.first_token, 'overhead p50 ≤ 15 ms', verdict(b.first_token.diff.p50 <= 15)));
+  if (b)
+    rows.push(
+      latencyRow(
+        'b. TTFT',
+        'first token via SSE',
+        b.first_token,
+        'overhead p50 ≤ 15 ms',
+        verdict(b.first_token.diff.p50 <= 15),
+      ),
+    );
   const c = results.throughput;
   if (c) {
     for (const level of Object.values(c)) {
@@ -61,7 +93,10 @@ export function tableRows(results: Results): Row[] {
       baseline: `baseline RSS ${m.baseline_rss_mb} MB`,
       overhead: `worker +${d.per_session_kb.worker} KB/session, Redis ${d.per_session_kb.redis} KB/session`,
       target: 'at 10,000: worker ≤ 400 MB, Redis ≤ 100 MB',
-      met: d.sessions >= 10_000 ? verdict(m.worker_rss_mb <= 400 && m.our_keys.mb <= 100) : `(at ${d.sessions}) ${verdict(m.worker_rss_mb <= 400 && m.our_keys.mb <= 100)}`,
+      met:
+        d.sessions >= 10_000
+          ? verdict(m.worker_rss_mb <= 400 && m.our_keys.mb <= 100)
+          : `(at ${d.sessions}) ${verdict(m.worker_rss_mb <= 400 && m.our_keys.mb <= 100)}`,
     });
     rows.push(latencyRow('d. idle', 'turn on a random idle session', d.random_session_turn));
   }
@@ -79,14 +114,30 @@ export function tableRows(results: Results): Row[] {
   }
   const f = results.streaming_fanout;
   if (f) {
-    rows.push(latencyRow('f. fan-out', `${f.clients} SSE clients: first token`, f.first_token, '', `${f.complete_streams}/${f.clients} complete`));
+    rows.push(
+      latencyRow(
+        'f. fan-out',
+        `${f.clients} SSE clients: first token`,
+        f.first_token,
+        '',
+        `${f.complete_streams}/${f.clients} complete`,
+      ),
+    );
     rows.push(latencyRow('f. fan-out', `${f.clients} SSE clients: whole stream`, f.stream_complete));
   }
   return rows.filter((r): r is Row => r !== undefined);
 }
 
 export function formatTable(rows: Row[]): string {
-  const header: Row = { scenario: 'scenario', metric: 'metric', ours: 'ours', baseline: 'direct baseline', overhead: 'overhead', target: 'target', met: 'met' };
+  const header: Row = {
+    scenario: 'scenario',
+    metric: 'metric',
+    ours: 'ours',
+    baseline: 'direct baseline',
+    overhead: 'overhead',
+    target: 'target',
+    met: 'met',
+  };
   const keys = Object.keys(header) as Array<keyof Row>;
   const line = (r: Row) => `| ${keys.map((k) => r[k]).join(' | ')} |`;
   return [line(header), `|${keys.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');

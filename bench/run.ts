@@ -47,17 +47,35 @@ function parseArgs(argv: string[]) {
   }
   const partitions = value('partitions');
   const cpuProfDir = value('cpu-prof-dir');
-  return { mode, only, out: value('out'), eager: !flag('no-eager'), bundle: !flag('no-bundle'), partitions: partitions ? Number(partitions) : undefined, label: value('label') ?? '', env, sizes, cpuProfDir, workerHeapMb };
+  return {
+    mode,
+    only,
+    out: value('out'),
+    eager: !flag('no-eager'),
+    bundle: !flag('no-bundle'),
+    partitions: partitions ? Number(partitions) : undefined,
+    label: value('label') ?? '',
+    env,
+    sizes,
+    cpuProfDir,
+    workerHeapMb,
+  };
 }
 
 /** Runs one scenario and files its figures under its own id: key and figures come from the same scenario. */
-async function runScenario<Id extends ScenarioId>(scenario: Scenario<Id>, ctx: ScenarioContext, results: Partial<ScenarioResults>): Promise<void> {
+async function runScenario<Id extends ScenarioId>(
+  scenario: Scenario<Id>,
+  ctx: ScenarioContext,
+  results: Partial<ScenarioResults>,
+): Promise<void> {
   results[scenario.id] = await scenario.run(ctx);
 }
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+    ).version;
   } catch {
     return 'unknown';
   }
@@ -65,7 +83,10 @@ function packageVersion(name: string): string {
 
 function gitCommit(): string {
   try {
-    return execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim() + (execSync('git status --porcelain', { cwd: ROOT }).toString().trim() ? '+dirty' : '');
+    return (
+      execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim() +
+      (execSync('git status --porcelain', { cwd: ROOT }).toString().trim() ? '+dirty' : '')
+    );
   } catch {
     return 'unknown';
   }
@@ -74,8 +95,12 @@ function gitCommit(): string {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const sizes = { ...SIZES[args.mode], ...args.sizes };
-  const scenarios = SCENARIOS.filter((s) => !args.only || args.only.some((o) => s.id.startsWith(o) || s.title.startsWith(`${o}.`)));
-  const temporalDynamicConfig: Record<string, unknown> = args.eager ? { 'system.enableActivityEagerExecution': true } : {};
+  const scenarios = SCENARIOS.filter(
+    (s) => !args.only || args.only.some((o) => s.id.startsWith(o) || s.title.startsWith(`${o}.`)),
+  );
+  const temporalDynamicConfig: Record<string, unknown> = args.eager
+    ? { 'system.enableActivityEagerExecution': true }
+    : {};
   if (args.partitions) {
     temporalDynamicConfig['matching.numTaskqueueReadPartitions'] = args.partitions;
     temporalDynamicConfig['matching.numTaskqueueWritePartitions'] = args.partitions;
@@ -85,7 +110,11 @@ async function main() {
   const commitAtStart = gitCommit();
   const machineAtStart = machineInfo();
   say(`[bench] mode ${args.mode}, scenarios ${scenarios.map((s) => s.id).join(', ')}`);
-  const stack = await startBenchStack({ env: args.env, temporalDynamicConfig, prebuiltBundle: args.bundle, nodeArgs: args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [],
+  const stack = await startBenchStack({
+    env: args.env,
+    temporalDynamicConfig,
+    prebuiltBundle: args.bundle,
+    nodeArgs: args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [],
     workerNodeArgs: args.workerHeapMb > 0 ? [`--max-old-space-size=${args.workerHeapMb}`] : [],
     log: say,
   });
@@ -121,11 +150,28 @@ async function main() {
       ioredis: packageVersion('ioredis'),
       redis_server: redisVersion,
     },
-    config: { mode: args.mode, sizes, temporal_dynamic_config: temporalDynamicConfig, temporal_db: 'in-memory', prebuilt_workflow_bundle: args.bundle, worker_max_old_space_mb: args.workerHeapMb || 'node default', worker_api_env: args.env, log_level: 'warn', rate_limits: 'off' },
+    config: {
+      mode: args.mode,
+      sizes,
+      temporal_dynamic_config: temporalDynamicConfig,
+      temporal_db: 'in-memory',
+      prebuilt_workflow_bundle: args.bundle,
+      worker_max_old_space_mb: args.workerHeapMb || 'node default',
+      worker_api_env: args.env,
+      log_level: 'warn',
+      rate_limits: 'off',
+    },
     results,
     table: rows,
   };
-  const out = args.out ?? path.join(ROOT, 'bench', 'results', `${startedAt.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '')}${args.mode === 'default' ? '' : `-${args.mode}`}.json`);
+  const out =
+    args.out ??
+    path.join(
+      ROOT,
+      'bench',
+      'results',
+      `${startedAt.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '')}${args.mode === 'default' ? '' : `-${args.mode}`}.json`,
+    );
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${formatTable(rows)}\n\nFull figures: ${out}\n`);

@@ -69,15 +69,28 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const temporalCliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, options.log);
     const temporalPort = await freePort();
     options.log(`[bench] starting Temporal dev server (in-memory) on ${temporalPort}`);
-    devServer = await startDevServer({ cliPath: temporalCliPath, port: temporalPort, dynamicConfig: options.temporalDynamicConfig, log: options.log });
+    devServer = await startDevServer({
+      cliPath: temporalCliPath,
+      port: temporalPort,
+      dynamicConfig: options.temporalDynamicConfig,
+      log: options.log,
+    });
     const model = await startNodeChild('bench/fake-model-server.ts', [], {}, /READY (\S+)/);
     started.push(model);
-    const baseline = await startNodeChild('bench/baseline-server.ts', [], { MODEL_BASE_URL: model.ready }, /READY (\S+)/);
+    const baseline = await startNodeChild(
+      'bench/baseline-server.ts',
+      [],
+      { MODEL_BASE_URL: model.ready },
+      /READY (\S+)/,
+    );
     started.push(baseline);
     const apiPort = await freePort();
     const bundleEnv: Record<string, string> = {};
     if (options.prebuiltBundle) {
-      const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: options.log, error: options.log, log() {} } });
+      const bundle = await bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        logger: { trace() {}, debug() {}, info() {}, warn: options.log, error: options.log, log() {} },
+      });
       bundleEnv.WORKFLOW_BUNDLE_PATH = path.join(dir, 'workflow-bundle.js');
       fs.writeFileSync(bundleEnv.WORKFLOW_BUNDLE_PATH, bundle.code);
     }
@@ -100,7 +113,10 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       ...options.env,
     };
     options.log('[bench] starting worker and API processes');
-    const worker = await startNodeChild('src/main.ts', ['worker'], env, /Temporal:\s+(\S+)/, [...(options.nodeArgs ?? []), ...(options.workerNodeArgs ?? [])]);
+    const worker = await startNodeChild('src/main.ts', ['worker'], env, /Temporal:\s+(\S+)/, [
+      ...(options.nodeArgs ?? []),
+      ...(options.workerNodeArgs ?? []),
+    ]);
     started.push(worker);
     const api = await startNodeChild('src/main.ts', ['api'], env, /API:\s+(\S+)/, options.nodeArgs);
     started.push(api);
@@ -110,11 +126,21 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       modelBaseUrl: model.ready,
       redis,
       keyPrefix,
-      pids: { api: api.pid, worker: worker.pid, temporal: devServer.process.pid as number, model: model.pid, baseline: baseline.pid },
+      pids: {
+        api: api.pid,
+        worker: worker.pid,
+        temporal: devServer.process.pid as number,
+        model: model.pid,
+        baseline: baseline.pid,
+      },
       temporalCliPath,
       temporalAddress: devServer.address,
       async setModel(config) {
-        const res = await fetch(`${model.ready.replace(/\/v1$/, '')}/__config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) });
+        const res = await fetch(`${model.ready.replace(/\/v1$/, '')}/__config`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(config),
+        });
         if (!res.ok) throw new Error(`fake model config failed: ${res.status}`);
       },
       stop,

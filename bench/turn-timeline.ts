@@ -27,17 +27,28 @@ async function main() {
   const eager = !argv.includes('--no-eager');
   const dynamic: Record<string, unknown> = eager ? { 'system.enableActivityEagerExecution': true } : {};
   const prof = argv.find((a) => a.startsWith('--cpu-prof-dir='))?.slice(15);
-  const stack = await startBenchStack({ env: {}, nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [], temporalDynamicConfig: dynamic, prebuiltBundle: true, log: (l) => process.stderr.write(`${l}\n`) });
+  const stack = await startBenchStack({
+    env: {},
+    nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+    temporalDynamicConfig: dynamic,
+    prebuiltBundle: true,
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
   try {
     await stack.setModel({ toolCalls: Number(argv.find((a) => a.startsWith('--tools='))?.slice(8) ?? 0) });
     const { json: session } = await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {});
     const times: number[] = [];
-    for (let i = 0; i < turns; i++) times.push((await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: 'hi' })).ms);
+    for (let i = 0; i < turns; i++)
+      times.push(
+        (await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: 'hi' })).ms,
+      );
     process.stdout.write(`turn latencies (ms): ${times.map((t) => Math.round(t)).join(', ')}\n`);
     await new Promise((r) => setTimeout(r, 500));
     const address = stack.temporalAddress;
     const connection = await Connection.connect({ address });
-    const history = await new Client({ connection }).workflow.getHandle(sessionWorkflowId(session.session_id)).fetchHistory();
+    const history = await new Client({ connection }).workflow
+      .getHandle(sessionWorkflowId(session.session_id))
+      .fetchHistory();
     const events = history.events ?? [];
     let from = events.length - 1;
     while (from > 0 && !events[from].workflowExecutionSignaledEventAttributes) from--;
@@ -45,7 +56,8 @@ async function main() {
     for (const e of events.slice(from)) {
       const t = Number(e.eventTime?.seconds) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
       const type = EVENT_NAMES[Number(e.eventType)] ?? String(e.eventType);
-      const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
+      const name =
+        e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
       process.stdout.write(`${(t - t0).toFixed(1).padStart(8)} ms  ${type} ${name}\n`);
     }
     await connection.close();

@@ -42,10 +42,11 @@ void runRole('dev', 'API, worker, stores and embedded servers', async ({ config,
 
   const infra = await openInfrastructure(config, 'dev');
   lifecycle.onStop(() => infra.close());
-  const worker = await startWorker(config, infra, logger, temporalAddress, workflowBundleOf(config), { onFatal: () => lifecycle.shutdown('worker failure', 1) });
+  const worker = await startWorker(config, infra, logger, temporalAddress, workflowBundleOf(config), {
+    onFatal: () => lifecycle.shutdown('worker failure', 1),
+  });
   lifecycle.onStop(() => worker.stop());
   const api = await startApi(config, infra, logger, temporalAddress);
   lifecycle.onStop(() => api.stop());
   printStartBanner({ config, temporalAddress, apiUrl: api.url, uiUrl });
 });
-

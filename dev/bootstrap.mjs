@@ -24,13 +24,20 @@ function ensureDependencies() {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
   const fresh = fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs;
   if (fresh) return;
-  say('[setup] Installing npm dependencies from package-lock.json (the first time builds sqlite3 and takes a few minutes)...');
+  say(
+    '[setup] Installing npm dependencies from package-lock.json (the first time builds sqlite3 and takes a few minutes)...',
+  );
   const started = Date.now();
   // `npm install --no-save` rather than `npm ci`: npm 11 writes lock files without other platforms'
   // optional packages and then `npm ci` refuses them as out of sync; install follows the lock as well.
-  const result = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
-    say('[setup] npm install failed. Check your network access to the npm registry and a C/C++ toolchain for sqlite3, then retry.');
+    say(
+      '[setup] npm install failed. Check your network access to the npm registry and a C/C++ toolchain for sqlite3, then retry.',
+    );
     process.exit(result.status ?? 1);
   }
   say(`[setup] Dependencies installed in ${Math.round((Date.now() - started) / 1000)} s.`);
@@ -53,7 +60,20 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const RULES = [
   {
     name: 'import rules (dependency-cruiser)',
-    command: ['depcruise', 'src', 'workflows', 'activities', 'dev', 'test', 'bench', 'scripts', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+    command: [
+      'depcruise',
+      'src',
+      'workflows',
+      'activities',
+      'dev',
+      'test',
+      'bench',
+      'scripts',
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      'err',
+    ],
     fix: 'an import breaks the floors (contract at the bottom, imports only go down, workflows import only the contract): move the import or the shared piece as the rule comment above says.',
   },
   {

@@ -41,7 +41,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   // The session workflow sets these; a dev server only accepts attributes registered at launch.
   for (const [key, type] of Object.entries(CHAT_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${key}=${type}`);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -61,7 +62,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let nextReport = Date.now() + 5000;
   while (Date.now() < deadline) {
     if (exited !== undefined) {
-      throw new DevServerStartError(`temporal server start-dev exited with code ${exited} before it was ready:\n${output.trim()}`);
+      throw new DevServerStartError(
+        `temporal server start-dev exited with code ${exited} before it was ready:\n${output.trim()}`,
+      );
     }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });

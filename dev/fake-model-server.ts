@@ -12,7 +12,8 @@ export interface FakeModelRequest {
 }
 
 /** How a fake model answers one request: a completion (after `delayMs`, streamed one chunk per `chunkDelayMs`), or an HTTP error. */
-export type FakeModelAnswer = { reply: CompletionReply; delayMs?: number; chunkDelayMs?: number } | { status: number; message: string };
+export type FakeModelAnswer =
+  { reply: CompletionReply; delayMs?: number; chunkDelayMs?: number } | { status: number; message: string };
 
 export interface FakeModelServerOptions {
   answer: (request: FakeModelRequest) => FakeModelAnswer;
@@ -41,7 +42,8 @@ export async function startFakeModelServer(options: FakeModelServerOptions): Pro
         if (!req.url?.endsWith('/chat/completions')) return sendJson(res, 404, { error: { message: 'not found' } });
         const request = body as FakeModelRequest;
         const answer = options.answer(request);
-        if ('status' in answer) return sendJson(res, answer.status, { error: { message: answer.message, code: answer.status } });
+        if ('status' in answer)
+          return sendJson(res, answer.status, { error: { message: answer.message, code: answer.status } });
         if (answer.delayMs) await sleep(answer.delayMs);
         if (!request.stream) return sendJson(res, 200, completionJson(answer.reply));
         await writeCompletionStream(res, answer.reply, { includeUsage: true, chunkDelayMs: answer.chunkDelayMs });

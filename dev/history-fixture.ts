@@ -18,8 +18,12 @@ class FixtureNameError extends Error {
  * same the Web UI and `temporal workflow show --output json` export), so a fixture can also
  * come from a production server's export.
  */
-export async function recordHistoryFixture(client: Client, options: { workflowId: string; runId?: string; name: string; dir?: string }): Promise<string> {
-  if (!FIXTURE_NAME.test(options.name)) throw new FixtureNameError(`Fixture name "${options.name}" must match ${FIXTURE_NAME}`);
+export async function recordHistoryFixture(
+  client: Client,
+  options: { workflowId: string; runId?: string; name: string; dir?: string },
+): Promise<string> {
+  if (!FIXTURE_NAME.test(options.name))
+    throw new FixtureNameError(`Fixture name "${options.name}" must match ${FIXTURE_NAME}`);
   const history = await client.workflow.getHandle(options.workflowId, options.runId).fetchHistory();
   const dir = options.dir ?? FIXTURES_DIR;
   fs.mkdirSync(dir, { recursive: true });

@@ -54,7 +54,9 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
   });
   const logger = createLogger(config.LOG_LEVEL);
   const infra = await openInfrastructure(config, 'stack');
-  const worker = await startWorker(config, infra, logger, options.temporalAddress, { codePath: options.workflowBundlePath });
+  const worker = await startWorker(config, infra, logger, options.temporalAddress, {
+    codePath: options.workflowBundlePath,
+  });
   const api = await startApi(config, infra, logger, options.temporalAddress);
   const { client, connection } = await createTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE);
   return {

@@ -22,11 +22,14 @@ export async function ensureRedis(url: string, autostart: boolean, log: (line: s
   const parsed = new URL(url);
   const hint = unreachableRedisMessage(url);
   if (!autostart || !isLocal(parsed.hostname)) throw new RedisUnavailableError(hint);
-  if (spawnSync('redis-server', ['--version']).status !== 0) throw new RedisUnavailableError(`${hint} (redis-server is not installed, so it cannot be launched.)`);
+  if (spawnSync('redis-server', ['--version']).status !== 0)
+    throw new RedisUnavailableError(`${hint} (redis-server is not installed, so it cannot be launched.)`);
 
   const port = parsed.port || '6379';
   log(`[redis] nothing answers at ${url}; launching redis-server on port ${port} for this run`);
-  const child = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;

@@ -36,7 +36,8 @@ function onPath(binary: string): string | undefined {
 /** `TEMPORAL_CLI_PATH`, then `temporal` on PATH, then the cached pinned build; undefined if none. */
 function findTemporalCli(explicitPath?: string): string | undefined {
   if (explicitPath) {
-    if (!isExecutable(explicitPath)) throw new TemporalCliNotFoundError(`TEMPORAL_CLI_PATH=${explicitPath} is not an executable file.`);
+    if (!isExecutable(explicitPath))
+      throw new TemporalCliNotFoundError(`TEMPORAL_CLI_PATH=${explicitPath} is not an executable file.`);
     return explicitPath;
   }
   const fromPath = onPath('temporal');
@@ -64,7 +65,9 @@ async function buildTemporalCli(log: (line: string) => void = (l) => process.std
   }
   const match = /^go(\d+)\.(\d+)/.exec(version);
   if (match && (Number(match[1]) < 1 || (Number(match[1]) === 1 && Number(match[2]) < 25))) {
-    throw new TemporalCliNotFoundError(`Go ${version} is too old to build the Temporal CLI ${TEMPORAL_CLI_VERSION}: install Go >= 1.25.`);
+    throw new TemporalCliNotFoundError(
+      `Go ${version} is too old to build the Temporal CLI ${TEMPORAL_CLI_VERSION}: install Go >= 1.25.`,
+    );
   }
   const dir = temporalCliCacheDir();
   fs.mkdirSync(dir, { recursive: true });
@@ -75,7 +78,10 @@ async function buildTemporalCli(log: (line: string) => void = (l) => process.std
       env: { ...process.env, GOBIN: dir, GOFLAGS: process.env.GOFLAGS ?? '' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    const ticker = setInterval(() => log(`[setup] still building Temporal CLI (${Math.round((Date.now() - started) / 1000)} s)...`), 30_000);
+    const ticker = setInterval(
+      () => log(`[setup] still building Temporal CLI (${Math.round((Date.now() - started) / 1000)} s)...`),
+      30_000,
+    );
     child.on('error', (err) => {
       clearInterval(ticker);
       reject(err);

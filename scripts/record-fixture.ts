@@ -12,11 +12,18 @@ import { temporalAddressOf } from '../src/temporal/temporal-address';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { session: { type: 'string' }, 'workflow-id': { type: 'string' }, 'run-id': { type: 'string' }, name: { type: 'string' } },
+    options: {
+      session: { type: 'string' },
+      'workflow-id': { type: 'string' },
+      'run-id': { type: 'string' },
+      name: { type: 'string' },
+    },
   });
   const workflowId = values['workflow-id'] ?? (values.session ? sessionWorkflowId(values.session) : undefined);
   if (!workflowId || !values.name) {
-    process.stderr.write('Usage: npm run record-fixture -- --session <session_id> | --workflow-id <id> --name <fixture-name> [--run-id <run_id>]\n');
+    process.stderr.write(
+      'Usage: npm run record-fixture -- --session <session_id> | --workflow-id <id> --name <fixture-name> [--run-id <run_id>]\n',
+    );
     process.exit(2);
   }
   const config = loadConfig();
@@ -24,7 +31,9 @@ async function main(): Promise<void> {
   const { client, connection } = await createTemporalClient(address, config.TEMPORAL_NAMESPACE);
   try {
     const file = await recordHistoryFixture(client, { workflowId, runId: values['run-id'], name: values.name });
-    process.stderr.write(`Recorded ${workflowId}${values['run-id'] ? ` run ${values['run-id']}` : ''} from ${address} → ${file}\n`);
+    process.stderr.write(
+      `Recorded ${workflowId}${values['run-id'] ? ` run ${values['run-id']}` : ''} from ${address} → ${file}\n`,
+    );
   } finally {
     await connection.close();
   }

@@ -36,7 +36,14 @@ function script(request: FakeModelRequest): FakeModelAnswer {
   const last = messages[messages.length - 1];
   const user = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const model = request.model ?? 'model-a';
-  const reply = (content: string) => ({ reply: { model, content, prompt_tokens: estimateTokens(JSON.stringify(messages)), completion_tokens: estimateTokens(content) } });
+  const reply = (content: string) => ({
+    reply: {
+      model,
+      content,
+      prompt_tokens: estimateTokens(JSON.stringify(messages)),
+      completion_tokens: estimateTokens(content),
+    },
+  });
   if (user.includes('fallback') && model === 'model-a') return { status: 503, message: 'model-a is overloaded' };
   if (user.startsWith('slow')) return { ...reply(SLOW), chunkDelayMs: 150 };
   if (last?.role === 'tool') {
@@ -46,13 +53,24 @@ function script(request: FakeModelRequest): FakeModelAnswer {
   const expression = /calculate\s+(.+)$/i.exec(last?.content ?? '')?.[1];
   if (expression && request.tools?.some((t) => t.function?.name === 'calculator')) {
     const arguments_ = JSON.stringify({ expression });
-    return { reply: { model, tool_calls: [{ name: 'calculator', arguments: arguments_ }], prompt_tokens: estimateTokens(JSON.stringify(messages)), completion_tokens: estimateTokens(arguments_) } };
+    return {
+      reply: {
+        model,
+        tool_calls: [{ name: 'calculator', arguments: arguments_ }],
+        prompt_tokens: estimateTokens(JSON.stringify(messages)),
+        completion_tokens: estimateTokens(arguments_),
+      },
+    };
   }
   return reply(`You said: ${last?.content}`);
 }
 
 async function post(stack: InProcessStack, pathname: string, body: unknown): Promise<Response> {
-  return fetch(stack.url(pathname), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(stack.url(pathname), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 async function send(stack: InProcessStack, message: string, sessionId?: string): Promise<string> {
@@ -70,7 +88,8 @@ async function sendAndCancel(stack: InProcessStack, message: string): Promise<st
   for await (const frame of sseFrames(response.body)) {
     const data = JSON.parse(frame.data) as { session_id?: string; content?: string };
     if (frame.event === 'metadata') sessionId = data.session_id ?? '';
-    if (frame.event === 'message' && data.content?.startsWith('three')) await post(stack, `/api/chat/session/${sessionId}/cancel`, {});
+    if (frame.event === 'message' && data.content?.startsWith('three'))
+      await post(stack, `/api/chat/session/${sessionId}/cancel`, {});
   }
   return sessionId;
 }
@@ -102,11 +121,18 @@ async function main(): Promise<void> {
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     workflowBundlePath,
     llmBaseUrl: model.baseUrl,
-    env: { LLM_MODELS: 'model-a,model-b', LLM_MAX_ATTEMPTS: '1', LLM_RETRY_INITIAL_MS: '50', SESSION_CONTINUE_AS_NEW_TURNS: '2' },
+    env: {
+      LLM_MODELS: 'model-a,model-b',
+      LLM_MAX_ATTEMPTS: '1',
+      LLM_RETRY_INITIAL_MS: '50',
+      SESSION_CONTINUE_AS_NEW_TURNS: '2',
+    },
   });
   const record = async (name: string, sessionId: string, runId?: string) => {
     await settled(stack, sessionWorkflowId(sessionId), runId);
-    say(`  ${name}: ${await recordHistoryFixture(stack.client, { workflowId: sessionWorkflowId(sessionId), runId, name: `${prefix}${name}` })}`);
+    say(
+      `  ${name}: ${await recordHistoryFixture(stack.client, { workflowId: sessionWorkflowId(sessionId), runId, name: `${prefix}${name}` })}`,
+    );
   };
   try {
     await record('plain-turn', await send(stack, 'Hello there'));
@@ -118,7 +144,8 @@ async function main(): Promise<void> {
     await send(stack, 'Calculate 2 + 2', long);
     await send(stack, 'and one more', long);
     const runs: Array<{ runId: string; status: string }> = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${sessionWorkflowId(long)}"` })) runs.push({ runId: wf.runId, status: wf.status.name });
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${sessionWorkflowId(long)}"` }))
+      runs.push({ runId: wf.runId, status: wf.status.name });
     const first = runs.find((r) => r.status === 'CONTINUED_AS_NEW');
     if (!first) throw new Error(`no continued-as-new run yet: ${JSON.stringify(runs)}`);
     await record('continue-as-new', long, first.runId);

@@ -25,14 +25,24 @@ const CHROMIUM_FLAGS = [
 ];
 
 function findChromium(): string {
-  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) {
+  for (const candidate of [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ]) {
     if (candidate && fs.existsSync(candidate)) return candidate;
   }
   throw new Error("No Chromium found: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH.");
 }
 
 /** Opens `url`, waits until every text in `expect` is on the page (or times out), screenshots it. */
-async function check(browser: Browser, url: string, expected: string[], screenshot: string): Promise<Array<[string, boolean]>> {
+async function check(
+  browser: Browser,
+  url: string,
+  expected: string[],
+  screenshot: string,
+): Promise<Array<[string, boolean]>> {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   try {
     await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
@@ -54,7 +64,10 @@ async function check(browser: Browser, url: string, expected: string[], screensh
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { ui: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { ui: { type: 'string' }, out: { type: 'string' } },
+  });
   const sessionId = positionals[0];
   if (!sessionId) {
     process.stderr.write('Usage: npm run webui-check -- <session_id> [--ui http://127.0.0.1:8233] [--out dir]\n');
@@ -77,9 +90,16 @@ async function main(): Promise<void> {
     const listShot = path.join(out, 'sessions.png');
     const pageShot = path.join(out, 'session.png');
     const checks = [
-      ...(await check(browser, `${ui}/namespaces/${ns}/workflows?query=${query}`, [workflowId], listShot)).map(([t, ok]): [string, boolean] => [`session list (ChatTurns >= 1) shows ${t}`, ok]),
+      ...(await check(browser, `${ui}/namespaces/${ns}/workflows?query=${query}`, [workflowId], listShot)).map(
+        ([t, ok]): [string, boolean] => [`session list (ChatTurns >= 1) shows ${t}`, ok],
+      ),
       ...(
-        await check(browser, `${ui}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}/${description.runId}/history`, [title ?? workflowId, 'callModel', 'archiveTurn'], pageShot)
+        await check(
+          browser,
+          `${ui}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}/${description.runId}/history`,
+          [title ?? workflowId, 'callModel', 'archiveTurn'],
+          pageShot,
+        )
       ).map(([t, ok]): [string, boolean] => [`session page shows ${t}`, ok]),
     ];
     for (const [what, ok] of checks) process.stderr.write(`${ok ? 'ok  ' : 'FAIL'} ${what}\n`);

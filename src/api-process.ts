@@ -27,7 +27,12 @@ export interface RunningApi extends RunningRole {
 }
 
 /** Wires and starts the API role: Temporal client, session service, streaming, the Koa app on PORT. */
-export async function startApi(config: Config, infra: Infrastructure, logger: Logger, temporalAddress: string): Promise<RunningApi> {
+export async function startApi(
+  config: Config,
+  infra: Infrastructure,
+  logger: Logger,
+  temporalAddress: string,
+): Promise<RunningApi> {
   const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
   const blocking = new BlockingConnectionPool(() => infra.redis.duplicate());
   const { acquire: openBlockingConnection, release: releaseBlockingConnection } = blocking;

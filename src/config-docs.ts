@@ -18,9 +18,17 @@ function rows(): Array<{ key: string; fallback: string; description: string }> {
 }
 
 export function envExample(): string {
-  const lines = ['# Every setting the service reads (src/config.ts validates them once at boot).', '# Copy to .env (npm start loads it) or export them; unset keys take the default shown.', ''];
+  const lines = [
+    '# Every setting the service reads (src/config.ts validates them once at boot).',
+    '# Copy to .env (npm start loads it) or export them; unset keys take the default shown.',
+    '',
+  ];
   for (const { key, fallback, description } of rows()) {
-    lines.push(`# ${description}`, fallback === '' ? `# ${key}=` : `${key}=${/[\s#"']/.test(fallback) ? JSON.stringify(fallback) : fallback}`, '');
+    lines.push(
+      `# ${description}`,
+      fallback === '' ? `# ${key}=` : `${key}=${/[\s#"']/.test(fallback) ? JSON.stringify(fallback) : fallback}`,
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -28,7 +36,9 @@ export function envExample(): string {
 export function readmeTable(): string {
   const lines = ['| Variable | Default | Meaning |', '|---|---|---|'];
   for (const { key, fallback, description } of rows()) {
-    lines.push(`| \`${key}\` | ${fallback === '' ? '(unset)' : `\`${fallback}\``} | ${description.replace(/\|/g, '\\|')} |`);
+    lines.push(
+      `| \`${key}\` | ${fallback === '' ? '(unset)' : `\`${fallback}\``} | ${description.replace(/\|/g, '\\|')} |`,
+    );
   }
   return lines.join('\n');
 }

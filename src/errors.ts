@@ -71,9 +71,15 @@ export class UnauthorizedError extends ApiError {
 export class RateLimitedError extends ApiError {
   override name = 'RateLimitedError';
   constructor(limit: string, retryAfterSeconds: number) {
-    super(429, 'rate_limited', `Too many requests (${limit} limit); retry after ${retryAfterSeconds} s.`, { limit, retry_after_seconds: retryAfterSeconds }, {
-      'Retry-After': String(retryAfterSeconds),
-    });
+    super(
+      429,
+      'rate_limited',
+      `Too many requests (${limit} limit); retry after ${retryAfterSeconds} s.`,
+      { limit, retry_after_seconds: retryAfterSeconds },
+      {
+        'Retry-After': String(retryAfterSeconds),
+      },
+    );
   }
 }
 

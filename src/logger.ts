@@ -26,12 +26,19 @@ export function defaultLogDestination(): DestinationStream | undefined {
  * One logger for the process; children carry the component name. `destination` defaults to
  * {@link defaultLogDestination}; tests pass a file.
  */
-export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  base: Record<string, unknown> = {},
+  destination?: DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'durable-chat-agent', ...base },
     // Belt and braces: nothing logs headers today, but an Authorization header must never reach a log.
-    redact: { paths: ['authorization', '*.authorization', '*.headers.authorization', 'api_key', '*.api_key'], censor: '[redacted]' },
+    redact: {
+      paths: ['authorization', '*.authorization', '*.headers.authorization', 'api_key', '*.api_key'],
+      censor: '[redacted]',
+    },
   };
   const target = destination ?? (level === 'silent' ? undefined : defaultLogDestination());
   return target ? pino(options, target) : pino(options);

@@ -14,7 +14,9 @@ const ROLES: Record<string, () => Promise<void>> = {
 const role = process.argv[2] ?? '';
 const run = ROLES[role];
 if (!run) {
-  say(`Unknown role "${role}". Use one of: ${Object.keys(ROLES).join(', ')} (npm start runs everything in one process).`);
+  say(
+    `Unknown role "${role}". Use one of: ${Object.keys(ROLES).join(', ')} (npm start runs everything in one process).`,
+  );
   process.exit(2);
 }
 run().catch((err) => {

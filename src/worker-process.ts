@@ -70,13 +70,18 @@ export async function startWorker(
     options.onFatal?.(err);
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-  const metricsServer = config.WORKER_METRICS_PORT ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING') : undefined;
+  const metricsServer = config.WORKER_METRICS_PORT
+    ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING')
+    : undefined;
   return {
     async stop() {
       stopping = true;
       await metricsServer?.close();
       if (worker.getState() === 'RUNNING') {
-        logger.info({ graceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS }, 'worker shutting down: no new tasks, running activities may finish');
+        logger.info(
+          { graceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS },
+          'worker shutting down: no new tasks, running activities may finish',
+        );
         worker.shutdown();
       }
       await running;
@@ -99,7 +104,9 @@ export function runWorkerProcess(): Promise<void> {
     const temporalAddress = temporalAddressOf(config);
     const infra = await openInfrastructure(config, 'worker');
     lifecycle.onStop(() => infra.close());
-    const worker = await startWorker(config, infra, logger, temporalAddress, workflowBundleOf(config), { onFatal: () => lifecycle.shutdown('worker failure', 1) });
+    const worker = await startWorker(config, infra, logger, temporalAddress, workflowBundleOf(config), {
+      onFatal: () => lifecycle.shutdown('worker failure', 1),
+    });
     lifecycle.onStop(() => worker.stop());
     printStartBanner({ config, temporalAddress });
   });

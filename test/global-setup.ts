@@ -11,7 +11,8 @@ import { pingRedis } from '../src/store/redis-reachability';
 
 declare global {
   // Handed from setup to teardown (same process under --runInBand).
-  var __TEST_STACK__: { devServer: DevServer; stopRedis: () => Promise<void>; tmpDir: string; logDir: string } | undefined;
+  var __TEST_STACK__:
+    { devServer: DevServer; stopRedis: () => Promise<void>; tmpDir: string; logDir: string } | undefined;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -43,7 +44,10 @@ export default async function globalSetup(): Promise<void> {
   const port = await freePort();
   const [devServer, bundle] = await Promise.all([
     startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} } as never }),
+    bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} } as never,
+    }),
   ]);
   const bundlePath = path.join(tmpDir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);

@@ -6,4 +6,9 @@
 const base = require('../jest.config');
 
 /** @type {import('jest').Config} */
-module.exports = { ...base, rootDir: '..', testMatch: ['<rootDir>/test/unit/workflow/**/*.test.ts'], testTimeout: 30_000 };
+module.exports = {
+  ...base,
+  rootDir: '..',
+  testMatch: ['<rootDir>/test/unit/workflow/**/*.test.ts'],
+  testTimeout: 30_000,
+};

@@ -2,7 +2,16 @@ import { allHandlersFinished, CancellationScope, condition, log, workflowInfo } 
 import type { Duration } from '@temporalio/common';
 import type { ChatMessage } from '../src/contract/chat-message';
 import type { RejectionCode, SessionEvent } from '../src/contract/event-catalog';
-import type { ChatSessionInput, EndSessionRequest, SessionEndReason, SessionRecordSeed, SessionSettings, SessionSnapshot, SessionState, SessionView } from '../src/contract/session';
+import type {
+  ChatSessionInput,
+  EndSessionRequest,
+  SessionEndReason,
+  SessionRecordSeed,
+  SessionSettings,
+  SessionSnapshot,
+  SessionState,
+  SessionView,
+} from '../src/contract/session';
 import { snapshotOf, titleOf } from '../src/contract/session-shapes';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
 import { trimConversation } from './context-window';
@@ -69,7 +78,11 @@ export class ChatSession {
   /** The message's turn is running, was run or refused recently, or waits in the queue. */
   isDuplicate(message: UserMessage): boolean {
     const { turn_id } = message;
-    return this.currentTurn?.turn_id === turn_id || this.state.recent_turn_ids.includes(turn_id) || this.state.pending.some((p) => p.turn_id === turn_id);
+    return (
+      this.currentTurn?.turn_id === turn_id ||
+      this.state.recent_turn_ids.includes(turn_id) ||
+      this.state.pending.some((p) => p.turn_id === turn_id)
+    );
   }
 
   /** Ended, or asked to end: no new message will run. */
@@ -89,15 +102,24 @@ export class ChatSession {
   /** The admission rules, in order: duplicate, ended, busy with `reject`, queue full, busy with `interrupt`, else enqueue. */
   admit(message: UserMessage): Admission {
     if (this.isDuplicate(message)) return { decision: 'ignore' };
-    if (this.isEnding()) return { decision: 'refuse', code: 'session_ended', reason: 'This session has ended; start a new session.' };
+    if (this.isEnding())
+      return { decision: 'refuse', code: 'session_ended', reason: 'This session has ended; start a new session.' };
     const policy = message.options.double_texting ?? 'enqueue';
     const busy = this.isBusy();
     if (busy && policy === 'reject') {
-      return { decision: 'refuse', code: 'session_busy', reason: 'A turn is already running in this session (double_texting=reject).' };
+      return {
+        decision: 'refuse',
+        code: 'session_busy',
+        reason: 'A turn is already running in this session (double_texting=reject).',
+      };
     }
     if (this.isQueueFull()) {
       const waiting = this.state.pending.length;
-      return { decision: 'refuse', code: 'session_queue_full', reason: `${waiting} messages already wait in this session; retry when a turn has finished.` };
+      return {
+        decision: 'refuse',
+        code: 'session_queue_full',
+        reason: `${waiting} messages already wait in this session; retry when a turn has finished.`,
+      };
     }
     if (busy && policy === 'interrupt') return { decision: 'interrupt' };
     return { decision: 'enqueue' };
@@ -157,7 +179,10 @@ export class ChatSession {
    * next message should run; false when the session should end (idle, or asked to).
    */
   async waitForMessage(): Promise<boolean> {
-    const woke = await condition(() => this.state.pending.length > 0 || this.endRequested, this.settings.idle_timeout as Duration);
+    const woke = await condition(
+      () => this.state.pending.length > 0 || this.endRequested,
+      this.settings.idle_timeout as Duration,
+    );
     return woke && !this.endRequested;
   }
 
@@ -167,16 +192,19 @@ export class ChatSession {
     if (!message) return;
     this.turnScope = new CancellationScope();
     const turn = new Turn(message, this.state, this.settings, (progress) => (this.currentTurn = progress));
-    const { result, messages } = await this.turnScope.run(() => turn.run()).finally(() => {
-      this.turnScope = undefined;
-    });
+    const { result, messages } = await this.turnScope
+      .run(() => turn.run())
+      .finally(() => {
+        this.turnScope = undefined;
+      });
     await this.recordTurn(message, result, messages);
     this.turnsThisRun += 1;
   }
 
   /** The history grew large (the server says so) or this run made its share of turns, and no end is pending. */
   shouldContinueAsNew(): boolean {
-    const longRun = workflowInfo().continueAsNewSuggested || this.turnsThisRun >= this.settings.continue_as_new_after_turns;
+    const longRun =
+      workflowInfo().continueAsNewSuggested || this.turnsThisRun >= this.settings.continue_as_new_after_turns;
     return longRun && !this.endRequested;
   }
 
@@ -189,7 +217,10 @@ export class ChatSession {
     await condition(allHandlersFinished);
     const { session_id } = this.state;
     await store.recordSessionEnd({ session_id, session: this.recordSeed(), ended_at: endedAt, reason: this.endReason });
-    await store.mirrorSession({ snapshot: this.snapshot(), events: [{ type: 'session_ended', data: { session_id, reason: this.endReason, ended_at: endedAt } }] });
+    await store.mirrorSession({
+      snapshot: this.snapshot(),
+      events: [{ type: 'session_ended', data: { session_id, reason: this.endReason, ended_at: endedAt } }],
+    });
   }
 
   private snapshot(): SessionSnapshot {
@@ -226,7 +257,12 @@ export class ChatSession {
     this.rememberTurnId(message.turn_id);
 
     this.currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
-    await archiveTurn({ result, user_message: message.text, metadata: { received_at: message.received_at }, session: this.recordSeed() });
+    await archiveTurn({
+      result,
+      user_message: message.text,
+      metadata: { received_at: message.received_at },
+      session: this.recordSeed(),
+    });
     this.currentTurn = null;
     publishToOperators(state, this.settings.search_attributes, result.model_used);
     const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
@@ -238,7 +274,13 @@ export class ChatSession {
   private async dropQueued(message: UserMessage): Promise<void> {
     const result = new TurnUsage('none').resultOf(
       { session_id: this.state.session_id, turn_id: message.turn_id, created_at: nowIso() },
-      { status: 'cancelled', code: 'session_ended', response: '', error: 'The session ended before this message ran.', steps: 0 },
+      {
+        status: 'cancelled',
+        code: 'session_ended',
+        response: '',
+        error: 'The session ended before this message ran.',
+        steps: 0,
+      },
     );
     await this.recordTurn(message, result, [userChatMessage(message)]);
   }

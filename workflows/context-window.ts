@@ -11,7 +11,11 @@ export function estimateMessageTokens(message: ChatMessage): number {
  * message: an assistant message with tool calls and its tool results stay together, since
  * providers reject orphans. The newest exchange is always kept whole, even over budget.
  */
-export function trimConversation(messages: ChatMessage[], maxMessages: number, maxTokens = Number.POSITIVE_INFINITY): ChatMessage[] {
+export function trimConversation(
+  messages: ChatMessage[],
+  maxMessages: number,
+  maxTokens = Number.POSITIVE_INFINITY,
+): ChatMessage[] {
   let tokens = 0;
   let kept = messages.length;
   for (let i = messages.length - 1; i >= 0; i--) {

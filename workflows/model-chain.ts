@@ -1,4 +1,11 @@
-import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { CallModelInput, CallModelResult, SessionActivities } from '../src/contract/activity-io';
 import { CHAIN_STOPPING_MODEL_FAILURE, NON_RETRYABLE_MODEL_FAILURES } from '../src/contract/model-failure';
 import type { ChainModel, SessionSettings } from '../src/contract/session';
@@ -70,7 +77,15 @@ export async function callModelChain(
         ...options(offlineFallback ? 2 : settings.model_max_attempts),
         summary: `callModel ${model} (step ${input.step})${previous ? ` after ${previous.model} → ${previous.error}` : ''}`,
       },
-      [{ ...input, model, previous_model: previous?.model, previous_error: previous?.error, offline_fallback: offlineFallback }],
+      [
+        {
+          ...input,
+          model,
+          previous_model: previous?.model,
+          previous_error: previous?.error,
+          offline_fallback: offlineFallback,
+        },
+      ],
     );
 
   for (const model of orderModels(settings.models, requested)) {
@@ -88,7 +103,10 @@ export async function callModelChain(
       const failure = describeFailure(err);
       attempts.push({ model: model.name, outcome: 'failed', error_type: failure.type, error: failure.message });
       if (failure.type === CHAIN_STOPPING_MODEL_FAILURE) {
-        throw new ModelChainFailure(`${failure.message}. Stopped the model chain: more models cannot fix an invalid API key.`, attempts);
+        throw new ModelChainFailure(
+          `${failure.message}. Stopped the model chain: more models cannot fix an invalid API key.`,
+          attempts,
+        );
       }
       failedThisTurn.add(model.name);
       previous = { model: model.name, error: failure.type };
@@ -100,6 +118,8 @@ export async function callModelChain(
     attempts.push({ model: settings.offline_fallback_model, outcome: 'answered' });
     return { result, attempts, offlineFallback: true };
   }
-  const tried = attempts.map((a) => `${a.model}: ${a.outcome === 'failed' ? `${a.error_type} (${a.error})` : a.outcome}`).join('; ');
+  const tried = attempts
+    .map((a) => `${a.model}: ${a.outcome === 'failed' ? `${a.error_type} (${a.error})` : a.outcome}`)
+    .join('; ');
   throw new ModelChainFailure(`All models failed. ${tried}`, attempts);
 }

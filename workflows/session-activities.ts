@@ -1,5 +1,11 @@
 import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { ArchiveTurnInput, ModelToolCall, SessionActivities, ToolActivity, ToolResult } from '../src/contract/activity-io';
+import type {
+  ArchiveTurnInput,
+  ModelToolCall,
+  SessionActivities,
+  ToolActivity,
+  ToolResult,
+} from '../src/contract/activity-io';
 
 /**
  * The session's activities as the workflow schedules them. `callModel` is proxied by the model
@@ -12,7 +18,10 @@ const STORE_OPTIONS = {
 } as const;
 
 /** Archive, mirror and publish: regular activities, each a task of its own in the history. */
-export const store = proxyActivities<Pick<SessionActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd'>>(STORE_OPTIONS);
+export const store =
+  proxyActivities<Pick<SessionActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd'>>(
+    STORE_OPTIONS,
+  );
 
 /**
  * The archive write as a local activity, run inside the workflow task that received the model's
@@ -40,11 +49,23 @@ const SUMMARY_ARGUMENT_CHARS = 80;
  * Runs one tool call as its own activity type, with the retry policy the registry gave it. A tool
  * the registry does not know schedules nothing: the model sees an error result.
  */
-export function runToolCall(sessionId: string, turnId: string, call: ModelToolCall, requestId?: string): Promise<ToolResult> {
+export function runToolCall(
+  sessionId: string,
+  turnId: string,
+  call: ModelToolCall,
+  requestId?: string,
+): Promise<ToolResult> {
   if (!call.known || !call.policy) {
-    return Promise.resolve({ ok: false, content: JSON.stringify({ error: `Unknown tool "${call.name}"` }), error: 'unknown tool' });
+    return Promise.resolve({
+      ok: false,
+      content: JSON.stringify({ error: `Unknown tool "${call.name}"` }),
+      error: 'unknown tool',
+    });
   }
-  const args = call.arguments.length > SUMMARY_ARGUMENT_CHARS ? `${call.arguments.slice(0, SUMMARY_ARGUMENT_CHARS - 3)}...` : call.arguments;
+  const args =
+    call.arguments.length > SUMMARY_ARGUMENT_CHARS
+      ? `${call.arguments.slice(0, SUMMARY_ARGUMENT_CHARS - 3)}...`
+      : call.arguments;
   return tools[call.name].executeWithOptions(
     {
       startToCloseTimeout: `${call.policy.timeout_seconds} seconds`,

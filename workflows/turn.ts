@@ -59,16 +59,33 @@ export class Turn {
     log.info('Turn started', this.logFields);
     const ending = this.isOverBudget() ? this.budgetRefusal() : await this.converseOrFail();
     const createdAt = nowIso();
-    this.messages.push({ role: 'assistant', content: ending.response, turn_id: this.message.turn_id, created_at: createdAt });
-    const result = this.usage.resultOf({ session_id: this.session.session_id, turn_id: this.message.turn_id, created_at: createdAt }, ending);
-    log.info('Turn finished', { ...this.logFields, status: result.status, steps: result.steps, model_used: result.model_used, tokens_used: result.tokens_used });
+    this.messages.push({
+      role: 'assistant',
+      content: ending.response,
+      turn_id: this.message.turn_id,
+      created_at: createdAt,
+    });
+    const result = this.usage.resultOf(
+      { session_id: this.session.session_id, turn_id: this.message.turn_id, created_at: createdAt },
+      ending,
+    );
+    log.info('Turn finished', {
+      ...this.logFields,
+      status: result.status,
+      steps: result.steps,
+      model_used: result.model_used,
+      tokens_used: result.tokens_used,
+    });
     return { result, messages: this.messages };
   }
 
   /** The session already spent its token or cost budget: no model is called. */
   private isOverBudget(): boolean {
     const { settings, session } = this;
-    return (settings.max_session_tokens > 0 && session.tokens_used >= settings.max_session_tokens) || (settings.max_session_cost > 0 && session.cost >= settings.max_session_cost);
+    return (
+      (settings.max_session_tokens > 0 && session.tokens_used >= settings.max_session_tokens) ||
+      (settings.max_session_cost > 0 && session.cost >= settings.max_session_cost)
+    );
   }
 
   private budgetRefusal(): TurnEnding {
@@ -142,7 +159,16 @@ export class Turn {
     });
     this.report({ turn_id: message.turn_id, step: this.step, phase: 'tools' });
     this.usage.recordToolCalls(calls);
-    const results = await Promise.all(calls.map((call) => runToolCall(session.session_id, message.turn_id, call, message.request_id)));
-    calls.forEach((call, i) => this.messages.push({ role: 'tool', tool_call_id: call.id, content: results[i].content, turn_id: message.turn_id }));
+    const results = await Promise.all(
+      calls.map((call) => runToolCall(session.session_id, message.turn_id, call, message.request_id)),
+    );
+    calls.forEach((call, i) =>
+      this.messages.push({
+        role: 'tool',
+        tool_call_id: call.id,
+        content: results[i].content,
+        turn_id: message.turn_id,
+      }),
+    );
   }
 }

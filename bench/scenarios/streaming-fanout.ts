@@ -16,13 +16,21 @@ export const streamingFanout: Scenario<'streaming_fanout'> = {
       sessions[i] = (await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {})).json.session_id;
     });
     const meter = new CpuMeter(stack.pids);
-    const ours: StreamTiming[] = await Promise.all(sessions.map((id) => timedStream(`${stack.apiUrl}/api/chat/message/stream`, { session_id: id, message: MESSAGE })));
+    const ours: StreamTiming[] = await Promise.all(
+      sessions.map((id) =>
+        timedStream(`${stack.apiUrl}/api/chat/message/stream`, { session_id: id, message: MESSAGE }),
+      ),
+    );
     const cpu = meter.stop();
-    const baseline: StreamTiming[] = await Promise.all(sessions.map(() => timedStream(`${stack.baselineUrl}/chat/stream`, { message: MESSAGE })));
+    const baseline: StreamTiming[] = await Promise.all(
+      sessions.map(() => timedStream(`${stack.baselineUrl}/chat/stream`, { message: MESSAGE })),
+    );
     const complete = ours.filter((s) => s.tokens === answerTokens && s.lastEvent === 'done').length;
     const first = compare(summarize(ours.map((s) => s.firstTokenMs)), summarize(baseline.map((s) => s.firstTokenMs)));
     const total = compare(summarize(ours.map((s) => s.totalMs)), summarize(baseline.map((s) => s.totalMs)));
-    log(`  ${sizes.fanoutClients} SSE clients: ${complete} complete; first token p50 ${first.ours.p50} ms (baseline ${first.baseline.p50}), whole stream p99 ${total.ours.p99} ms (baseline ${total.baseline.p99})`);
+    log(
+      `  ${sizes.fanoutClients} SSE clients: ${complete} complete; first token p50 ${first.ours.p50} ms (baseline ${first.baseline.p50}), whole stream p99 ${total.ours.p99} ms (baseline ${total.baseline.p99})`,
+    );
     return {
       clients: sizes.fanoutClients,
       model: { latency_ms: 0, tokens_per_second: 50, answer_tokens: answerTokens },

@@ -23,7 +23,13 @@ async function closedLoop(clients: number, seconds: number, send: (client: numbe
     }),
   );
   const wallS = (Date.now() - start) / 1000;
-  return { turns: latencies.length, errors, wall_s: Math.round(wallS * 100) / 100, turns_per_s: Math.round((latencies.length / wallS) * 10) / 10, latency_ms: summarize(latencies) };
+  return {
+    turns: latencies.length,
+    errors,
+    wall_s: Math.round(wallS * 100) / 100,
+    turns_per_s: Math.round((latencies.length / wallS) * 10) / 10,
+    latency_ms: summarize(latencies),
+  };
 }
 
 /** c. N concurrent sessions each sending turns: turns/s, latency and CPU of each process. */
@@ -39,17 +45,29 @@ export const throughput: Scenario<'throughput'> = {
         sessions[i] = (await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {})).json.session_id;
       });
       const meter = new CpuMeter(stack.pids);
-      const ours = await closedLoop(clients, sizes.throughputSeconds, async (c) => (await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: sessions[c], message: MESSAGE })).ms);
+      const ours = await closedLoop(
+        clients,
+        sizes.throughputSeconds,
+        async (c) =>
+          (await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: sessions[c], message: MESSAGE })).ms,
+      );
       const oursCpu = meter.stop();
       const baselineMeter = new CpuMeter({ baseline: stack.pids.baseline, model: stack.pids.model });
-      const baseline = await closedLoop(clients, sizes.throughputSeconds, async () => (await timedPost(`${stack.baselineUrl}/chat`, { message: MESSAGE })).ms);
+      const baseline = await closedLoop(
+        clients,
+        sizes.throughputSeconds,
+        async () => (await timedPost(`${stack.baselineUrl}/chat`, { message: MESSAGE })).ms,
+      );
       const baselineCpu = baselineMeter.stop();
-      log(`  ${clients} sessions: ours ${ours.turns_per_s} turns/s (p50 ${ours.latency_ms.p50} ms, ${ours.errors} errors), baseline ${baseline.turns_per_s} turns/s`);
+      log(
+        `  ${clients} sessions: ours ${ours.turns_per_s} turns/s (p50 ${ours.latency_ms.p50} ms, ${ours.errors} errors), baseline ${baseline.turns_per_s} turns/s`,
+      );
       result[`sessions_${clients}`] = {
         concurrent_sessions: clients,
         ours: { ...ours, process_cpu: oursCpu },
         baseline: { ...baseline, process_cpu: baselineCpu },
-        ratio_turns_per_s: baseline.turns_per_s > 0 ? Math.round((ours.turns_per_s / baseline.turns_per_s) * 100) / 100 : 0,
+        ratio_turns_per_s:
+          baseline.turns_per_s > 0 ? Math.round((ours.turns_per_s / baseline.turns_per_s) * 100) / 100 : 0,
       };
     }
     return result;

@@ -17,8 +17,12 @@ export const timeToFirstToken: Scenario<'time_to_first_token'> = {
     const oursTotal: number[] = [];
     const baselineTotal: number[] = [];
     for (let i = 0; i < sizes.ttftTurns; i++) {
-      const o = await timedStream(`${stack.apiUrl}/api/chat/message/stream`, { session_id: session.session_id, message: MESSAGE });
-      if (o.tokens !== 10 || o.lastEvent !== 'done') throw new Error(`our stream ended early: ${o.tokens} tokens, last event ${o.lastEvent}`);
+      const o = await timedStream(`${stack.apiUrl}/api/chat/message/stream`, {
+        session_id: session.session_id,
+        message: MESSAGE,
+      });
+      if (o.tokens !== 10 || o.lastEvent !== 'done')
+        throw new Error(`our stream ended early: ${o.tokens} tokens, last event ${o.lastEvent}`);
       const b = await timedStream(`${stack.baselineUrl}/chat/stream`, { message: MESSAGE });
       ours.push(o.firstTokenMs);
       baseline.push(b.firstTokenMs);
@@ -26,7 +30,9 @@ export const timeToFirstToken: Scenario<'time_to_first_token'> = {
       baselineTotal.push(b.totalMs);
     }
     const ttft = compare(summarize(ours), summarize(baseline));
-    log(`  first token: ours p50 ${ttft.ours.p50} ms, baseline p50 ${ttft.baseline.p50} ms, overhead p50 ${ttft.diff.p50} ms`);
+    log(
+      `  first token: ours p50 ${ttft.ours.p50} ms, baseline p50 ${ttft.baseline.p50} ms, overhead p50 ${ttft.diff.p50} ms`,
+    );
     return {
       model: { latency_ms: 0, tokens_per_second: 100, answer_tokens: 10 },
       first_token: ttft,

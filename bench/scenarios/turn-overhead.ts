@@ -18,7 +18,12 @@ export const turnOverhead: Scenario<'turn_overhead'> = {
   async run({ stack, sizes, log }) {
     const result: TurnOverheadResult = {};
     for (const variant of VARIANTS) {
-      await stack.setModel({ latencyMs: variant.latencyMs, toolCalls: variant.toolCalls, tokensPerSecond: 0, answerTokens: 20 });
+      await stack.setModel({
+        latencyMs: variant.latencyMs,
+        toolCalls: variant.toolCalls,
+        tokensPerSecond: 0,
+        answerTokens: 20,
+      });
       const { json: session } = await timedPost<SessionCreated>(`${stack.apiUrl}/api/chat/session`, {});
       // One warm-up turn each (first workflow task, connections), not counted.
       await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: MESSAGE });
@@ -26,13 +31,19 @@ export const turnOverhead: Scenario<'turn_overhead'> = {
       const ours: number[] = [];
       const baseline: number[] = [];
       for (let i = 0; i < sizes.overheadTurns; i++) {
-        const turn = await timedPost<TurnResult>(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: MESSAGE });
-        if (variant.toolCalls > 0 && !turn.json.tools_used.includes('calculator')) throw new Error('the tool variant ran no tool');
+        const turn = await timedPost<TurnResult>(`${stack.apiUrl}/api/chat/message`, {
+          session_id: session.session_id,
+          message: MESSAGE,
+        });
+        if (variant.toolCalls > 0 && !turn.json.tools_used.includes('calculator'))
+          throw new Error('the tool variant ran no tool');
         ours.push(turn.ms);
         baseline.push((await timedPost(`${stack.baselineUrl}/chat`, { message: MESSAGE })).ms);
       }
       const comparison = compare(summarize(ours), summarize(baseline));
-      log(`  ${variant.name}: ours p50 ${comparison.ours.p50} ms, baseline p50 ${comparison.baseline.p50} ms, overhead p50 ${comparison.diff.p50} ms p99 ${comparison.diff.p99} ms`);
+      log(
+        `  ${variant.name}: ours p50 ${comparison.ours.p50} ms, baseline p50 ${comparison.baseline.p50} ms, overhead p50 ${comparison.diff.p50} ms p99 ${comparison.diff.p99} ms`,
+      );
       result[variant.name] = { model_latency_ms: variant.latencyMs, tool_calls: variant.toolCalls, ...comparison };
     }
     return result;

@@ -50,10 +50,14 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requireJsonBody());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.security.bodyLimitBytes, encoding: 'utf-8' }));
 
-  const operations = operationsRoutes({ ...deps.health, auth: deps.security.authenticator }, buildOpenApiDocument({ maxMessageChars: deps.maxMessageChars }));
+  const operations = operationsRoutes(
+    { ...deps.health, auth: deps.security.authenticator },
+    buildOpenApiDocument({ maxMessageChars: deps.maxMessageChars }),
+  );
   const sessions = sessionRoutes(deps.sessions, deps.maxMessageChars);
   const streams = streamRoutes({ ...deps.streaming, sessions: deps.sessions, maxMessageChars: deps.maxMessageChars });
   // Order is part of the answer: a path two routes share lists its methods in this order (Allow, 405).
-  for (const router of [operations, sessions, streams]) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+  for (const router of [operations, sessions, streams])
+    app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   return app;
 }

@@ -33,14 +33,31 @@ const streamFailedSchema = z
 
 export const eventCatalog = {
   metadata: z
-    .object({ session_id: z.uuid(), turn_id: z.uuid(), model: z.string().optional(), created_at: z.iso.datetime({ offset: true }) })
+    .object({
+      session_id: z.uuid(),
+      turn_id: z.uuid(),
+      model: z.string().optional(),
+      created_at: z.iso.datetime({ offset: true }),
+    })
     .describe('First event of POST /api/chat/message/stream (sent by the API, no id).'),
   message: z.object({ ...modelEventFields, content: z.string().describe('The next chunk of the answer.') }),
-  reset: z.object({ ...modelEventFields, reason: z.literal('retry') }).describe('A model call is retried: drop the partial text of this step.'),
+  reset: z
+    .object({ ...modelEventFields, reason: z.literal('retry') })
+    .describe('A model call is retried: drop the partial text of this step.'),
   model_switched: z
-    .object({ ...modelEventFields, from: z.string(), reason: z.string().optional().describe('Failure type of the previous model.'), offline_fallback: z.boolean() })
+    .object({
+      ...modelEventFields,
+      from: z.string(),
+      reason: z.string().optional().describe('Failure type of the previous model.'),
+      offline_fallback: z.boolean(),
+    })
     .describe('The fallback chain moved on to `model`.'),
-  tool_call: z.object({ ...modelEventFields, id: z.string(), name: z.string(), arguments: z.string().describe('Raw JSON text from the model.') }),
+  tool_call: z.object({
+    ...modelEventFields,
+    id: z.string(),
+    name: z.string(),
+    arguments: z.string().describe('Raw JSON text from the model.'),
+  }),
   tool_result: z.object({
     turn_id: z.uuid(),
     call_id: z.string(),
@@ -49,16 +66,25 @@ export const eventCatalog = {
     content: z.string().describe('What the model sees (JSON text).'),
     provider: z.string().optional(),
     attempt: z.number().int().min(1),
-    replayed: z.boolean().optional().describe('A retry returned the recorded result of a non-idempotent tool instead of running it again.'),
+    replayed: z
+      .boolean()
+      .optional()
+      .describe('A retry returned the recorded result of a non-idempotent tool instead of running it again.'),
   }),
   done: turnResultSchema,
   cancelled: turnResultSchema,
   error: z.union([turnResultSchema, rejectedTurnSchema, streamFailedSchema]),
-  session_ended: z.object({ session_id: z.uuid(), reason: z.enum(['deleted', 'idle']), ended_at: z.iso.datetime({ offset: true }) }),
+  session_ended: z.object({
+    session_id: z.uuid(),
+    reason: z.enum(['deleted', 'idle']),
+    ended_at: z.iso.datetime({ offset: true }),
+  }),
   stream_expired: z
     .object({ session_id: z.uuid(), last_event_id: z.string(), message: z.string() })
     .describe('Last-Event-ID is older than the capped stream keeps: read the history instead. The stream ends.'),
-  server_shutdown: z.object({ reason: z.string(), resume: z.string() }).describe('This API process is stopping: reconnect (any instance) with Last-Event-ID.'),
+  server_shutdown: z
+    .object({ reason: z.string(), resume: z.string() })
+    .describe('This API process is stopping: reconnect (any instance) with Last-Event-ID.'),
 };
 
 export type EventName = keyof typeof eventCatalog;

@@ -19,5 +19,8 @@ export function titleOf(firstMessage: string): string {
  */
 export function snapshotOf(view: SessionView): SessionSnapshot {
   const { pending: _pending, ...rest } = view;
-  return { ...rest, messages: view.messages.filter((m) => m.role === 'user' || (m.role === 'assistant' && !m.tool_calls?.length)) };
+  return {
+    ...rest,
+    messages: view.messages.filter((m) => m.role === 'user' || (m.role === 'assistant' && !m.tool_calls?.length)),
+  };
 }

@@ -30,7 +30,10 @@ export interface UserMessage {
 export const modelAttemptSchema = z.object({
   model: z.string(),
   outcome: z.enum(['answered', 'skipped_no_tools', 'failed']),
-  error_type: z.string().optional().describe('For failed: ModelRateLimitedError, ModelServerError, ModelAuthError, ...'),
+  error_type: z
+    .string()
+    .optional()
+    .describe('For failed: ModelRateLimitedError, ModelServerError, ModelAuthError, ...'),
   error: z.string().optional(),
   step: z.number().int().min(1).optional().describe('The model-call step of the turn this attempt belongs to.'),
 });
@@ -56,7 +59,10 @@ export const turnResultSchema = z
     session_id: z.uuid(),
     turn_id: z.uuid(),
     status: turnStatusSchema,
-    code: z.string().optional().describe('Why a turn was not run or failed, in a word a client can branch on (e.g. budget_exceeded).'),
+    code: z
+      .string()
+      .optional()
+      .describe('Why a turn was not run or failed, in a word a client can branch on (e.g. budget_exceeded).'),
     response: z.string(),
     tools_used: z.array(z.string()),
     model_used: z.string(),
@@ -66,12 +72,18 @@ export const turnResultSchema = z
     cost: z.number().min(0).describe('USD, from the configured prices.'),
     steps: z.number().int().min(0).describe('Model calls the turn took.'),
     error: z.string().optional().describe('Why the turn failed (status failed).'),
-    models_tried: z.array(modelAttemptSchema).describe('Every model the fallback chain tried, in order, and how each fared.'),
+    models_tried: z
+      .array(modelAttemptSchema)
+      .describe('Every model the fallback chain tried, in order, and how each fared.'),
     model_calls: z.array(modelCallUsageSchema).describe('Tokens and cost of each successful model call.'),
-    offline_fallback: z.boolean().describe('The built-in offline model answered because every configured model failed.'),
+    offline_fallback: z
+      .boolean()
+      .describe('The built-in offline model answered because every configured model failed.'),
     created_at: isoTime,
   })
-  .describe('A finished turn: the body of POST /api/chat/message and the data of the done, cancelled and (failed) error events.');
+  .describe(
+    'A finished turn: the body of POST /api/chat/message and the data of the done, cancelled and (failed) error events.',
+  );
 export type TurnResult = z.infer<typeof turnResultSchema>;
 
 /** The turn a session is running, as the workflow and the live Redis marker report it. */

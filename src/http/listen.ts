@@ -13,7 +13,9 @@ export function listen(server: http.Server, port: number, host: string, setting:
     const onError = (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
-          ? new PortInUseError(`Port ${port} on ${host} is already in use (another instance running?). Stop it or set ${setting} to a free port.`)
+          ? new PortInUseError(
+              `Port ${port} on ${host} is already in use (another instance running?). Stop it or set ${setting} to a free port.`,
+            )
           : err,
       );
     };

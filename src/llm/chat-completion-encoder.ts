@@ -75,11 +75,17 @@ export interface StreamOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function writeCompletionStream(res: ServerResponse, reply: CompletionReply, options: StreamOptions): Promise<void> {
+export async function writeCompletionStream(
+  res: ServerResponse,
+  reply: CompletionReply,
+  options: StreamOptions,
+): Promise<void> {
   const id = nextId('chatcmpl');
   const created = Math.floor(Date.now() / 1000);
   const send = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: reply.model, choices, ...extra })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: reply.model, choices, ...extra })}\n\n`,
+    );
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);

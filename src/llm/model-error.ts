@@ -4,7 +4,8 @@ import OpenAI from 'openai';
 import { MODEL_FAILURE_TYPES } from '../contract/model-failure';
 
 /** Providers say "tools not supported" in several ways (OpenRouter: 404 "No endpoints found that support tool use"). */
-const TOOLS_UNSUPPORTED = /tool[_ ]?(use|calling|calls|choice)?[^.]*not (supported|available)|support tool|does not support tools/i;
+const TOOLS_UNSUPPORTED =
+  /tool[_ ]?(use|calling|calls|choice)?[^.]*not (supported|available)|support tool|does not support tools/i;
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
   const value = headers?.get('retry-after');
@@ -23,12 +24,20 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 export function classifyModelError(err: unknown, model: string): Error {
   if (err instanceof OpenAI.APIUserAbortError) return err;
   if (err instanceof OpenAI.APIConnectionError) {
-    return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.unavailable, message: `${model}: ${err.message}`, cause: err });
+    return ApplicationFailure.create({
+      type: MODEL_FAILURE_TYPES.unavailable,
+      message: `${model}: ${err.message}`,
+      cause: err,
+    });
   }
   if (err instanceof OpenAI.APIError && err.status !== undefined) {
     const message = `${model}: HTTP ${err.status} ${err.message}`;
     if (err.status === 401 || err.status === 403) {
-      return ApplicationFailure.create({ type: MODEL_FAILURE_TYPES.auth, message: `${message} (invalid API key?)`, nonRetryable: true });
+      return ApplicationFailure.create({
+        type: MODEL_FAILURE_TYPES.auth,
+        message: `${message} (invalid API key?)`,
+        nonRetryable: true,
+      });
     }
     if (err.status === 429) {
       const delay = retryAfterMs(err.headers as Headers | undefined);

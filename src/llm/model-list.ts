@@ -22,14 +22,21 @@ export class ModelChainConfigError extends Error {
 }
 
 /** The default chain on OpenRouter: free models, in fallback order. */
-export const DEFAULT_OPENROUTER_MODELS = ['deepseek/deepseek-chat-v3-0324:free', 'google/gemini-2.0-flash-exp:free', 'qwen/qwen3-235b-a22b-07-25:free'];
+export const DEFAULT_OPENROUTER_MODELS = [
+  'deepseek/deepseek-chat-v3-0324:free',
+  'google/gemini-2.0-flash-exp:free',
+  'qwen/qwen3-235b-a22b-07-25:free',
+];
 
 const entrySchema = z
   .object({
     model: z.string().min(1),
     base_url: z.url().optional(),
     /** Name of the environment variable holding this model's key (keys are never written inline). */
-    api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
     tools: z.boolean().default(true),
     input_per_1m: z.number().min(0).optional(),
     output_per_1m: z.number().min(0).optional(),
@@ -64,11 +71,14 @@ export function parseModelList(raw: string, defaults: ProviderDefaults, env: Nod
   }
   const parsed = z.array(entrySchema).min(1).safeParse(json);
   if (!parsed.success) {
-    throw new ModelChainConfigError(`LLM_MODELS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ModelChainConfigError(
+      `LLM_MODELS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data.map((entry) => {
     const apiKey = entry.api_key_env ? env[entry.api_key_env] : defaults.apiKey;
-    if (entry.api_key_env && !apiKey) throw new ModelChainConfigError(`LLM_MODELS: ${entry.model} names ${entry.api_key_env}, which is not set.`);
+    if (entry.api_key_env && !apiKey)
+      throw new ModelChainConfigError(`LLM_MODELS: ${entry.model} names ${entry.api_key_env}, which is not set.`);
     return {
       name: entry.model,
       baseUrl: entry.base_url ?? defaults.baseUrl,

@@ -27,7 +27,14 @@ export class ModelRouter {
     };
     const all = [...models];
     if (offlineBaseUrl && !all.some((m) => m.name === OFFLINE_MODEL_NAME)) {
-      all.push({ name: OFFLINE_MODEL_NAME, baseUrl: undefined, apiKey: 'offline', supportsTools: true, priceInputPer1M: 0, priceOutputPer1M: 0 });
+      all.push({
+        name: OFFLINE_MODEL_NAME,
+        baseUrl: undefined,
+        apiKey: 'offline',
+        supportsTools: true,
+        priceInputPer1M: 0,
+        priceOutputPer1M: 0,
+      });
     }
     for (const spec of all) {
       const baseUrl = spec.baseUrl ?? offlineBaseUrl;

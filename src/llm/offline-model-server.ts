@@ -30,7 +30,12 @@ async function handleCompletion(body: CompletionRequest, res: http.ServerRespons
   const promptTokens = estimateTokens(JSON.stringify(messages));
   const reply: CompletionReply =
     decision.kind === 'text'
-      ? { model: OFFLINE_MODEL_NAME, content: decision.content, prompt_tokens: promptTokens, completion_tokens: estimateTokens(decision.content) }
+      ? {
+          model: OFFLINE_MODEL_NAME,
+          content: decision.content,
+          prompt_tokens: promptTokens,
+          completion_tokens: estimateTokens(decision.content),
+        }
       : {
           model: OFFLINE_MODEL_NAME,
           tool_calls: decision.calls.map((c) => ({ name: c.name, arguments: JSON.stringify(c.arguments) })),
@@ -48,7 +53,10 @@ export async function startOfflineModelServer(port = 0, host = '127.0.0.1'): Pro
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
     if (req.method === 'GET' && url.endsWith('/models')) {
-      sendJson(res, 200, { object: 'list', data: [{ id: OFFLINE_MODEL_NAME, object: 'model', owned_by: 'durable-chat-agent' }] });
+      sendJson(res, 200, {
+        object: 'list',
+        data: [{ id: OFFLINE_MODEL_NAME, object: 'model', owned_by: 'durable-chat-agent' }],
+      });
       return;
     }
     if (req.method !== 'POST' || !url.endsWith('/chat/completions')) {

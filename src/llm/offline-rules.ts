@@ -24,7 +24,11 @@ const SEARCH_WORDS = /\b(search|look up|lookup|find|google)\b|검색/i;
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return (content as unknown[]).map((part) => (typeof part === 'object' && part && 'text' in part && typeof part.text === 'string' ? part.text : '')).join(' ');
+    return (content as unknown[])
+      .map((part) =>
+        typeof part === 'object' && part && 'text' in part && typeof part.text === 'string' ? part.text : '',
+      )
+      .join(' ');
   }
   return '';
 }
@@ -44,7 +48,10 @@ function extractCity(text: string): string {
 }
 
 function extractQuery(text: string): string {
-  const stripped = text.replace(/^.*?\b(search(?: for)?|look up|lookup|find|google)\b\s*/i, '').replace(/[?.!]+$/, '').trim();
+  const stripped = text
+    .replace(/^.*?\b(search(?: for)?|look up|lookup|find|google)\b\s*/i, '')
+    .replace(/[?.!]+$/, '')
+    .trim();
   return stripped || text.trim();
 }
 
@@ -52,14 +59,17 @@ function summariseToolResult(name: string | undefined, content: string): string 
   try {
     const parsed = JSON.parse(content) as Record<string, unknown>;
     if (typeof parsed.error === 'string') return `The ${name ?? 'tool'} reported an error: ${parsed.error}.`;
-    if (name === 'calculator' && 'result' in parsed) return `The result of ${String(parsed.expression)} is ${String(parsed.result)}.`;
+    if (name === 'calculator' && 'result' in parsed)
+      return `The result of ${String(parsed.expression)} is ${String(parsed.result)}.`;
     if (name === 'weather' && 'temperature_c' in parsed) {
       const source = parsed.note ? ' (offline sample data, not a real observation)' : '';
       return `Weather in ${String(parsed.city)}: ${String(parsed.temperature_c)} °C, ${String(parsed.condition)}, wind ${String(parsed.wind_kmh)} km/h${source}.`;
     }
     if (name === 'search' && Array.isArray(parsed.results)) {
       const hits = (parsed.results as Array<{ title?: string; url?: string }>).map((r) => `${r.title} (${r.url})`);
-      return hits.length ? `Top results for "${String(parsed.query)}": ${hits.join('; ')}.` : `No results for "${String(parsed.query)}".`;
+      return hits.length
+        ? `Top results for "${String(parsed.query)}": ${hits.join('; ')}.`
+        : `No results for "${String(parsed.query)}".`;
     }
   } catch {
     // Not JSON: quote it as it is.
@@ -83,7 +93,11 @@ export function decideOfflineReply(messages: OfflineMessage[], toolNames: Readon
 
   const userText = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
   const expression = extractExpression(userText);
-  if (toolNames.has('calculator') && expression && (CALC_WORDS.test(userText) || /^[\d\s+\-*/^().%]+\??$/.test(userText.trim()))) {
+  if (
+    toolNames.has('calculator') &&
+    expression &&
+    (CALC_WORDS.test(userText) || /^[\d\s+\-*/^().%]+\??$/.test(userText.trim()))
+  ) {
     return { kind: 'tool_calls', calls: [{ name: 'calculator', arguments: { expression } }] };
   }
   if (toolNames.has('weather') && WEATHER_WORDS.test(userText)) {

@@ -22,9 +22,13 @@ export async function startMetricsServer(port: number, host: string, healthy: ()
       );
     } else if (req.method === 'GET' && path === '/health') {
       const ok = healthy();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'degraded' }));
+      res
+        .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: ok ? 'ok' : 'degraded' }));
     } else {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { status: 404, code: 'not_found', message: 'Only /metrics and /health here.' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { status: 404, code: 'not_found', message: 'Only /metrics and /health here.' } }));
     }
   });
   await listen(server, port, host, 'WORKER_METRICS_PORT');

@@ -1,7 +1,8 @@
 import type { BufferedMetricUpdate, MetricsBuffer } from '@temporalio/worker';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-type Forwarded = { kind: 'counter'; metric: Counter } | { kind: 'gauge'; metric: Gauge } | { kind: 'histogram'; metric: Histogram };
+type Forwarded =
+  { kind: 'counter'; metric: Counter } | { kind: 'gauge'; metric: Gauge } | { kind: 'histogram'; metric: Histogram };
 
 const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -78,7 +79,8 @@ export class TemporalMetricsForwarder {
     const common = { name, help, labelNames, registers: [this.registry] };
     let created: Forwarded;
     if (update.metric.kind === 'counter') created = { kind: 'counter', metric: new Counter(common) };
-    else if (update.metric.kind === 'histogram') created = { kind: 'histogram', metric: new Histogram({ ...common, buckets: SECONDS_BUCKETS }) };
+    else if (update.metric.kind === 'histogram')
+      created = { kind: 'histogram', metric: new Histogram({ ...common, buckets: SECONDS_BUCKETS }) };
     else created = { kind: 'gauge', metric: new Gauge(common) };
     const entry = { ...created, labels: new Set(labelNames) };
     this.forwarded.set(update.metric.name, entry);

@@ -15,7 +15,11 @@ export interface RoleContext {
  * orderly stop on signals. A start that fails (bad config included) says why in one line, stops
  * what had started and exits 1.
  */
-export async function runRole(role: string, stopsWhat: string, start: (context: RoleContext) => Promise<void>): Promise<void> {
+export async function runRole(
+  role: string,
+  stopsWhat: string,
+  start: (context: RoleContext) => Promise<void>,
+): Promise<void> {
   let lifecycle: ProcessLifecycle | undefined;
   try {
     const config = loadConfig();

@@ -17,7 +17,8 @@ export function printStartBanner({ config, temporalAddress, apiUrl, uiUrl }: Sta
     say(`  API:            ${apiUrl}   (try: curl -X POST ${apiUrl}/api/chat/session)`);
     say(`  Health:         ${apiUrl}/health`);
     say(`  API docs:       ${apiUrl}/docs   Metrics: ${apiUrl}/metrics`);
-    if (!config.API_KEYS && !config.API_KEYS_FILE) say('  Auth:           OPEN: no API_KEYS configured, anyone who can reach the API can use it');
+    if (!config.API_KEYS && !config.API_KEYS_FILE)
+      say('  Auth:           OPEN: no API_KEYS configured, anyone who can reach the API can use it');
   }
   if (uiUrl) say(`  Temporal UI:    ${uiUrl}`);
   say(`  Temporal:       ${temporalAddress}`);

@@ -34,7 +34,10 @@ export class ChatHistoryStore {
   constructor(private readonly knex: Knex) {}
 
   /** Inserts the turn once: a retried activity hits the unique turn_id and changes nothing. */
-  async archiveTurn({ result, user_message, metadata }: ArchiveTurnInput, db: Knex | Knex.Transaction = this.knex): Promise<void> {
+  async archiveTurn(
+    { result, user_message, metadata }: ArchiveTurnInput,
+    db: Knex | Knex.Transaction = this.knex,
+  ): Promise<void> {
     await db('chat_history')
       .insert({
         session_id: result.session_id,

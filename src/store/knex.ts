@@ -31,7 +31,10 @@ export function createKnex(filename: string): Knex {
       // turns on SQLite's lock, waiting through busy_timeout. `:memory:` is per connection, so it keeps one.
       max: filename === ':memory:' ? 1 : 4,
       // WAL lets readers (API) and the writer (worker) in other processes work at once.
-      afterCreate: (conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (
+        conn: { run: (sql: string, cb: (err: Error | null) => void) => void },
+        done: (err: Error | null, conn: unknown) => void,
+      ) => {
         conn.run('PRAGMA journal_mode = WAL', (err) => {
           if (err) return done(err, conn);
           conn.run('PRAGMA busy_timeout = 5000', (err2) => done(err2, conn));

@@ -19,7 +19,17 @@ export class SessionEventStream {
     const key = this.keys.events(sessionId);
     const pipeline = this.redis.pipeline();
     for (const event of events) {
-      pipeline.xadd(key, 'MAXLEN', '~', String(this.maxLen), '*', 'type', event.type, 'data', JSON.stringify(event.data));
+      pipeline.xadd(
+        key,
+        'MAXLEN',
+        '~',
+        String(this.maxLen),
+        '*',
+        'type',
+        event.type,
+        'data',
+        JSON.stringify(event.data),
+      );
     }
     pipeline.expire(key, this.ttlSeconds);
     const results = await pipeline.exec();
@@ -33,7 +43,9 @@ export class SessionEventStream {
 
   /** Id of the newest entry, or `0-0` for an empty stream: read after it to see only new events. */
   async lastId(sessionId: string): Promise<string> {
-    const newest = (await this.redis.xrevrange(this.keys.events(sessionId), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+    const newest = (await this.redis.xrevrange(this.keys.events(sessionId), '+', '-', 'COUNT', 1)) as Array<
+      [string, string[]]
+    >;
     return newest[0]?.[0] ?? '0-0';
   }
 
@@ -74,8 +86,21 @@ export class SessionEventStream {
    * a blocking XREAD holds the connection it runs on. `lastId` is the newest entry read, so
    * the next read starts after it even when that entry was not a catalog event.
    */
-  async read(connection: Redis, sessionId: string, afterId: string, blockMs: number): Promise<{ events: StoredSessionEvent[]; lastId: string }> {
-    const reply = (await connection.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', this.keys.events(sessionId), afterId));
+  async read(
+    connection: Redis,
+    sessionId: string,
+    afterId: string,
+    blockMs: number,
+  ): Promise<{ events: StoredSessionEvent[]; lastId: string }> {
+    const reply = await connection.xread(
+      'COUNT',
+      500,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      this.keys.events(sessionId),
+      afterId,
+    );
     if (!reply) return { events: [], lastId: afterId };
     const entries = reply[0][1];
     const events = entries.flatMap(([id, fields]) => {

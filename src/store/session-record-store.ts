@@ -19,7 +19,8 @@ export class InvalidCursorError extends Error {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string'))
+      return value as [string, string];
   } catch {
     // Falls through to the error below.
   }
@@ -36,22 +37,37 @@ export class SessionRecordStore {
   /** Creates the row if it is missing; never changes an existing row's owner. */
   async ensure(sessionId: string, seed: SessionRecordSeed, db: Knex | Knex.Transaction = this.knex): Promise<void> {
     await db('chat_sessions')
-      .insert({ session_id: sessionId, owner: seed.owner, title: seed.title, status: 'active', created_at: seed.created_at, last_activity_at: seed.created_at })
+      .insert({
+        session_id: sessionId,
+        owner: seed.owner,
+        title: seed.title,
+        status: 'active',
+        created_at: seed.created_at,
+        last_activity_at: seed.created_at,
+      })
       .onConflict('session_id')
       .ignore();
   }
 
   /** Recomputes totals from the archive in one statement, so running it twice for one turn changes nothing. */
-  async refreshTotals(sessionId: string, seed: SessionRecordSeed, db: Knex | Knex.Transaction = this.knex): Promise<void> {
+  async refreshTotals(
+    sessionId: string,
+    seed: SessionRecordSeed,
+    db: Knex | Knex.Transaction = this.knex,
+  ): Promise<void> {
     await this.ensure(sessionId, seed, db);
-    const ofSession = (expression: string) => db.raw(`(select ${expression} from chat_history where session_id = ?)`, [sessionId]);
+    const ofSession = (expression: string) =>
+      db.raw(`(select ${expression} from chat_history where session_id = ?)`, [sessionId]);
     await db('chat_sessions')
       .where({ session_id: sessionId })
       .update({
         turns: ofSession('count(*)'),
         tokens_used: ofSession('coalesce(sum(tokens_used), 0)'),
         cost: ofSession('coalesce(sum(cost), 0)'),
-        last_activity_at: db.raw('coalesce((select max(created_at) from chat_history where session_id = ?), last_activity_at)', [sessionId]),
+        last_activity_at: db.raw(
+          'coalesce((select max(created_at) from chat_history where session_id = ?), last_activity_at)',
+          [sessionId],
+        ),
         title: db.raw('coalesce(title, ?)', [seed.title]),
       });
   }
@@ -61,9 +77,16 @@ export class SessionRecordStore {
     return this.knex.transaction(work);
   }
 
-  async markEnded(sessionId: string, seed: SessionRecordSeed, endedAt: string, reason: SessionEndReason): Promise<void> {
+  async markEnded(
+    sessionId: string,
+    seed: SessionRecordSeed,
+    endedAt: string,
+    reason: SessionEndReason,
+  ): Promise<void> {
     await this.ensure(sessionId, seed);
-    await this.knex('chat_sessions').where({ session_id: sessionId }).update({ status: 'ended', ended_at: endedAt, end_reason: reason });
+    await this.knex('chat_sessions')
+      .where({ session_id: sessionId })
+      .update({ status: 'ended', ended_at: endedAt, end_reason: reason });
   }
 
   async get(sessionId: string): Promise<SessionRecord | undefined> {
@@ -71,7 +94,10 @@ export class SessionRecordStore {
   }
 
   /** One owner's sessions, newest first, keyset-paginated. */
-  async list(owner: string, options: { limit: number; cursor?: string; status?: 'active' | 'ended' }): Promise<SessionPage> {
+  async list(
+    owner: string,
+    options: { limit: number; cursor?: string; status?: 'active' | 'ended' },
+  ): Promise<SessionPage> {
     const query = this.knex('chat_sessions').where({ owner });
     if (options.status) query.andWhere({ status: options.status });
     if (options.cursor) {
@@ -82,7 +108,12 @@ export class SessionRecordStore {
         });
       });
     }
-    const rows = (await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'session_id', order: 'desc' }]).limit(options.limit + 1)) as SessionRecord[];
+    const rows = (await query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'session_id', order: 'desc' },
+      ])
+      .limit(options.limit + 1)) as SessionRecord[];
     const page = rows.slice(0, options.limit);
     return { sessions: page, next_cursor: rows.length > options.limit ? encodeCursor(page[page.length - 1]) : null };
   }

@@ -25,7 +25,13 @@ export class SessionSnapshotStore {
     const snapshot = JSON.parse(raw) as SessionSnapshot;
     if (live) {
       const turn = JSON.parse(live) as LiveTurn;
-      snapshot.current_turn = { turn_id: turn.turn_id, step: turn.step, phase: turn.phase, model: turn.model, user_message: turn.user_message };
+      snapshot.current_turn = {
+        turn_id: turn.turn_id,
+        step: turn.step,
+        phase: turn.phase,
+        model: turn.model,
+        user_message: turn.user_message,
+      };
     }
     return snapshot;
   }

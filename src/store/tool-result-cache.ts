@@ -25,7 +25,9 @@ export class ToolResultCache {
   ) {}
 
   private key(tool: string, args: unknown): string {
-    const digest = createHash('sha256').update(JSON.stringify(normalizeArguments(args))).digest('hex');
+    const digest = createHash('sha256')
+      .update(JSON.stringify(normalizeArguments(args)))
+      .digest('hex');
     return `${this.keys.prefix}toolcache:${tool}:${digest}`;
   }
 

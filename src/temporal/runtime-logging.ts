@@ -53,7 +53,10 @@ export class PinoTemporalLogger implements TemporalLogger {
  * the Rust core's logs, forwarded instead of printed straight to the console (core from WARN, the
  * rest from ERROR: the SDK's default filter), all through `logger` as `component: temporal`.
  */
-export function temporalRuntimeLogging(logger: Logger, level: LogLevel = 'INFO'): Pick<RuntimeOptions, 'logger' | 'telemetryOptions'> {
+export function temporalRuntimeLogging(
+  logger: Logger,
+  level: LogLevel = 'INFO',
+): Pick<RuntimeOptions, 'logger' | 'telemetryOptions'> {
   return {
     logger: new PinoTemporalLogger(logger.child({ component: 'temporal' }), level),
     telemetryOptions: { logging: { forward: {} } },

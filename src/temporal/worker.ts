@@ -17,7 +17,9 @@ export interface ChatWorkerOptions {
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
 
-export async function createChatWorker(options: ChatWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createChatWorker(
+  options: ChatWorkerOptions,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.address });
   const worker = await Worker.create({
     connection,

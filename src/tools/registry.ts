@@ -39,7 +39,10 @@ export class ToolRegistry {
 
 function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
   // `io: 'input'` so defaulted fields stay optional; some providers reject the `$schema` marker.
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 

@@ -7,7 +7,11 @@ export interface SearchHit {
   score?: number;
 }
 
-const tokenize = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.filter((t) => t.length > 1) ?? [];
+const tokenize = (text: string) =>
+  text
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu)
+    ?.filter((t) => t.length > 1) ?? [];
 
 /** Term-overlap ranking over the small bundled corpus: deterministic, offline, good enough to demo. */
 export function offlineSearch(query: string, limit: number): SearchHit[] {

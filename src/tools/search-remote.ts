@@ -6,9 +6,17 @@ interface RemoteResults {
 }
 
 const toHits = (body: RemoteResults, limit: number): SearchHit[] =>
-  (body.results ?? []).slice(0, limit).map((r) => ({ title: r.title ?? '', url: r.url ?? '', content: (r.content ?? '').slice(0, 600) }));
+  (body.results ?? [])
+    .slice(0, limit)
+    .map((r) => ({ title: r.title ?? '', url: r.url ?? '', content: (r.content ?? '').slice(0, 600) }));
 
-export async function tavilySearch(query: string, limit: number, url: string, apiKey: string, timeoutMs: number): Promise<SearchHit[]> {
+export async function tavilySearch(
+  query: string,
+  limit: number,
+  url: string,
+  apiKey: string,
+  timeoutMs: number,
+): Promise<SearchHit[]> {
   const body = await fetchJson(url, timeoutMs, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
@@ -17,7 +25,15 @@ export async function tavilySearch(query: string, limit: number, url: string, ap
   return toHits(body as RemoteResults, limit);
 }
 
-export async function searxngSearch(query: string, limit: number, baseUrl: string, timeoutMs: number): Promise<SearchHit[]> {
-  const body = await fetchJson(`${baseUrl.replace(/\/$/, '')}/search?${new URLSearchParams({ q: query, format: 'json' }).toString()}`, timeoutMs);
+export async function searxngSearch(
+  query: string,
+  limit: number,
+  baseUrl: string,
+  timeoutMs: number,
+): Promise<SearchHit[]> {
+  const body = await fetchJson(
+    `${baseUrl.replace(/\/$/, '')}/search?${new URLSearchParams({ q: query, format: 'json' }).toString()}`,
+    timeoutMs,
+  );
   return toHits(body as RemoteResults, limit);
 }

@@ -14,8 +14,10 @@ export interface SearchToolConfig {
 /** Web search through Tavily or SearXNG when configured, else (or when they fail) the bundled corpus. */
 export function createSearchTool(config: SearchToolConfig) {
   const remote = (query: string, limit: number) => {
-    if (config.provider === 'tavily' && config.tavilyApiKey) return tavilySearch(query, limit, config.tavilyUrl, config.tavilyApiKey, config.timeoutMs);
-    if (config.provider === 'searxng' && config.searxngUrl) return searxngSearch(query, limit, config.searxngUrl, config.timeoutMs);
+    if (config.provider === 'tavily' && config.tavilyApiKey)
+      return tavilySearch(query, limit, config.tavilyUrl, config.tavilyApiKey, config.timeoutMs);
+    if (config.provider === 'searxng' && config.searxngUrl)
+      return searxngSearch(query, limit, config.searxngUrl, config.timeoutMs);
     return undefined;
   };
   return defineTool({
@@ -34,7 +36,11 @@ export function createSearchTool(config: SearchToolConfig) {
         try {
           return { ok: true, value: { query, results: await pending }, provider: config.provider };
         } catch (err) {
-          return { ok: true, value: { query, results: offlineSearch(query, max_results), fallback_reason: (err as Error).message }, provider: 'offline' };
+          return {
+            ok: true,
+            value: { query, results: offlineSearch(query, max_results), fallback_reason: (err as Error).message },
+            provider: 'offline',
+          };
         }
       }
       return { ok: true, value: { query, results: offlineSearch(query, max_results) }, provider: 'offline' };

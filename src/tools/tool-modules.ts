@@ -22,7 +22,8 @@ export async function loadToolModules(config: Config): Promise<ToolDefinition[]>
     const url = spec.startsWith('.') || path.isAbsolute(spec) ? pathToFileURL(path.resolve(spec)).href : spec;
     const loaded = (await import(url)) as { createTools?: unknown; default?: { createTools?: unknown } };
     const createTools = loaded.createTools ?? loaded.default?.createTools;
-    if (typeof createTools !== 'function') throw new ToolModuleError(`Tool module ${spec} does not export createTools(config)`);
+    if (typeof createTools !== 'function')
+      throw new ToolModuleError(`Tool module ${spec} does not export createTools(config)`);
     const created: unknown = await (createTools as (config: Config) => unknown)(config);
     if (!Array.isArray(created)) throw new ToolModuleError(`createTools in ${spec} did not return an array of tools`);
     tools.push(...(created as ToolDefinition[]));

@@ -26,8 +26,15 @@ export class CityNotFoundError extends Error {
 }
 
 /** Keyless Open-Meteo: geocode the city, then read its current conditions. */
-export async function openMeteoWeather(city: string, urls: { geocoding: string; forecast: string }, timeoutMs: number): Promise<WeatherReport> {
-  const geo = (await fetchJson(`${urls.geocoding}?${new URLSearchParams({ name: city, count: '1', format: 'json' }).toString()}`, timeoutMs)) as GeocodingResponse;
+export async function openMeteoWeather(
+  city: string,
+  urls: { geocoding: string; forecast: string },
+  timeoutMs: number,
+): Promise<WeatherReport> {
+  const geo = (await fetchJson(
+    `${urls.geocoding}?${new URLSearchParams({ name: city, count: '1', format: 'json' }).toString()}`,
+    timeoutMs,
+  )) as GeocodingResponse;
   const place = geo.results?.[0];
   if (!place) throw new CityNotFoundError(`No place called "${city}" was found`);
   const query = new URLSearchParams({
@@ -37,7 +44,8 @@ export async function openMeteoWeather(city: string, urls: { geocoding: string; 
   });
   const forecast = (await fetchJson(`${urls.forecast}?${query.toString()}`, timeoutMs)) as ForecastResponse;
   const current = forecast.current;
-  if (!current || typeof current.temperature_2m !== 'number') throw new ToolHttpError('Open-Meteo answered without current conditions');
+  if (!current || typeof current.temperature_2m !== 'number')
+    throw new ToolHttpError('Open-Meteo answered without current conditions');
   return {
     city: place.name,
     country: place.country,

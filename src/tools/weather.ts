@@ -22,10 +22,15 @@ export function createWeatherTool(config: WeatherToolConfig) {
     async run({ city }) {
       if (config.provider === 'offline') return { ok: true, value: offlineWeather(city), provider: 'offline' };
       try {
-        const report = await openMeteoWeather(city, { geocoding: config.geocodingUrl, forecast: config.forecastUrl }, config.timeoutMs);
+        const report = await openMeteoWeather(
+          city,
+          { geocoding: config.geocodingUrl, forecast: config.forecastUrl },
+          config.timeoutMs,
+        );
         return { ok: true, value: report, provider: 'open-meteo' };
       } catch (err) {
-        if (err instanceof CityNotFoundError) return { ok: false, value: { city }, error: err.message, provider: 'open-meteo' };
+        if (err instanceof CityNotFoundError)
+          return { ok: false, value: { city }, error: err.message, provider: 'open-meteo' };
         return {
           ok: true,
           value: { ...offlineWeather(city), fallback_reason: (err as Error).message },

@@ -25,11 +25,19 @@ describe('a chat turn end to end', () => {
     const sessionId: string = created.body.session_id;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const reply = await postJson(stack.url('/api/chat/message'), { session_id: sessionId, message: 'Calculate 10 * 20' });
+    const reply = await postJson(stack.url('/api/chat/message'), {
+      session_id: sessionId,
+      message: 'Calculate 10 * 20',
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.response).toContain('200');
     expect(reply.body.tools_used).toContain('calculator');
-    expect(reply.body).toMatchObject({ session_id: sessionId, model_used: 'fake-model', status: 'completed', steps: 2 });
+    expect(reply.body).toMatchObject({
+      session_id: sessionId,
+      model_used: 'fake-model',
+      status: 'completed',
+      steps: 2,
+    });
     expect(reply.body.tokens_used).toBeGreaterThan(0);
     expect(reply.body.cost).toBeGreaterThan(0);
 
@@ -41,14 +49,21 @@ describe('a chat turn end to end', () => {
     // SQLite: exactly one archived row for the turn.
     const rows = await stack.infra.knex('chat_history').where({ session_id: sessionId });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ turn_id: reply.body.turn_id, user_message: 'Calculate 10 * 20', model_used: 'fake-model' });
+    expect(rows[0]).toMatchObject({
+      turn_id: reply.body.turn_id,
+      user_message: 'Calculate 10 * 20',
+      model_used: 'fake-model',
+    });
     expect(JSON.parse(rows[0].tools_used)).toEqual(['calculator']);
 
     // Redis: the snapshot has the exchange and a TTL.
     const snapshotKey = stack.infra.keys.snapshot(sessionId);
     const snapshot = JSON.parse((await stack.infra.redis.get(snapshotKey)) ?? '{}');
     expect(snapshot).toMatchObject({ session_id: sessionId, status: 'active', turns: 1 });
-    expect(snapshot.messages.map((m: { content: string }) => m.content)).toEqual(['Calculate 10 * 20', reply.body.response]);
+    expect(snapshot.messages.map((m: { content: string }) => m.content)).toEqual([
+      'Calculate 10 * 20',
+      reply.body.response,
+    ]);
     expect(await stack.infra.redis.ttl(snapshotKey)).toBeGreaterThan(0);
 
     // Temporal: the workflow's history shows the model, calculator and mirror activities; the
@@ -58,7 +73,9 @@ describe('a chat turn end to end', () => {
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
       .filter((name): name is string => !!name);
     expect(activityTypes).toEqual(['callModel', 'calculator', 'callModel', 'mirrorSession']);
-    const localActivities = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const localActivities = (history.events ?? []).filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
     expect(localActivities).toHaveLength(1);
 
     // The history endpoint returns the exchange in order.
@@ -82,9 +99,18 @@ describe('a chat turn end to end', () => {
   it('when a second message arrives then the model sees the earlier exchange as context', async () => {
     const first = await postJson(stack.url('/api/chat/message'), { message: 'My name is Ada', use_tools: false });
     const sessionId = first.body.session_id;
-    const second = await postJson(stack.url('/api/chat/message'), { session_id: sessionId, message: 'What is my name?', use_tools: false });
+    const second = await postJson(stack.url('/api/chat/message'), {
+      session_id: sessionId,
+      message: 'What is my name?',
+      use_tools: false,
+    });
     expect(second.status).toBe(200);
     const contents = model.requests[model.requests.length - 1].body.messages.map((m) => m.content);
-    expect(contents).toEqual([stack.config.SYSTEM_PROMPT, 'My name is Ada', 'You said: My name is Ada', 'What is my name?']);
+    expect(contents).toEqual([
+      stack.config.SYSTEM_PROMPT,
+      'My name is Ada',
+      'You said: My name is Ada',
+      'What is my name?',
+    ]);
   });
 });

@@ -57,16 +57,36 @@ export function countTokens(text: string): number {
   return (text.match(/[A-Za-z0-9_]+|[^\sA-Za-z0-9_]/g) ?? []).length;
 }
 
-export function usageFor(messages: unknown, reply: { content?: string; tool_calls?: Array<{ name: string; arguments: string }> }): WireUsage {
+export function usageFor(
+  messages: unknown,
+  reply: { content?: string; tool_calls?: Array<{ name: string; arguments: string }> },
+): WireUsage {
   const prompt = Math.max(1, countTokens(JSON.stringify(messages ?? [])));
-  const completion = Math.max(1, countTokens(reply.content ?? '') + (reply.tool_calls ?? []).reduce((n, c) => n + countTokens(c.name) + countTokens(c.arguments), 0));
+  const completion = Math.max(
+    1,
+    countTokens(reply.content ?? '') +
+      (reply.tool_calls ?? []).reduce((n, c) => n + countTokens(c.name) + countTokens(c.arguments), 0),
+  );
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 /** An OpenAI error body: `{ error: { message, type, param, code } }`. */
-export function errorBody(status: number, message: string): { error: { message: string; type: string; param: null; code: string | null } } {
+export function errorBody(
+  status: number,
+  message: string,
+): { error: { message: string; type: string; param: null; code: string | null } } {
   const type =
-    status === 401 ? 'authentication_error' : status === 403 ? 'permission_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+    status === 401
+      ? 'authentication_error'
+      : status === 403
+        ? 'permission_error'
+        : status === 404
+          ? 'not_found_error'
+          : status === 429
+            ? 'rate_limit_error'
+            : status >= 500
+              ? 'server_error'
+              : 'invalid_request_error';
   return { error: { message, type, param: null, code: status === 429 ? 'rate_limit_exceeded' : null } };
 }
 
@@ -75,9 +95,11 @@ export function errorBody(status: number, message: string): { error: { message: 
  * the request is acceptable.
  */
 export function strictRequestProblem(request: WireRequest): string | undefined {
-  if (!Array.isArray(request.messages) || request.messages.length === 0) return "Invalid 'messages': expected a non-empty array.";
+  if (!Array.isArray(request.messages) || request.messages.length === 0)
+    return "Invalid 'messages': expected a non-empty array.";
   if (typeof request.model !== 'string' || request.model === '') return "Missing required parameter: 'model'.";
-  if (request.stream_options != null && request.stream !== true) return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
+  if (request.stream_options != null && request.stream !== true)
+    return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
   const messages = request.messages as WireRequestMessage[];
   let open: Set<string> | undefined; // ids of the last assistant message's calls still unanswered
   for (let i = 0; i < messages.length; i++) {
@@ -96,8 +118,13 @@ export function strictRequestProblem(request: WireRequest): string | undefined {
     if (m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length > 0) {
       open = new Set();
       for (const [j, call] of m.tool_calls.entries()) {
-        if (typeof call.id !== 'string' || call.id === '') return `Missing required parameter: 'messages[${i}].tool_calls[${j}].id'.`;
-        if (call.type !== 'function' || typeof call.function?.name !== 'string' || typeof call.function.arguments !== 'string') {
+        if (typeof call.id !== 'string' || call.id === '')
+          return `Missing required parameter: 'messages[${i}].tool_calls[${j}].id'.`;
+        if (
+          call.type !== 'function' ||
+          typeof call.function?.name !== 'string' ||
+          typeof call.function.arguments !== 'string'
+        ) {
           return `Invalid value: 'messages[${i}].tool_calls[${j}]': expected a function call with a name and string arguments.`;
         }
         open.add(call.id);
@@ -127,7 +154,15 @@ export function completionObject(reply: WireReply): Record<string, unknown> {
           role: 'assistant',
           content: reply.content ?? null,
           refusal: null,
-          ...(calls.length > 0 ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
+          ...(calls.length > 0
+            ? {
+                tool_calls: calls.map((c) => ({
+                  id: c.id,
+                  type: 'function',
+                  function: { name: c.name, arguments: c.arguments },
+                })),
+              }
+            : {}),
         },
         logprobs: null,
         finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
@@ -155,19 +190,36 @@ function argumentPieces(args: string): string[] {
  * The streamed answer as SSE `data:` lines, in order, split in two: the content pieces (one
  * event each, so a test can pace, hold or drop between them) and everything after them.
  */
-export function streamEvents(reply: WireReply, includeUsage: boolean): { opening: string; content: string[]; closing: string[] } {
+export function streamEvents(
+  reply: WireReply,
+  includeUsage: boolean,
+): { opening: string; content: string[]; closing: string[] } {
   const usageField = includeUsage ? { usage: null } : {};
   const event = (choices: unknown[], extra: Record<string, unknown> = usageField) =>
     `data: ${JSON.stringify({ id: reply.id, object: 'chat.completion.chunk', created: reply.created, model: reply.model, system_fingerprint: null, choices, ...extra })}\n\n`;
-  const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+  const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    index: 0,
+    delta,
+    logprobs: null,
+    finish_reason: finish,
+  });
 
   const calls = reply.tool_calls ?? [];
-  const opening = event([choice({ role: 'assistant', content: calls.length > 0 && !reply.content ? null : '', refusal: null })]);
+  const opening = event([
+    choice({ role: 'assistant', content: calls.length > 0 && !reply.content ? null : '', refusal: null }),
+  ]);
   const content = contentPieces(reply.content ?? '').map((piece) => event([choice({ content: piece })]));
   const closing: string[] = [];
   calls.forEach((call, index) => {
-    closing.push(event([choice({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] })]));
-    for (const piece of argumentPieces(call.arguments)) closing.push(event([choice({ tool_calls: [{ index, function: { arguments: piece } }] })]));
+    closing.push(
+      event([
+        choice({
+          tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
+        }),
+      ]),
+    );
+    for (const piece of argumentPieces(call.arguments))
+      closing.push(event([choice({ tool_calls: [{ index, function: { arguments: piece } }] })]));
   });
   closing.push(event([choice({}, calls.length > 0 ? 'tool_calls' : 'stop')]));
   if (includeUsage) closing.push(event([], { usage: reply.usage }));

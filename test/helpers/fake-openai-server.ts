@@ -1,6 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { completionObject, errorBody, strictRequestProblem, streamEvents, usageFor, type WireReply, type WireUsage } from './chat-completions-wire';
+import {
+  completionObject,
+  errorBody,
+  strictRequestProblem,
+  streamEvents,
+  usageFor,
+  type WireReply,
+  type WireUsage,
+} from './chat-completions-wire';
 
 /**
  * A scripted OpenAI-compatible model for tests: each request gets the next reply from the
@@ -113,7 +121,11 @@ export async function startFakeOpenAiServer(initial: FakeScript): Promise<FakeOp
           return;
         }
         const n = replies++;
-        const toolCalls = (reply.tool_calls ?? []).map((c, i) => ({ id: c.id ?? `call_fake_${n}_${i}`, name: c.name, arguments: c.arguments }));
+        const toolCalls = (reply.tool_calls ?? []).map((c, i) => ({
+          id: c.id ?? `call_fake_${n}_${i}`,
+          name: c.name,
+          arguments: c.arguments,
+        }));
         const wire: WireReply = {
           id: `chatcmpl-fake-${n}`,
           created: 1_700_000_000 + n,
@@ -129,7 +141,11 @@ export async function startFakeOpenAiServer(initial: FakeScript): Promise<FakeOp
           return;
         }
         const { opening, content, closing } = streamEvents(wire, body.stream_options?.include_usage === true);
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+        });
         res.write(opening);
         for (let i = 0; i < content.length; i++) {
           if (reply.hold && i === reply.hold.afterChunks) await reply.hold.until;
@@ -150,7 +166,8 @@ export async function startFakeOpenAiServer(initial: FakeScript): Promise<FakeOp
         recorded.finished = true;
       })
       .catch((err: Error) => {
-        if (!res.headersSent) sendJson(res, 400, errorBody(400, `We could not parse the JSON body of your request. (${err.message})`));
+        if (!res.headersSent)
+          sendJson(res, 400, errorBody(400, `We could not parse the JSON body of your request. (${err.message})`));
       });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -191,7 +208,9 @@ export function calculatorScript(request: RecordedRequest): FakeReply {
   const last = messages[messages.length - 1];
   if (last.role === 'tool') {
     const parsed = JSON.parse(last.content ?? '{}') as { result?: unknown; error?: string };
-    return { content: parsed.error ? `The calculator failed: ${parsed.error}` : `The answer is ${String(parsed.result)}.` };
+    return {
+      content: parsed.error ? `The calculator failed: ${parsed.error}` : `The answer is ${String(parsed.result)}.`,
+    };
   }
   const match = /calculate\s+(.+)$/i.exec(last.content ?? '');
   if (match && request.body.tools?.some((t) => t.function.name === 'calculator')) {

@@ -113,7 +113,21 @@ const BAD_IDS: string[] = [
   '*',
 ];
 
-const ODD_METHODS = ['PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'PROPFIND', 'MKCOL', 'SEARCH', 'PURGE', 'LOCK', 'REPORT', 'POST', 'GET'];
+const ODD_METHODS = [
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'HEAD',
+  'PROPFIND',
+  'MKCOL',
+  'SEARCH',
+  'PURGE',
+  'LOCK',
+  'REPORT',
+  'POST',
+  'GET',
+];
 
 const CONTENT_TYPES = [
   'text/plain',
@@ -149,7 +163,17 @@ export function generateFuzzCases(targets: FuzzTargets, seed: number, count: num
   const mutatedChatBody = (): string => {
     const fields: Record<string, string> = { message: '"hello"' };
     if (random() < 0.5) fields.session_id = JSON.stringify(random() < 0.5 ? randomUUID() : targets.existingSessionId);
-    const field = pick(['message', 'session_id', 'use_tools', 'model', 'temperature', 'max_tokens', 'extra', '__proto__', 'constructor']);
+    const field = pick([
+      'message',
+      'session_id',
+      'use_tools',
+      'model',
+      'temperature',
+      'max_tokens',
+      'extra',
+      '__proto__',
+      'constructor',
+    ]);
     fields[field] = pick(RAW_VALUES);
     let text = `{${Object.entries(fields)
       .map(([k, v]) => `${JSON.stringify(k)}:${v}`)
@@ -174,7 +198,15 @@ export function generateFuzzCases(targets: FuzzTargets, seed: number, count: num
       'wrong-types',
       () => {
         const { method, template } = pick(messageRoutes);
-        return { kind: 'wrong-types', http: { method, path: template, headers: { ...auth, 'content-type': 'application/json' }, body: json(mutatedChatBody()) } };
+        return {
+          kind: 'wrong-types',
+          http: {
+            method,
+            path: template,
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: json(mutatedChatBody()),
+          },
+        };
       },
     ],
     [
@@ -202,7 +234,15 @@ export function generateFuzzCases(targets: FuzzTargets, seed: number, count: num
           '{"message": "hi", "message": 5}',
           '{"message": "hi", "session_id": "' + targets.existingSessionId + '", "use_tools": tru}',
         ]);
-        return { kind: 'broken-json', http: { method, path: fill(template, targets.existingSessionId), headers: { ...auth, 'content-type': 'application/json' }, body: json(text) } };
+        return {
+          kind: 'broken-json',
+          http: {
+            method,
+            path: fill(template, targets.existingSessionId),
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: json(text),
+          },
+        };
       },
     ],
     [
@@ -217,7 +257,15 @@ export function generateFuzzCases(targets: FuzzTargets, seed: number, count: num
           () => '{"message":"hi","model":' + '{"x":'.repeat(depth) + 'null' + '}'.repeat(depth) + '}',
           () => '['.repeat(depth),
         ])();
-        return { kind: 'deep-json', http: { method, path: fill(template, randomUUID()), headers: { ...auth, 'content-type': 'application/json' }, body: json(text) } };
+        return {
+          kind: 'deep-json',
+          http: {
+            method,
+            path: fill(template, randomUUID()),
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: json(text),
+          },
+        };
       },
     ],
     [
@@ -227,7 +275,12 @@ export function generateFuzzCases(targets: FuzzTargets, seed: number, count: num
         const size = pick([9_000, 100_000, 1_100_000, 3_000_000]);
         return {
           kind: 'huge-body',
-          http: { method, path: template, headers: { ...auth, 'content-type': 'application/json' }, body: json(JSON.stringify({ message: 'y'.repeat(size), session_id: randomUUID() })) },
+          http: {
+            method,
+            path: template,
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: json(JSON.stringify({ message: 'y'.repeat(size), session_id: randomUUID() })),
+          },
         };
       },
     ],
@@ -238,7 +291,15 @@ export function generateFuzzCases(targets: FuzzTargets, seed: number, count: num
         const headers: Record<string, string> = { ...auth };
         const type = pick(CONTENT_TYPES);
         if (type !== '') headers['content-type'] = type;
-        return { kind: 'content-type', http: { method, path: fill(template, randomUUID()), headers, body: json(`{"message":"hi","session_id":"${randomUUID()}"}`) } };
+        return {
+          kind: 'content-type',
+          http: {
+            method,
+            path: fill(template, randomUUID()),
+            headers,
+            body: json(`{"message":"hi","session_id":"${randomUUID()}"}`),
+          },
+        };
       },
     ],
     [
@@ -262,7 +323,12 @@ export function generateFuzzCases(targets: FuzzTargets, seed: number, count: num
         const id = pick([...STRANGE_STRINGS, ...BAD_IDS.map((b) => decodeURIComponentSafe(b))]);
         return {
           kind: 'bad-id-in-body',
-          http: { method, path: template, headers: { ...auth, 'content-type': 'application/json' }, body: json(JSON.stringify({ message: 'hi', session_id: id })) },
+          http: {
+            method,
+            path: template,
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: json(JSON.stringify({ message: 'hi', session_id: id })),
+          },
         };
       },
     ],
@@ -327,7 +393,8 @@ export function generateFuzzCases(targets: FuzzTargets, seed: number, count: num
         const variant = pick(['one-big', 'many', 'request-id', 'cookie']);
         if (variant === 'one-big') headers['x-big'] = 'a'.repeat(pick([8_000, 20_000, 70_000]));
         if (variant === 'many') for (let i = 0; i < 300; i++) headers[`x-h-${i}`] = 'v'.repeat(50);
-        if (variant === 'request-id') headers['x-request-id'] = pick(['r'.repeat(5_000), '\u00e9\u00ff', 'a b', '../../x', '']);
+        if (variant === 'request-id')
+          headers['x-request-id'] = pick(['r'.repeat(5_000), '\u00e9\u00ff', 'a b', '../../x', '']);
         if (variant === 'cookie') headers.cookie = 'a=b; '.repeat(2_000);
         return { kind: 'huge-headers', http: { method, path: fill(template, randomUUID()), headers } };
       },

@@ -49,11 +49,18 @@ function parseBlock(block: string): ReceivedEvent | undefined {
   return { id, event, data: parsed };
 }
 
-export async function openSse(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<SseConnection> {
+export async function openSse(
+  url: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<SseConnection> {
   const controller = new AbortController();
   const response = await fetch(url, {
     method: init.method ?? 'GET',
-    headers: { accept: 'text/event-stream', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    headers: {
+      accept: 'text/event-stream',
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
+    },
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
     signal: controller.signal,
   });
@@ -95,7 +102,8 @@ export async function openSse(url: string, init: { method?: string; body?: unkno
       const found = events.find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const received = () => describeValue(events.map((e) => `${e.id ?? '-'} ${e.event} ${JSON.stringify(e.data).slice(0, 80)}`));
+        const received = () =>
+          describeValue(events.map((e) => `${e.id ?? '-'} ${e.event} ${JSON.stringify(e.data).slice(0, 80)}`));
         const waiter = {
           match,
           resolve: (e: ReceivedEvent) => {
@@ -108,7 +116,11 @@ export async function openSse(url: string, init: { method?: string; body?: unkno
           if (index < 0) return; // already matched
           waiters.splice(index, 1);
           clearTimeout(timer);
-          reject(new WaitTimeoutError(`${url}: ${why} without an event matching ${match.toString()}\nreceived (${events.length}): ${received()}`));
+          reject(
+            new WaitTimeoutError(
+              `${url}: ${why} without an event matching ${match.toString()}\nreceived (${events.length}): ${received()}`,
+            ),
+          );
         };
         const timer = setTimeout(() => giveUp(`no match after ${timeoutMs} ms`), timeoutMs);
         waiters.push(waiter);

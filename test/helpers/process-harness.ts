@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/store/knex';
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from './fake-openai-server';
+import {
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeReply,
+  type RecordedRequest,
+} from './fake-openai-server';
 import { killHard, processStackEnv, type ProcessStackEnv, type RoleProcess } from './process-stack';
 import { waitUntil } from './wait-for';
 import { postJson } from './test-stack';
@@ -75,7 +80,9 @@ export function useProcessHarness() {
     },
     sessionEvents,
     async archiveRows(env: { knex: () => Knex }, turnId: string): Promise<number> {
-      const [{ n }] = (await env.knex()('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{ n: number }>;
+      const [{ n }] = (await env.knex()('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{
+        n: number;
+      }>;
       return Number(n);
     },
     async newSession(url: string): Promise<string> {
@@ -88,7 +95,11 @@ export function useProcessHarness() {
       await waitUntil(
         async () => (await sessionEvents(prefix, sessionId)).map((e) => e.type),
         (types) => types.filter((t) => t === 'message').length >= count,
-        { timeoutMs: 120_000, intervalMs: 250, what: `${count} message events in session ${sessionId}'s stream (value: the event types so far)` },
+        {
+          timeoutMs: 120_000,
+          intervalMs: 250,
+          what: `${count} message events in session ${sessionId}'s stream (value: the event types so far)`,
+        },
       );
     },
   };

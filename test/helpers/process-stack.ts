@@ -76,7 +76,11 @@ export function processStackEnv(llmBaseUrl: string, overrides: Record<string, st
 }
 
 export function spawnRole(role: Role, env: Record<string, string>): RoleProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, role], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, role], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logFile = childLogFile(`${role}-${child.pid}`);
   if (logFile) noteInTestLog(`child ${role}-${child.pid} started, output in ${logFile}`);
   let output = '';
@@ -117,9 +121,16 @@ export function spawnRole(role: Role, env: Record<string, string>): RoleProcess 
         };
         const check = () => {
           if (pattern.test(output)) done();
-          else if (gone) done(new ProcessStartError(`${role} exited before printing ${pattern}:\n${output.slice(-3000)}`));
+          else if (gone)
+            done(new ProcessStartError(`${role} exited before printing ${pattern}:\n${output.slice(-3000)}`));
         };
-        const timer = setTimeout(() => done(new ProcessStartError(`${role} did not print ${pattern} within ${timeoutMs} ms:\n${output.slice(-3000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(
+              new ProcessStartError(`${role} did not print ${pattern} within ${timeoutMs} ms:\n${output.slice(-3000)}`),
+            ),
+          timeoutMs,
+        );
         listeners.add(check);
         check();
       });
@@ -135,14 +146,18 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<R
 }
 
 /** An API process on a fixed port (so a restarted API answers at the same URL), resolved once /health answers. */
-export async function startApiProcess(env: Record<string, string>, port?: number): Promise<{ api: RoleProcess; url: string; port: number }> {
+export async function startApiProcess(
+  env: Record<string, string>,
+  port?: number,
+): Promise<{ api: RoleProcess; url: string; port: number }> {
   const chosen = port ?? (await freePort());
   const api = spawnRole('api', { ...env, PORT: String(chosen) });
   await api.waitForOutput(/"msg":"API listening"/, 120_000);
   const url = `http://127.0.0.1:${chosen}`;
   await waitUntil(
     async () => {
-      if (api.child.exitCode !== null || api.child.signalCode !== null) throw new ProcessStartError(`api exited before /health answered:\n${api.output().slice(-3000)}`);
+      if (api.child.exitCode !== null || api.child.signalCode !== null)
+        throw new ProcessStartError(`api exited before /health answered:\n${api.output().slice(-3000)}`);
       return (await fetch(`${url}/health`)).status;
     },
     (status) => status < 500,
@@ -158,4 +173,5 @@ export async function killHard(proc: RoleProcess): Promise<void> {
 }
 
 /** Lines that must never appear in a process's output, crash or shutdown. */
-export const UNHANDLED_PATTERN = /uncaughtException|unhandledRejection|UnhandledPromiseRejection|Unhandled promise rejection/i;
+export const UNHANDLED_PATTERN =
+  /uncaughtException|unhandledRejection|UnhandledPromiseRejection|Unhandled promise rejection/i;

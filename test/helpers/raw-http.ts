@@ -37,7 +37,15 @@ export function sendHttp(port: number, c: HttpCase, timeoutMs: number): Promise<
     };
     let req: http.ClientRequest;
     try {
-      req = http.request({ host: '127.0.0.1', port, method: c.method, path: c.path, headers: c.headers, agent, timeout: timeoutMs });
+      req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: c.method,
+        path: c.path,
+        headers: c.headers,
+        agent,
+        timeout: timeoutMs,
+      });
     } catch (err) {
       // Node refused to build the request (e.g. an illegal header): nothing reached the server.
       settle({ outcome: `client-refused:${(err as NodeJS.ErrnoException).code ?? 'error'}`, body: '' });
@@ -46,14 +54,31 @@ export function sendHttp(port: number, c: HttpCase, timeoutMs: number): Promise<
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => settle({ outcome: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', () => settle({ outcome: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        settle({
+          outcome: res.statusCode ?? 0,
+          contentType: res.headers['content-type'],
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', () =>
+        settle({
+          outcome: res.statusCode ?? 0,
+          contentType: res.headers['content-type'],
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
     });
     req.on('timeout', () => {
       settle({ outcome: 'timeout', body: '' });
       req.destroy();
     });
-    req.on('error', (err: NodeJS.ErrnoException) => settle({ outcome: err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'closed' : (err.code ?? 'error'), body: '' }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      settle({
+        outcome: err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'closed' : (err.code ?? 'error'),
+        body: '',
+      }),
+    );
     if (c.body) req.end(c.body);
     else req.end();
   });

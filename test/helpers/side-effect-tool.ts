@@ -27,7 +27,11 @@ export function createTools(config: Config): ToolDefinition[] {
       redis ??= new Redis(config.REDIS_URL, { connectionName: 'side-effect-tool' });
       const count = await redis.incr(sideEffectCounterKey(config.REDIS_KEY_PREFIX, label));
       if (hold_ms > 0) await new Promise((r) => setTimeout(r, hold_ms));
-      return { ok: true, value: { label, recorded: true, execution: count, idempotency_key: context?.idempotency_key }, provider: 'test' };
+      return {
+        ok: true,
+        value: { label, recorded: true, execution: count, idempotency_key: context?.idempotency_key },
+        provider: 'test',
+      };
     },
   });
   return [tool as unknown as ToolDefinition];

@@ -29,13 +29,21 @@ export interface SseResponse {
 export async function readSse(
   url: string,
   request: SseRequest = {},
-  options: { stopWhen?: (event: ReceivedEvent, all: ReceivedEvent[]) => boolean; onEvent?: (event: ReceivedEvent) => void | Promise<void>; timeoutMs?: number } = {},
+  options: {
+    stopWhen?: (event: ReceivedEvent, all: ReceivedEvent[]) => boolean;
+    onEvent?: (event: ReceivedEvent) => void | Promise<void>;
+    timeoutMs?: number;
+  } = {},
 ): Promise<SseResponse> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 60_000);
   const response = await fetch(url, {
     method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
-    headers: { accept: 'text/event-stream', ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
+    headers: {
+      accept: 'text/event-stream',
+      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...request.headers,
+    },
     body: request.body === undefined ? undefined : JSON.stringify(request.body),
     signal: controller.signal,
   });

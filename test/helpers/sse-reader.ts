@@ -8,7 +8,10 @@ export interface SseFrame {
  * Reads a text/event-stream response to its end, calling `onFrame` as each event arrives
  * (comment lines and the `retry:` hint are skipped). Returns every frame in order.
  */
-export async function readSse(response: Response, onFrame: (frame: SseFrame) => Promise<void> | void = () => undefined): Promise<SseFrame[]> {
+export async function readSse(
+  response: Response,
+  onFrame: (frame: SseFrame) => Promise<void> | void = () => undefined,
+): Promise<SseFrame[]> {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   const frames: SseFrame[] = [];

@@ -29,10 +29,14 @@ function unknownKeys(schema: z.ZodType, value: unknown, path: string): string[] 
     case 'object': {
       if (typeof value !== 'object' || value === null) return [];
       const shape = def.shape as Record<string, z.ZodType>;
-      const extra = Object.keys(value).filter((key) => !(key in shape) && (value as Record<string, unknown>)[key] !== undefined);
+      const extra = Object.keys(value).filter(
+        (key) => !(key in shape) && (value as Record<string, unknown>)[key] !== undefined,
+      );
       return [
         ...extra.map((key) => `${path}.${key}: not in the documented schema`),
-        ...Object.entries(shape).flatMap(([key, child]) => unknownKeys(child, (value as Record<string, unknown>)[key], `${path}.${key}`)),
+        ...Object.entries(shape).flatMap(([key, child]) =>
+          unknownKeys(child, (value as Record<string, unknown>)[key], `${path}.${key}`),
+        ),
       ];
     }
     default:

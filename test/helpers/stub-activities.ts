@@ -16,11 +16,23 @@ import type { SessionEvent } from '../../src/contract/event-catalog';
 export type ModelScript = (input: CallModelInput) => Partial<CallModelResult>;
 
 /** The last user message of a call's context, echoed back. */
-export const echo: ModelScript = (input) => ({ content: `Echo: ${[...input.messages].reverse().find((m) => m.role === 'user')?.content}` });
+export const echo: ModelScript = (input) => ({
+  content: `Echo: ${[...input.messages].reverse().find((m) => m.role === 'user')?.content}`,
+});
 
 /** Every model call uses 10 prompt and 5 completion tokens, and costs $0.0001. */
 export function modelAnswer(input: CallModelInput, script: ModelScript): CallModelResult {
-  return { model: input.model, content: '', tool_calls: [], finish_reason: 'stop', prompt_tokens: 10, completion_tokens: 5, usage_estimated: false, cost: 0.0001, ...script(input) };
+  return {
+    model: input.model,
+    content: '',
+    tool_calls: [],
+    finish_reason: 'stop',
+    prompt_tokens: 10,
+    completion_tokens: 5,
+    usage_estimated: false,
+    cost: 0.0001,
+    ...script(input),
+  };
 }
 
 interface Hold {
@@ -62,7 +74,13 @@ export class StubActivities {
   hold(turnId: string, partial = ''): { started: Promise<void>; release(): void } {
     const started = deferred();
     const released = deferred();
-    const hold = { started: started.promise, markStarted: started.resolve, released: released.promise, release: released.resolve, partial };
+    const hold = {
+      started: started.promise,
+      markStarted: started.resolve,
+      released: released.promise,
+      release: released.resolve,
+      partial,
+    };
     this.holds.set(turnId, hold);
     return { started: hold.started, release: hold.release };
   }

@@ -67,7 +67,11 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const infra = await openInfrastructure(config, 'test');
   const roles: RunningRole[] = [];
   if (options.worker !== false) {
-    roles.push(await startWorker(config, infra, logger, config.TEMPORAL_ADDRESS as string, { codePath: required('TEST_WORKFLOW_BUNDLE') }));
+    roles.push(
+      await startWorker(config, infra, logger, config.TEMPORAL_ADDRESS as string, {
+        codePath: required('TEST_WORKFLOW_BUNDLE'),
+      }),
+    );
   }
   const api = await startApi(config, infra, logger, config.TEMPORAL_ADDRESS as string);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS as string });
@@ -91,7 +95,11 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
 }
 
 /** POSTs JSON (or a raw string body) and returns status and parsed body. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -31,7 +31,11 @@ export function describeValue(value: unknown): string {
  * not yet. At the deadline it throws a WaitTimeoutError with the last value read and the last
  * error thrown.
  */
-export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, options: WaitOptions = {}): Promise<T> {
+export async function waitUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: WaitOptions = {},
+): Promise<T> {
   const { timeoutMs = 30_000, intervalMs = 150, what = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let last: T | typeof NOTHING = NOTHING;
@@ -47,8 +51,13 @@ export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => b
       lastError = err;
     }
     if (Date.now() >= deadline) {
-      const error = lastError === undefined ? '' : `\nlast error: ${lastError instanceof Error ? (lastError.stack ?? lastError.message) : describeValue(lastError)}`;
-      throw new WaitTimeoutError(`gave up waiting for ${what} after ${timeoutMs} ms (${probes} probes)\nlast value: ${describeValue(last)}${error}`);
+      const error =
+        lastError === undefined
+          ? ''
+          : `\nlast error: ${lastError instanceof Error ? (lastError.stack ?? lastError.message) : describeValue(lastError)}`;
+      throw new WaitTimeoutError(
+        `gave up waiting for ${what} after ${timeoutMs} ms (${probes} probes)\nlast value: ${describeValue(last)}${error}`,
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

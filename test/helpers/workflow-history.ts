@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { sessionWorkflowId } from '../../src/contract/session-workflow';
 
-type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+type HistoryEvent = NonNullable<
+  Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']
+>[number];
 
 /** The user-metadata summary of an event (a JSON-encoded string payload), as the Web UI shows it. */
 export function summaryOf(event: HistoryEvent): string | undefined {
@@ -10,7 +12,10 @@ export function summaryOf(event: HistoryEvent): string | undefined {
 }
 
 /** Scheduled activities of a session's current run: type and summary, in order. */
-export async function scheduledActivities(client: Client, sessionId: string): Promise<Array<{ type: string; summary?: string }>> {
+export async function scheduledActivities(
+  client: Client,
+  sessionId: string,
+): Promise<Array<{ type: string; summary?: string }>> {
   const history = await client.workflow.getHandle(sessionWorkflowId(sessionId)).fetchHistory();
   return (history.events ?? [])
     .filter((e) => e.activityTaskScheduledEventAttributes)
@@ -35,8 +40,16 @@ export interface FailureSummary {
 function summarizeFailure(failure: Failure | null | undefined): FailureSummary | undefined {
   if (!failure) return undefined;
   // Activity failures may arrive wrapped (ActivityFailure → cause ApplicationFailure).
-  const app = failure.applicationFailureInfo ? failure : failure.cause?.applicationFailureInfo ? failure.cause : failure;
-  return { type: app.applicationFailureInfo?.type ?? undefined, message: app.message ?? undefined, nextRetryDelayMs: durationMs(app.applicationFailureInfo?.nextRetryDelay) };
+  const app = failure.applicationFailureInfo
+    ? failure
+    : failure.cause?.applicationFailureInfo
+      ? failure.cause
+      : failure;
+  return {
+    type: app.applicationFailureInfo?.type ?? undefined,
+    message: app.message ?? undefined,
+    nextRetryDelayMs: durationMs(app.applicationFailureInfo?.nextRetryDelay),
+  };
 }
 
 export interface ActivityRun {
@@ -64,14 +77,19 @@ export async function activityRuns(client: Client, sessionId: string): Promise<A
     const started = e.activityTaskStartedEventAttributes;
     if (started) {
       const run = runs.get(String(started.scheduledEventId));
-      if (run) Object.assign(run, { attempt: started.attempt ?? undefined, lastFailure: summarizeFailure(started.lastFailure) });
+      if (run)
+        Object.assign(run, {
+          attempt: started.attempt ?? undefined,
+          lastFailure: summarizeFailure(started.lastFailure),
+        });
     }
     const completed = e.activityTaskCompletedEventAttributes;
     if (completed) {
       const run = runs.get(String(completed.scheduledEventId));
       const payload = completed.result?.payloads?.[0];
       const encoding = payload?.metadata?.encoding ? Buffer.from(payload.metadata.encoding).toString() : undefined;
-      if (run && encoding === 'json/plain' && payload?.data) run.result = JSON.parse(Buffer.from(payload.data).toString());
+      if (run && encoding === 'json/plain' && payload?.data)
+        run.result = JSON.parse(Buffer.from(payload.data).toString());
     }
     const failed = e.activityTaskFailedEventAttributes;
     if (failed) {

@@ -4,7 +4,12 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { TURN_ENDING_EVENTS, type SessionEvent } from '../../src/contract/event-catalog';
 import type { SessionSettings, SessionView } from '../../src/contract/session';
-import { SESSION_WORKFLOW_TYPE, sessionWorkflowId, stateQuery, type ChatSessionWorkflow } from '../../src/contract/session-workflow';
+import {
+  SESSION_WORKFLOW_TYPE,
+  sessionWorkflowId,
+  stateQuery,
+  type ChatSessionWorkflow,
+} from '../../src/contract/session-workflow';
 import type { TurnOptions, UserMessage } from '../../src/contract/turn';
 import { StubActivities } from './stub-activities';
 import { waitFor } from './wait-for';
@@ -37,7 +42,12 @@ export function testSettings(overrides: Partial<SessionSettings> = {}): SessionS
 
 /** A user message with a fresh turn_id. */
 export function userMessage(text: string, options: Partial<TurnOptions> = {}): UserMessage {
-  return { turn_id: randomUUID(), text, options: { use_tools: true, temperature: 0.7, max_tokens: 100, ...options }, received_at: new Date().toISOString() };
+  return {
+    turn_id: randomUUID(),
+    text,
+    options: { use_tools: true, temperature: 0.7, max_tokens: 100, ...options },
+    received_at: new Date().toISOString(),
+  };
 }
 
 export type SessionHandle = WorkflowHandleWithFirstExecutionRunId<ChatSessionWorkflow> & { sessionId: string };
@@ -61,7 +71,8 @@ export interface WorkflowTestEnv {
 export async function startWorkflowTestEnv(stubs = new StubActivities()): Promise<WorkflowTestEnv> {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
   const codePath = process.env.TEST_WORKFLOW_BUNDLE;
-  if (!address || !codePath) throw new Error('TEST_TEMPORAL_ADDRESS / TEST_WORKFLOW_BUNDLE are unset: run through jest (global setup).');
+  if (!address || !codePath)
+    throw new Error('TEST_TEMPORAL_ADDRESS / TEST_WORKFLOW_BUNDLE are unset: run through jest (global setup).');
   // Each test file has its own module registry, hence its own Runtime: keep the SDK's logs to warnings.
   Runtime.install({ logger: new DefaultLogger((process.env.TEST_TEMPORAL_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
@@ -86,23 +97,38 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
       const handle = await env.client.workflow.start<ChatSessionWorkflow>(SESSION_WORKFLOW_TYPE, {
         taskQueue,
         workflowId: sessionWorkflowId(sessionId),
-        args: [{ session_id: sessionId, created_at: new Date().toISOString(), owner: 'tester', settings: testSettings(settings) }],
+        args: [
+          {
+            session_id: sessionId,
+            created_at: new Date().toISOString(),
+            owner: 'tester',
+            settings: testSettings(settings),
+          },
+        ],
       });
       const session = Object.assign(handle, { sessionId });
       started.push(session);
       return session;
     },
     waitForState(handle, accept) {
-      return waitFor(async () => {
-        const view = await handle.query(stateQuery);
-        return accept(view) ? view : undefined;
-      }, { timeoutMs: WAIT_MS, intervalMs: 50 });
+      return waitFor(
+        async () => {
+          const view = await handle.query(stateQuery);
+          return accept(view) ? view : undefined;
+        },
+        { timeoutMs: WAIT_MS, intervalMs: 50 },
+      );
     },
     waitForTurnsEnded(handle, count) {
-      return waitFor(async () => {
-        const ended = stubs.mirrored(handle.sessionId).filter((e) => (TURN_ENDING_EVENTS as readonly string[]).includes(e.type));
-        return ended.length >= count ? ended : undefined;
-      }, { timeoutMs: WAIT_MS, intervalMs: 50 });
+      return waitFor(
+        async () => {
+          const ended = stubs
+            .mirrored(handle.sessionId)
+            .filter((e) => (TURN_ENDING_EVENTS as readonly string[]).includes(e.type));
+          return ended.length >= count ? ended : undefined;
+        },
+        { timeoutMs: WAIT_MS, intervalMs: 50 },
+      );
     },
     async teardown() {
       // Sessions a test left open would keep their idle timers: end them before the worker stops.
@@ -117,6 +143,8 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
 /** Resolves with `promise`, or fails after `ms` naming `what`. */
 export function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  const deadline = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -13,7 +13,11 @@ describe('API security on a real stack', () => {
 
   beforeAll(async () => {
     model = await startFakeOpenAiServer(calculatorScript);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl, worker: false, env: { API_KEYS: `${ALICE}:alice`, CORS_ORIGINS: APP_ORIGIN } });
+    stack = await startTestStack({
+      llmBaseUrl: model.baseUrl,
+      worker: false,
+      env: { API_KEYS: `${ALICE}:alice`, CORS_ORIGINS: APP_ORIGIN },
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -84,7 +88,11 @@ describe('API security on a real stack', () => {
       expect(simple.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
       const preflight = await fetch(stack.url('/api/chat/message'), {
         method: 'OPTIONS',
-        headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin: APP_ORIGIN,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
@@ -95,7 +103,10 @@ describe('API security on a real stack', () => {
       for (const origin of ['https://evil.example.com', 'https://app.example.com.evil.com', 'null']) {
         const res = await fetch(stack.url('/health'), { headers: { origin } });
         expect(res.headers.get('access-control-allow-origin')).toBeNull();
-        const preflight = await fetch(stack.url('/api/chat/message'), { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+        const preflight = await fetch(stack.url('/api/chat/message'), {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST' },
+        });
         expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
       }
     });
@@ -113,9 +124,12 @@ describe('API security on a real stack', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       const html = await res.text();
-      for (const path of ['/api/chat/message', '/api/chat/history/{session_id}', '/api/chat/message/stream', '/health']) expect(html).toContain(`<code>${path}</code>`);
+      for (const path of ['/api/chat/message', '/api/chat/history/{session_id}', '/api/chat/message/stream', '/health'])
+        expect(html).toContain(`<code>${path}</code>`);
       expect(html).not.toMatch(/<script|<link|src=/i);
-      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/);
+      expect(res.headers.get('content-security-policy')).toMatch(
+        /default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/,
+      );
     });
 
     it('when /metrics is scraped then it has HTTP series by route template and every chat metric', async () => {
@@ -124,8 +138,12 @@ describe('API security on a real stack', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       const text = await res.text();
-      expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/chat\/history\/:session_id",status="422"\} \d+/);
-      expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/chat\/history\/:session_id",status="422"\}/);
+      expect(text).toMatch(
+        /http_requests_total\{method="GET",route="\/api\/chat\/history\/:session_id",status="422"\} \d+/,
+      );
+      expect(text).toMatch(
+        /http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/chat\/history\/:session_id",status="422"\}/,
+      );
       expect(text).not.toContain('not-a-uuid');
       for (const name of [
         'chat_turn_duration_seconds',

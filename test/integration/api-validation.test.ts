@@ -42,7 +42,9 @@ describe('API input validation', () => {
   });
 
   it('when the message is longer than MESSAGE_MAX_CHARS then it answers 422', async () => {
-    const res = await postJson(stack.url('/api/chat/message'), { message: 'x'.repeat(stack.config.MESSAGE_MAX_CHARS + 1) });
+    const res = await postJson(stack.url('/api/chat/message'), {
+      message: 'x'.repeat(stack.config.MESSAGE_MAX_CHARS + 1),
+    });
     expectJsonError(res, 422, 'validation_failed');
   });
 
@@ -51,7 +53,11 @@ describe('API input validation', () => {
   });
 
   it('when the body is not JSON then it answers 415', async () => {
-    expectJsonError(await postJson(stack.url('/api/chat/message'), 'message=hi', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+    expectJsonError(
+      await postJson(stack.url('/api/chat/message'), 'message=hi', { 'content-type': 'text/plain' }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('when the body is larger than the limit then it answers 413', async () => {
@@ -85,6 +91,12 @@ describe('API input validation', () => {
   it('when everything is up then /health says so', async () => {
     const res = await getJson(stack.url('/health'));
     expect(res.status).toBe(200);
-    expect(res.body.checks).toMatchObject({ temporal: { ok: true }, redis: { ok: true }, sqlite: { ok: true }, model: { mode: 'provider', offline: false }, auth: { mode: 'open', warning: expect.stringMatching(/NO API KEYS/) } });
+    expect(res.body.checks).toMatchObject({
+      temporal: { ok: true },
+      redis: { ok: true },
+      sqlite: { ok: true },
+      model: { mode: 'provider', offline: false },
+      auth: { mode: 'open', warning: expect.stringMatching(/NO API KEYS/) },
+    });
   });
 });

@@ -7,7 +7,14 @@ import path from 'node:path';
  * and checks the report has every scenario with numeric figures. Speeds are never asserted.
  */
 const ROOT = path.resolve(__dirname, '../..');
-const SCENARIOS = ['turn_overhead', 'time_to_first_token', 'throughput', 'idle_sessions', 'history_reads', 'streaming_fanout'];
+const SCENARIOS = [
+  'turn_overhead',
+  'time_to_first_token',
+  'throughput',
+  'idle_sessions',
+  'history_reads',
+  'streaming_fanout',
+];
 
 function numbersIn(value: unknown, found: number[] = []): number[] {
   if (typeof value === 'number') found.push(value);
@@ -17,11 +24,15 @@ function numbersIn(value: unknown, found: number[] = []): number[] {
 
 function runBench(out: string): Promise<{ code: number | null; log: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), '--smoke', `--out=${out}`], {
-      cwd: ROOT,
-      env: { ...process.env, REDIS_URL: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), '--smoke', `--out=${out}`],
+      {
+        cwd: ROOT,
+        env: { ...process.env, REDIS_URL: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let log = '';
     child.stdout.on('data', (c: Buffer) => (log += c.toString()));
     child.stderr.on('data', (c: Buffer) => (log += c.toString()));
@@ -40,7 +51,11 @@ describe('bench smoke', () => {
     expect(typeof report.versions.temporal_sdk).toBe('string');
     for (const id of SCENARIOS) {
       const figures = numbersIn(report.results[id]);
-      expect({ id, numeric: figures.length > 3, finite: figures.every(Number.isFinite) }).toEqual({ id, numeric: true, finite: true });
+      expect({ id, numeric: figures.length > 3, finite: figures.every(Number.isFinite) }).toEqual({
+        id,
+        numeric: true,
+        finite: true,
+      });
     }
     expect(report.results.turn_overhead.latency_0ms_no_tools.baseline.count).toBe(3);
     expect(report.results.turn_overhead.latency_0ms_no_tools.ours.count).toBe(3);

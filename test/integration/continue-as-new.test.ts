@@ -7,11 +7,14 @@ import { freePort } from '../../dev/free-port';
 import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait-for';
 
-const echo = (request: RecordedRequest) => ({ content: `Echo: ${[...request.body.messages].reverse().find((m) => m.role === 'user')?.content}` });
+const echo = (request: RecordedRequest) => ({
+  content: `Echo: ${[...request.body.messages].reverse().find((m) => m.role === 'user')?.content}`,
+});
 
 async function runsOf(stack: TestStack, workflowId: string): Promise<Array<{ runId: string; status: string }>> {
   const runs: Array<{ runId: string; status: string }> = [];
-  for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push({ runId: wf.runId, status: wf.status.name });
+  for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${workflowId}"` }))
+    runs.push({ runId: wf.runId, status: wf.status.name });
   return runs;
 }
 
@@ -49,11 +52,14 @@ describe('continue-as-new keeps long sessions whole', () => {
     for (let i = 0; i < texts.length; i += 4) {
       const burst = texts.slice(i, i + 4);
       const replies = [];
-      for (const text of burst) replies.push(postJson(stack.url('/api/chat/message'), { session_id: id, message: text }));
+      for (const text of burst)
+        replies.push(postJson(stack.url('/api/chat/message'), { session_id: id, message: text }));
       for (const reply of await Promise.all(replies)) expect(reply.status).toBe(200);
     }
     const history = await getJson(stack.url(`/api/chat/history/${id}`));
-    const users = history.body.messages.filter((m: { role: string }) => m.role === 'user').map((m: { content: string }) => m.content);
+    const users = history.body.messages
+      .filter((m: { role: string }) => m.role === 'user')
+      .map((m: { content: string }) => m.content);
     expect([...users].sort()).toEqual([...texts].sort());
     expect(new Set(history.body.messages.map((m: { turn_id: string }) => m.turn_id)).size).toBe(texts.length);
 
@@ -99,6 +105,8 @@ describe('continue-as-new on a turn count', () => {
     const session = await getJson(stack.url(`/api/chat/session/${id}`));
     expect(session.body.turns).toBe(5);
     const lastCall = model.requests[model.requests.length - 1];
-    expect(lastCall.body.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['turn 1', 'Echo: turn 1', 'turn 5']));
+    expect(lastCall.body.messages.map((m) => m.content)).toEqual(
+      expect.arrayContaining(['turn 1', 'Echo: turn 1', 'turn 5']),
+    );
   });
 });

@@ -58,7 +58,13 @@ describe('crash safety (real processes)', () => {
     const reset = events.findIndex((e) => e.type === 'reset');
     expect(reset).toBeGreaterThan(0);
     expect(events[reset].data.attempt).toBeGreaterThanOrEqual(2);
-    expect(events.slice(reset).filter((e) => e.type === 'message').map((e) => e.data.content).join('')).toBe(LONG_ANSWER);
+    expect(
+      events
+        .slice(reset)
+        .filter((e) => e.type === 'message')
+        .map((e) => e.data.content)
+        .join(''),
+    ).toBe(LONG_ANSWER);
     expect(model.requests).toHaveLength(2);
     expectNoUnhandled(worker2, api);
   });
@@ -79,7 +85,11 @@ describe('crash safety (real processes)', () => {
 
     const reply = postJson(`${url}/api/chat/message`, { message: 'pay the invoice', session_id: sessionId });
     // The side effect happened; the tool is still holding when its worker dies.
-    await waitUntil(() => harness.redis().get(counter), (runs) => runs === '1', { timeoutMs: 120_000, intervalMs: 250, what: `the side effect's run counter ${counter} to be 1` });
+    await waitUntil(
+      () => harness.redis().get(counter),
+      (runs) => runs === '1',
+      { timeoutMs: 120_000, intervalMs: 250, what: `the side effect's run counter ${counter} to be 1` },
+    );
     await killHard(worker1);
     const worker2 = track(await startWorkerProcess(env.env));
 
@@ -107,11 +117,16 @@ describe('crash safety (real processes)', () => {
     track(first.api);
     const sessionId = await newSession(first.url);
 
-    const stream = await openSse(`${first.url}/api/chat/message/stream`, { method: 'POST', body: { message: 'stream a story', session_id: sessionId } });
+    const stream = await openSse(`${first.url}/api/chat/message/stream`, {
+      method: 'POST',
+      body: { message: 'stream a story', session_id: sessionId },
+    });
     expect(stream.status).toBe(200);
     const metadata = await stream.waitFor((e) => e.event === 'metadata');
     const turnId = metadata.data.turn_id as string;
-    await stream.waitFor((e) => e.event === 'message' && stream.events.filter((m) => m.event === 'message').length >= 3);
+    await stream.waitFor(
+      (e) => e.event === 'message' && stream.events.filter((m) => m.event === 'message').length >= 3,
+    );
     await killHard(first.api);
     await stream.ended;
     const before = stream.events.filter((e) => e.event === 'message');
@@ -121,7 +136,9 @@ describe('crash safety (real processes)', () => {
 
     const second = await startApiProcess(env.env);
     track(second.api);
-    const resumed = await openSse(`${second.url}/api/chat/session/${sessionId}/events?until=done`, { headers: { 'last-event-id': lastId as string } });
+    const resumed = await openSse(`${second.url}/api/chat/session/${sessionId}/events?until=done`, {
+      headers: { 'last-event-id': lastId as string },
+    });
     expect(resumed.status).toBe(200);
     await resumed.ended;
     const after = resumed.events.filter((e) => e.event === 'message' && e.data.turn_id === turnId);

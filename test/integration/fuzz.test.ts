@@ -24,7 +24,10 @@ describe('fuzzed bad input', () => {
 
   beforeAll(async () => {
     model = await startFakeOpenAiServer(() => ({ content: 'fuzz-ok' }));
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl, env: { API_KEYS: `${KEY}:fuzzer`, TURN_WAIT_TIMEOUT_SECONDS: '20' } });
+    stack = await startTestStack({
+      llmBaseUrl: model.baseUrl,
+      env: { API_KEYS: `${KEY}:fuzzer`, TURN_WAIT_TIMEOUT_SECONDS: '20' },
+    });
   });
   afterAll(async () => {
     destroyFuzzAgent();
@@ -39,7 +42,12 @@ describe('fuzzed bad input', () => {
     const chatRequest = chatRequestSchema(stack.config.MESSAGE_MAX_CHARS);
     const routes = documentedRoutes(buildOpenApiDocument({ maxMessageChars: stack.config.MESSAGE_MAX_CHARS }));
     const cases = generateFuzzCases(
-      { routes, authorization, existingSessionId: created.body.session_id, isValidChatRequest: (body) => chatRequest.safeParse(body).success },
+      {
+        routes,
+        authorization,
+        existingSessionId: created.body.session_id,
+        isValidChatRequest: (body) => chatRequest.safeParse(body).success,
+      },
       SEED,
       CASES,
     );
@@ -65,7 +73,9 @@ describe('fuzzed bad input', () => {
       byKind[c.kind] ??= {};
       byKind[c.kind][r.outcome] = (byKind[c.kind][r.outcome] ?? 0) + 1;
     }
-    console.log(`fuzz: ${results.length} requests in ${elapsed} ms (seed ${SEED})\nby status: ${JSON.stringify(byStatus)}\nby kind: ${JSON.stringify(byKind, null, 1)}`);
+    console.log(
+      `fuzz: ${results.length} requests in ${elapsed} ms (seed ${SEED})\nby status: ${JSON.stringify(byStatus)}\nby kind: ${JSON.stringify(byKind, null, 1)}`,
+    );
 
     const describe = ({ c, r }: { c: FuzzCase; r: SentResult }) =>
       `${c.kind} ${'raw' in c ? JSON.stringify(c.raw.toString('latin1').slice(0, 120)) : `${c.http.method} ${c.http.path.slice(0, 120)}`} → ${r.outcome} ${r.body.slice(0, 200)}`;
@@ -73,13 +83,21 @@ describe('fuzzed bad input', () => {
     expect(results.filter(({ r }) => typeof r.outcome === 'number' && r.outcome >= 500).map(describe)).toEqual([]);
     expect(results.filter(({ r }) => r.outcome === 'timeout').map(describe)).toEqual([]);
     // Only unparseable HTTP and bodies the server refused early may end without an answer.
-    expect(results.filter(({ c, r }) => typeof r.outcome === 'string' && !['raw-bytes', 'huge-body', 'huge-headers'].includes(c.kind)).map(describe)).toEqual([]);
+    expect(
+      results
+        .filter(
+          ({ c, r }) => typeof r.outcome === 'string' && !['raw-bytes', 'huge-body', 'huge-headers'].includes(c.kind),
+        )
+        .map(describe),
+    ).toEqual([]);
     expect(results.filter(({ r }) => r.outcome === 200).length).toBeLessThan(CASES / 4);
     expect(results.filter(({ r }) => /\n\s+at .+:\d+:\d+/.test(r.body)).map(describe)).toEqual([]);
 
     // Every JSON answer from a failed request is the documented error shape.
     const malformedErrors = results
-      .filter(({ r }) => typeof r.outcome === 'number' && r.outcome >= 400 && r.contentType?.startsWith('application/json'))
+      .filter(
+        ({ r }) => typeof r.outcome === 'number' && r.outcome >= 400 && r.contentType?.startsWith('application/json'),
+      )
       .filter(({ r }) => {
         try {
           return !errorResponseSchema.safeParse(JSON.parse(r.body)).success;
@@ -92,7 +110,8 @@ describe('fuzzed bad input', () => {
     // Nothing a client sent became a workflow id: every workflow on the stack's task queue is one
     // of the sessions the server issued (the one created above, or one a 2xx answer handed out
     // that the request had not named itself).
-    const requestText = (c: FuzzCase) => ('raw' in c ? c.raw.toString('latin1') : `${c.http.path} ${c.http.body?.toString('latin1') ?? ''}`);
+    const requestText = (c: FuzzCase) =>
+      'raw' in c ? c.raw.toString('latin1') : `${c.http.path} ${c.http.body?.toString('latin1') ?? ''}`;
     const issued = new Set([created.body.session_id as string]);
     for (const { c, r } of results) {
       if (typeof r.outcome !== 'number' || r.outcome < 200 || r.outcome >= 300) continue;
@@ -102,7 +121,10 @@ describe('fuzzed bad input', () => {
     const listed = await waitUntil(
       async () => {
         const ids: string[] = [];
-        for await (const wf of stack.client.workflow.list({ query: `TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"` })) ids.push(wf.workflowId);
+        for await (const wf of stack.client.workflow.list({
+          query: `TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"`,
+        }))
+          ids.push(wf.workflowId);
         return ids;
       },
       (ids) => ids.includes(sessionWorkflowId(created.body.session_id)),
@@ -112,7 +134,11 @@ describe('fuzzed bad input', () => {
 
     // Still healthy, still answering turns.
     expect((await fetch(stack.url('/health'))).status).toBe(200);
-    const turn = await postJson(stack.url('/api/chat/message'), { session_id: created.body.session_id, message: 'hello after the storm' }, { authorization });
+    const turn = await postJson(
+      stack.url('/api/chat/message'),
+      { session_id: created.body.session_id, message: 'hello after the storm' },
+      { authorization },
+    );
     expect(turn.status).toBe(200);
     expect(turn.body).toMatchObject({ status: 'completed', response: 'fuzz-ok' });
   }, 120_000);

@@ -83,7 +83,10 @@ describe('graceful shutdown (real processes)', () => {
     track(first.api);
     const sessionId = await newSession(first.url);
 
-    const stream = await openSse(`${first.url}/api/chat/message/stream`, { method: 'POST', body: { message: 'stream until shutdown', session_id: sessionId } });
+    const stream = await openSse(`${first.url}/api/chat/message/stream`, {
+      method: 'POST',
+      body: { message: 'stream until shutdown', session_id: sessionId },
+    });
     const turnId = (await stream.waitFor((e) => e.event === 'metadata')).data.turn_id as string;
     await stream.waitFor((e) => e.event === 'message');
     // A synchronous request waiting on another session's turn at the same moment.
@@ -109,14 +112,23 @@ describe('graceful shutdown (real processes)', () => {
     // The turn went on in the worker; another API serves the rest from the last event id.
     const second = await startApiProcess(env.env);
     track(second.api);
-    const resumed = await openSse(`${second.url}/api/chat/session/${sessionId}/events?until=done`, { headers: { 'last-event-id': stream.lastId() as string } });
+    const resumed = await openSse(`${second.url}/api/chat/session/${sessionId}/events?until=done`, {
+      headers: { 'last-event-id': stream.lastId() as string },
+    });
     await resumed.ended;
-    const text = [...stream.events, ...resumed.events].filter((e) => e.event === 'message').map((e) => e.data.content).join('');
+    const text = [...stream.events, ...resumed.events]
+      .filter((e) => e.event === 'message')
+      .map((e) => e.data.content)
+      .join('');
     expect(text).toBe(ANSWER);
     expect(resumed.events.filter((e) => e.event === 'done' && e.data.turn_id === turnId)).toHaveLength(1);
     expect(await archiveRows(env, turnId)).toBe(1);
     // The cut-short request's turn finished too, once.
-    await waitUntil(() => archiveRows(env, waitingTurn), (rows) => rows === 1, { timeoutMs: 120_000, intervalMs: 250, what: `one archive row for the cut-short turn ${waitingTurn}` });
+    await waitUntil(
+      () => archiveRows(env, waitingTurn),
+      (rows) => rows === 1,
+      { timeoutMs: 120_000, intervalMs: 250, what: `one archive row for the cut-short turn ${waitingTurn}` },
+    );
     expect(worker.output()).not.toMatch(UNHANDLED_PATTERN);
   });
 });

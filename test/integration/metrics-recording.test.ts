@@ -1,4 +1,10 @@
-import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
+import {
+  calculatorScript,
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeReply,
+  type RecordedRequest,
+} from '../helpers/fake-openai-server';
 import { sampleValue, scrape, type Sample } from '../helpers/prometheus-text';
 import { readSse } from '../helpers/sse-reader';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
@@ -25,7 +31,10 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
 
   beforeAll(async () => {
     model = await startFakeOpenAiServer(aFailsBCalculates);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl, env: { LLM_MODELS: MODELS, LLM_MAX_ATTEMPTS: '2', LLM_RETRY_INITIAL_MS: '50' } });
+    stack = await startTestStack({
+      llmBaseUrl: model.baseUrl,
+      env: { LLM_MODELS: MODELS, LLM_MAX_ATTEMPTS: '2', LLM_RETRY_INITIAL_MS: '50' },
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -41,22 +50,42 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
     const before = await metrics();
     const reply = await postJson(stack.url('/api/chat/message'), { message: 'Calculate 6 * 7' });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ status: 'completed', model_used: 'metrics-model-b', tools_used: ['calculator'] });
+    expect(reply.body).toMatchObject({
+      status: 'completed',
+      model_used: 'metrics-model-b',
+      tools_used: ['calculator'],
+    });
     const after = await metrics();
 
     // Model A: two attempts (LLM_MAX_ATTEMPTS=2), both 500; model B: the tool step and the answer step.
-    expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-a', outcome: 'server_error' })).toBe(2);
+    expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-a', outcome: 'server_error' })).toBe(
+      2,
+    );
     expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-b', outcome: 'ok' })).toBe(2);
     expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-a', outcome: 'ok' })).toBe(0);
     // Step 2 skips the model that already failed this turn, so there is one switch, not two.
-    expect(delta(before, after, 'chat_model_fallbacks_total', { from_model: 'metrics-model-a', to_model: 'metrics-model-b' })).toBe(1);
+    expect(
+      delta(before, after, 'chat_model_fallbacks_total', {
+        from_model: 'metrics-model-a',
+        to_model: 'metrics-model-b',
+      }),
+    ).toBe(1);
     expect(delta(before, after, 'chat_tool_calls_total', { tool: 'calculator', outcome: 'ok' })).toBe(1);
 
-    const calls = reply.body.model_calls as Array<{ model: string; prompt_tokens: number; completion_tokens: number; cost: number }>;
+    const calls = reply.body.model_calls as Array<{
+      model: string;
+      prompt_tokens: number;
+      completion_tokens: number;
+      cost: number;
+    }>;
     expect(calls).toHaveLength(2);
     const sum = (key: 'prompt_tokens' | 'completion_tokens' | 'cost') => calls.reduce((n, c) => n + c[key], 0);
-    expect(delta(before, after, 'chat_tokens_total', { model: 'metrics-model-b', kind: 'prompt' })).toBe(reply.body.prompt_tokens);
-    expect(delta(before, after, 'chat_tokens_total', { model: 'metrics-model-b', kind: 'completion' })).toBe(reply.body.completion_tokens);
+    expect(delta(before, after, 'chat_tokens_total', { model: 'metrics-model-b', kind: 'prompt' })).toBe(
+      reply.body.prompt_tokens,
+    );
+    expect(delta(before, after, 'chat_tokens_total', { model: 'metrics-model-b', kind: 'completion' })).toBe(
+      reply.body.completion_tokens,
+    );
     expect(sum('prompt_tokens') + sum('completion_tokens')).toBe(reply.body.tokens_used);
     expect(delta(before, after, 'chat_tokens_total', { model: 'metrics-model-a', kind: 'prompt' })).toBe(0);
     expect(delta(before, after, 'chat_cost_usd_total', { model: 'metrics-model-b' })).toBeCloseTo(sum('cost'), 9);
@@ -66,7 +95,9 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
     expect(delta(before, after, 'chat_time_to_first_token_seconds_count', { model: 'metrics-model-b' })).toBe(1);
     expect(delta(before, after, 'chat_turn_duration_seconds_count', { outcome: 'completed' })).toBe(1);
     expect(delta(before, after, 'chat_turn_duration_seconds_sum', { outcome: 'completed' })).toBeGreaterThan(0);
-    expect(delta(before, after, 'http_requests_total', { method: 'POST', route: '/api/chat/message', status: '200' })).toBe(1);
+    expect(
+      delta(before, after, 'http_requests_total', { method: 'POST', route: '/api/chat/message', status: '200' }),
+    ).toBe(1);
   });
 
   it('when a turn fails on every model then its latency is recorded as failed and no tokens are counted', async () => {
@@ -75,16 +106,26 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
     const reply = await postJson(stack.url('/api/chat/message'), { message: 'hello', use_tools: false });
     expect(reply.status).toBe(502);
     const after = await metrics();
-    expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-a', outcome: 'server_error' })).toBe(2);
-    expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-b', outcome: 'server_error' })).toBe(2);
+    expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-a', outcome: 'server_error' })).toBe(
+      2,
+    );
+    expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-b', outcome: 'server_error' })).toBe(
+      2,
+    );
     expect(delta(before, after, 'chat_turn_duration_seconds_count', { outcome: 'failed' })).toBe(1);
     expect(delta(before, after, 'chat_turn_duration_seconds_count', { outcome: 'completed' })).toBe(0);
     expect(delta(before, after, 'chat_tokens_total', { model: 'metrics-model-b', kind: 'prompt' })).toBe(0);
-    expect(delta(before, after, 'http_requests_total', { method: 'POST', route: '/api/chat/message', status: '502' })).toBe(1);
+    expect(
+      delta(before, after, 'http_requests_total', { method: 'POST', route: '/api/chat/message', status: '502' }),
+    ).toBe(1);
   });
 
   it('when a turn streams over SSE then the stream is counted as active while open and its latencies are recorded', async () => {
-    model.setScript((request) => (request.body.model === 'metrics-model-a' ? { content: 'Streaming answer from model A.' } : { status: 500, error: 'unused' }));
+    model.setScript((request) =>
+      request.body.model === 'metrics-model-a'
+        ? { content: 'Streaming answer from model A.' }
+        : { status: 500, error: 'unused' },
+    );
     const before = await metrics();
     const response = await fetch(stack.url('/api/chat/message/stream'), {
       method: 'POST',
@@ -110,7 +151,12 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
       after = await metrics();
     }
     expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-a', outcome: 'ok' })).toBe(1);
-    expect(delta(before, after, 'chat_model_fallbacks_total', { from_model: 'metrics-model-a', to_model: 'metrics-model-b' })).toBe(0);
+    expect(
+      delta(before, after, 'chat_model_fallbacks_total', {
+        from_model: 'metrics-model-a',
+        to_model: 'metrics-model-b',
+      }),
+    ).toBe(0);
     expect(delta(before, after, 'chat_time_to_first_token_seconds_count', { model: 'metrics-model-a' })).toBe(1);
     expect(delta(before, after, 'chat_turn_duration_seconds_count', { outcome: 'completed' })).toBe(1);
     expect(delta(before, after, 'chat_tool_calls_total', { tool: 'calculator', outcome: 'ok' })).toBe(0);

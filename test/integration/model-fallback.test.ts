@@ -1,5 +1,10 @@
 import { sessionWorkflowId } from '../../src/contract/session-workflow';
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
+import {
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeReply,
+  type RecordedRequest,
+} from '../helpers/fake-openai-server';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { activityRuns, scheduledActivities } from '../helpers/workflow-history';
 
@@ -11,7 +16,8 @@ const MODELS = JSON.stringify([
 
 /** Each model name gets its own behaviour; `calls` counts requests per model. */
 function byModel(behaviour: Record<string, FakeReply>) {
-  return (request: RecordedRequest): FakeReply => behaviour[request.body.model] ?? { status: 500, error: `unexpected model ${request.body.model}` };
+  return (request: RecordedRequest): FakeReply =>
+    behaviour[request.body.model] ?? { status: 500, error: `unexpected model ${request.body.model}` };
 }
 
 const requestsFor = (server: FakeOpenAiServer, model: string) => server.requests.filter((r) => r.body.model === model);
@@ -34,7 +40,12 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
   });
 
   it('when model A answers 429 with Retry-After then it is retried after that delay, model B answers, and both are visible in the workflow history', async () => {
-    model.setScript(byModel({ 'model-a': { status: 429, error: 'Rate limit exceeded', headers: { 'retry-after': '1' } }, 'model-b': { content: 'Answer from B.' } }));
+    model.setScript(
+      byModel({
+        'model-a': { status: 429, error: 'Rate limit exceeded', headers: { 'retry-after': '1' } },
+        'model-b': { content: 'Answer from B.' },
+      }),
+    );
     const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ response: 'Answer from B.', model_used: 'model-b', offline_fallback: false });
@@ -46,23 +57,34 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
     // Retried once (LLM_MAX_ATTEMPTS=2); the failed attempt asked Temporal to wait what Retry-After
     // said (1 s) instead of the 50 ms backoff: the history's retried start carries that failure.
     expect(requestsFor(model, 'model-a')).toHaveLength(2);
-    const modelA = (await activityRuns(stack.client, reply.body.session_id)).filter((a) => a.type === 'callModel' && a.summary?.startsWith('callModel model-a'));
+    const modelA = (await activityRuns(stack.client, reply.body.session_id)).filter(
+      (a) => a.type === 'callModel' && a.summary?.startsWith('callModel model-a'),
+    );
     expect(modelA).toHaveLength(1);
-    expect(modelA[0]).toMatchObject({ attempt: 2, lastFailure: { type: 'ModelRateLimitedError', nextRetryDelayMs: 1000 } });
+    expect(modelA[0]).toMatchObject({
+      attempt: 2,
+      lastFailure: { type: 'ModelRateLimitedError', nextRetryDelayMs: 1000 },
+    });
 
     // Cost comes from model B's price table: 10 $/1M in, 20 $/1M out.
     const [call] = reply.body.model_calls;
     expect(call).toMatchObject({ model: 'model-b', usage_estimated: false });
     expect(reply.body.cost).toBeCloseTo((call.prompt_tokens * 10 + call.completion_tokens * 20) / 1e6, 9);
 
-    const scheduled = (await scheduledActivities(stack.client, reply.body.session_id)).filter((a) => a.type === 'callModel');
-    expect(scheduled.map((a) => a.summary)).toEqual(['callModel model-a (step 1)', 'callModel model-b (step 1) after model-a → ModelRateLimitedError']);
+    const scheduled = (await scheduledActivities(stack.client, reply.body.session_id)).filter(
+      (a) => a.type === 'callModel',
+    );
+    expect(scheduled.map((a) => a.summary)).toEqual([
+      'callModel model-a (step 1)',
+      'callModel model-b (step 1) after model-a → ModelRateLimitedError',
+    ]);
     const history = await stack.client.workflow.getHandle(sessionWorkflowId(reply.body.session_id)).fetchHistory();
     const failed = (history.events ?? []).filter((e) => e.activityTaskFailedEventAttributes);
     expect(failed).toHaveLength(1);
-    expect(failed[0].activityTaskFailedEventAttributes?.failure?.cause?.applicationFailureInfo?.type ?? failed[0].activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type).toBe(
-      'ModelRateLimitedError',
-    );
+    expect(
+      failed[0].activityTaskFailedEventAttributes?.failure?.cause?.applicationFailureInfo?.type ??
+        failed[0].activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type,
+    ).toBe('ModelRateLimitedError');
 
     const row = (await stack.infra.history.listTurns(reply.body.session_id))[0];
     expect(row).toMatchObject({ model_used: 'model-b', tokens_used: reply.body.tokens_used, cost: reply.body.cost });
@@ -79,7 +101,13 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
   });
 
   it('when every model answers 500 then the turn fails clearly after retrying each', async () => {
-    model.setScript(byModel({ 'model-a': { status: 500, error: 'boom A' }, 'model-b': { status: 503, error: 'boom B' }, 'no-tools-model': { status: 500, error: 'boom C' } }));
+    model.setScript(
+      byModel({
+        'model-a': { status: 500, error: 'boom A' },
+        'model-b': { status: 503, error: 'boom B' },
+        'no-tools-model': { status: 500, error: 'boom C' },
+      }),
+    );
     const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
     expect(reply.status).toBe(502);
     expect(reply.body.error.message).toMatch(/All models failed.*model-a: ModelServerError.*model-b: ModelServerError/);
@@ -90,10 +118,16 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
   });
 
   it('when every model fails and offline fallback is on then the offline model answers, flagged', async () => {
-    model.setScript(byModel({ 'model-a': { status: 500 }, 'model-b': { status: 500 }, 'no-tools-model': { status: 500 } }));
+    model.setScript(
+      byModel({ 'model-a': { status: 500 }, 'model-b': { status: 500 }, 'no-tools-model': { status: 500 } }),
+    );
     const reply = await postJson(offlineStack.url('/api/chat/message'), { message: 'Calculate 6 * 7' });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ model_used: 'offline-rules', offline_fallback: true, tools_used: ['calculator'] });
+    expect(reply.body).toMatchObject({
+      model_used: 'offline-rules',
+      offline_fallback: true,
+      tools_used: ['calculator'],
+    });
     expect(reply.body.response).toContain('42');
     const rows = await offlineStack.infra.history.listTurns(reply.body.session_id);
     expect(rows[0].extra_metadata.offline_fallback).toBe(true);
@@ -114,7 +148,11 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
     expect(requestsFor(model, 'model-a')).toHaveLength(1); // not retried
     expect(requestsFor(model, 'no-tools-model')).toHaveLength(0);
 
-    const withoutTools = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false, model: 'no-tools-model' });
+    const withoutTools = await postJson(stack.url('/api/chat/message'), {
+      message: 'hi',
+      use_tools: false,
+      model: 'no-tools-model',
+    });
     expect(withoutTools.status).toBe(200);
     expect(withoutTools.body).toMatchObject({ response: 'plain answer', model_used: 'no-tools-model' });
   });

@@ -17,7 +17,12 @@ describe('rate limits', () => {
     stack = await startTestStack({
       llmBaseUrl: model.baseUrl,
       worker: false,
-      env: { API_KEYS: `${ALICE}:alice,${BOB}:bob`, RATE_LIMIT_REQUESTS: '6', RATE_LIMIT_MESSAGES: '2', RATE_LIMIT_WINDOW_SECONDS: '60' },
+      env: {
+        API_KEYS: `${ALICE}:alice,${BOB}:bob`,
+        RATE_LIMIT_REQUESTS: '6',
+        RATE_LIMIT_MESSAGES: '2',
+        RATE_LIMIT_WINDOW_SECONDS: '60',
+      },
     });
   });
   afterAll(async () => {
@@ -28,7 +33,11 @@ describe('rate limits', () => {
   const as = (key: string) => ({ authorization: `Bearer ${key}` });
   // An invalid body: the limits count it, the session service never sees it.
   const sendMessage = (key: string) =>
-    fetch(stack.url('/api/chat/message'), { method: 'POST', headers: { ...as(key), 'content-type': 'application/json' }, body: '{"message": ""}' });
+    fetch(stack.url('/api/chat/message'), {
+      method: 'POST',
+      headers: { ...as(key), 'content-type': 'application/json' },
+      body: '{"message": ""}',
+    });
   const readHistory = (key: string) => fetch(stack.url('/api/chat/history/not-a-uuid'), { headers: as(key) });
 
   it('when a principal sends more messages than RATE_LIMIT_MESSAGES then it gets 429 with Retry-After, while other requests still pass', async () => {
@@ -39,7 +48,9 @@ describe('rate limits', () => {
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(await limited.json()).toMatchObject({ error: { status: 429, code: 'rate_limited', details: { limit: 'messages', retry_after_seconds: retryAfter } } });
+    expect(await limited.json()).toMatchObject({
+      error: { status: 429, code: 'rate_limited', details: { limit: 'messages', retry_after_seconds: retryAfter } },
+    });
     expect((await readHistory(ALICE)).status).toBe(422);
   });
 
@@ -66,7 +77,10 @@ describe('rate limits', () => {
   it('when Redis is unreachable then requests pass and a warning is logged', async () => {
     const deadRedis = createRedis(`redis://127.0.0.1:${await freePort()}`, 'dead');
     deadRedis.on('error', () => undefined);
-    const app = await startBareApp({ API_KEYS: `${ALICE}:alice`, RATE_LIMIT_REQUESTS: '1', RATE_LIMIT_MESSAGES: '1' }, deadRedis);
+    const app = await startBareApp(
+      { API_KEYS: `${ALICE}:alice`, RATE_LIMIT_REQUESTS: '1', RATE_LIMIT_MESSAGES: '1' },
+      deadRedis,
+    );
     try {
       for (let i = 0; i < 3; i++) {
         const res = await fetch(app.url('/api/chat/history/not-a-uuid'), { headers: as(ALICE) });

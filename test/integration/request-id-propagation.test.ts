@@ -40,13 +40,18 @@ describe('request id in API, workflow and activity logs (real Temporal, Redis, S
    * below rather than the wait), then take the lines that carry the request id.
    */
   async function linesFor(requestId: string, turnId: string): Promise<LogLine[]> {
-    while (!lines.some((l) => l.msg === 'Turn finished' && l.turn_id === turnId)) await new Promise((r) => setTimeout(r, 50));
+    while (!lines.some((l) => l.msg === 'Turn finished' && l.turn_id === turnId))
+      await new Promise((r) => setTimeout(r, 50));
     return lines.filter((l) => l.request_id === requestId);
   }
 
   it('when a tool turn is sent with X-Request-Id then API, workflow, model and tool activity lines carry it', async () => {
     const requestId = `obs-${Date.now()}-tool-turn`;
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'Calculate 2 + 3' }, { 'x-request-id': requestId });
+    const reply = await postJson(
+      stack.url('/api/chat/message'),
+      { message: 'Calculate 2 + 3' },
+      { 'x-request-id': requestId },
+    );
     expect(reply.status).toBe(200);
     expect(reply.body.tools_used).toEqual(['calculator']);
     const { session_id: sessionId, turn_id: turnId } = reply.body;
@@ -54,17 +59,44 @@ describe('request id in API, workflow and activity logs (real Temporal, Redis, S
     const mine = await linesFor(requestId, turnId);
     const byMessage = (msg: string) => mine.filter((l) => l.msg === msg);
 
-    expect(byMessage('request')).toEqual([expect.objectContaining({ method: 'POST', route: '/api/chat/message', status: 200 })]);
-    expect(byMessage('Turn started')).toEqual([expect.objectContaining({ sdkComponent: 'workflow', session_id: sessionId, turn_id: turnId })]);
-    expect(byMessage('Turn finished')).toEqual([expect.objectContaining({ sdkComponent: 'workflow', turn_id: turnId, status: 'completed' })]);
+    expect(byMessage('request')).toEqual([
+      expect.objectContaining({ method: 'POST', route: '/api/chat/message', status: 200 }),
+    ]);
+    expect(byMessage('Turn started')).toEqual([
+      expect.objectContaining({ sdkComponent: 'workflow', session_id: sessionId, turn_id: turnId }),
+    ]);
+    expect(byMessage('Turn finished')).toEqual([
+      expect.objectContaining({ sdkComponent: 'workflow', turn_id: turnId, status: 'completed' }),
+    ]);
     // Two model calls (tool request, then the answer) and one calculator call, each from its activity.
     expect(byMessage('model call finished')).toEqual([
-      expect.objectContaining({ sdkComponent: 'activity', activityType: 'callModel', turn_id: turnId, step: 1, tool_calls: 1 }),
-      expect.objectContaining({ sdkComponent: 'activity', activityType: 'callModel', turn_id: turnId, step: 2, tool_calls: 0 }),
+      expect.objectContaining({
+        sdkComponent: 'activity',
+        activityType: 'callModel',
+        turn_id: turnId,
+        step: 1,
+        tool_calls: 1,
+      }),
+      expect.objectContaining({
+        sdkComponent: 'activity',
+        activityType: 'callModel',
+        turn_id: turnId,
+        step: 2,
+        tool_calls: 0,
+      }),
     ]);
-    expect(byMessage('tool call finished')).toEqual([expect.objectContaining({ sdkComponent: 'activity', activityType: 'calculator', tool: 'calculator', outcome: 'ok' })]);
+    expect(byMessage('tool call finished')).toEqual([
+      expect.objectContaining({
+        sdkComponent: 'activity',
+        activityType: 'calculator',
+        tool: 'calculator',
+        outcome: 'ok',
+      }),
+    ]);
     // No line of another request's work carries this id.
-    expect(lines.filter((l) => l.turn_id === turnId && l.request_id !== undefined && l.request_id !== requestId)).toEqual([]);
+    expect(
+      lines.filter((l) => l.turn_id === turnId && l.request_id !== undefined && l.request_id !== requestId),
+    ).toEqual([]);
   });
 
   it('when the client sends no request id then the generated one (echoed in X-Request-Id) reaches the workflow', async () => {

@@ -19,7 +19,9 @@ describe('request ids and request logs', () => {
   const requestLine = (requestId: string) => app.logs.find((l) => l.msg === 'request' && l.request_id === requestId);
 
   it('when the caller sends a sane X-Request-Id then it is echoed and logged with the route template', async () => {
-    const res = await fetch(app.url('/api/chat/history/not-a-uuid'), { headers: { authorization: `Bearer ${KEY}`, 'x-request-id': 'trace-abc.123' } });
+    const res = await fetch(app.url('/api/chat/history/not-a-uuid'), {
+      headers: { authorization: `Bearer ${KEY}`, 'x-request-id': 'trace-abc.123' },
+    });
     expect(res.status).toBe(422);
     expect(res.headers.get('x-request-id')).toBe('trace-abc.123');
     expect(requestLine('trace-abc.123')).toMatchObject({
@@ -45,7 +47,11 @@ describe('request ids and request logs', () => {
   it('when requests carry right and wrong keys then no key appears in any log line', async () => {
     await fetch(app.url('/api/chat/history/not-a-uuid'), { headers: { authorization: `Bearer ${KEY}` } });
     await fetch(app.url('/api/chat/history/not-a-uuid'), { headers: { authorization: `Bearer ${KEY}-wrong` } });
-    await fetch(app.url('/api/chat/message'), { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: `{"message": "${KEY}"` });
+    await fetch(app.url('/api/chat/message'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: `{"message": "${KEY}"`,
+    });
     expect(app.logs.filter((l) => l.msg === 'request').length).toBeGreaterThanOrEqual(3);
     expect(app.rawLogs()).not.toContain(KEY);
     expect(app.rawLogs()).not.toMatch(/sk-test-logging/);

@@ -1,7 +1,12 @@
 import { WorkflowExecutionStatusName } from '@temporalio/client';
 import { sessionWorkflowId } from '../../src/contract/session-workflow';
 import { ChatOwner, ChatSessionStatus, ChatTurns } from '../../src/contract/search-attributes';
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
+import {
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeReply,
+  type RecordedRequest,
+} from '../helpers/fake-openai-server';
 import { readSse } from '../helpers/sse-client';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait-for';
@@ -20,7 +25,10 @@ function caller(stack: TestStack, key?: string) {
   return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
     const response = await fetch(stack.url(path), {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -29,7 +37,11 @@ function caller(stack: TestStack, key?: string) {
 }
 
 /** Starts a slow streamed turn and resolves when its first chunk arrived. */
-async function startSlowTurn(stack: TestStack, key: string | undefined, sessionId: string): Promise<{ stream: Promise<unknown> }> {
+async function startSlowTurn(
+  stack: TestStack,
+  key: string | undefined,
+  sessionId: string,
+): Promise<{ stream: Promise<unknown> }> {
   let running: () => void = () => undefined;
   const started = new Promise<void>((r) => (running = r));
   const stream = readSse(
@@ -69,13 +81,23 @@ describe('session lifecycle and ownership (real Temporal, Redis, SQLite)', () =>
 
     const page1 = await alice('GET', '/api/chat/sessions?limit=2');
     expect(page1.status).toBe(200);
-    expect(page1.body.sessions.map((s: { session_id: string }) => s.session_id)).toEqual([third.body.session_id, second.body.session_id]);
+    expect(page1.body.sessions.map((s: { session_id: string }) => s.session_id)).toEqual([
+      third.body.session_id,
+      second.body.session_id,
+    ]);
     expect(page1.body.next_cursor).toEqual(expect.any(String));
     const page2 = await alice('GET', `/api/chat/sessions?limit=2&cursor=${page1.body.next_cursor}`);
     expect(page2.body.sessions.map((s: { session_id: string }) => s.session_id)).toEqual([first.body.session_id]);
     expect(page2.body.next_cursor).toBeNull();
     expect(page2.body.sessions[0]).toEqual(
-      expect.objectContaining({ owner: 'alice', status: 'active', title: 'first session question', turns: 1, tokens_used: first.body.tokens_used, cost: first.body.cost }),
+      expect.objectContaining({
+        owner: 'alice',
+        status: 'active',
+        title: 'first session question',
+        turns: 1,
+        tokens_used: first.body.tokens_used,
+        cost: first.body.cost,
+      }),
     );
 
     const bobList = await bob('GET', '/api/chat/sessions');
@@ -93,8 +115,13 @@ describe('session lifecycle and ownership (real Temporal, Redis, SQLite)', () =>
       bob('POST', `/api/chat/session/${id}/cancel`, {}),
       bob('DELETE', `/api/chat/session/${id}`),
       bob('POST', '/api/chat/message', { session_id: id, message: 'let me in' }),
-      readSse(stack.url(`/api/chat/session/${id}/events`), { headers: { authorization: `Bearer ${BOB}` } }).then((r) => ({ status: r.status, body: r.errorBody })),
-      readSse(stack.url('/api/chat/message/stream'), { body: { session_id: id, message: 'let me in' }, headers: { authorization: `Bearer ${BOB}` } }).then((r) => ({
+      readSse(stack.url(`/api/chat/session/${id}/events`), { headers: { authorization: `Bearer ${BOB}` } }).then(
+        (r) => ({ status: r.status, body: r.errorBody }),
+      ),
+      readSse(stack.url('/api/chat/message/stream'), {
+        body: { session_id: id, message: 'let me in' },
+        headers: { authorization: `Bearer ${BOB}` },
+      }).then((r) => ({
         status: r.status,
         body: r.errorBody,
       })),
@@ -105,10 +132,15 @@ describe('session lifecycle and ownership (real Temporal, Redis, SQLite)', () =>
     }
     // The same answer as for a session that does not exist: nothing leaks.
     const unknown = await bob('GET', '/api/chat/history/00000000-0000-4000-8000-000000000000');
-    expect(unknown.body.error.message.replace(/[0-9a-f-]{36}/, 'ID')).toBe(attempts[0].body.error.message.replace(/[0-9a-f-]{36}/, 'ID'));
+    expect(unknown.body.error.message.replace(/[0-9a-f-]{36}/, 'ID')).toBe(
+      attempts[0].body.error.message.replace(/[0-9a-f-]{36}/, 'ID'),
+    );
 
     const history = await alice('GET', `/api/chat/history/${id}`);
-    expect(history.body.messages.map((m: { content: string }) => m.content)).toEqual(['private words', 'Echo: private words']);
+    expect(history.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      'private words',
+      'Echo: private words',
+    ]);
     const session = await alice('GET', `/api/chat/session/${id}`);
     expect(session.body).toEqual(expect.objectContaining({ status: 'active', owner: 'alice' }));
   });
@@ -119,7 +151,9 @@ describe('session lifecycle and ownership (real Temporal, Redis, SQLite)', () =>
     const { stream } = await startSlowTurn(stack, ALICE, id);
     const ended = await alice('DELETE', `/api/chat/session/${id}`);
     expect(ended.status).toBe(200);
-    expect(ended.body).toEqual(expect.objectContaining({ session_id: id, status: 'ended', end_reason: 'deleted', turns: 1, owner: 'alice' }));
+    expect(ended.body).toEqual(
+      expect.objectContaining({ session_id: id, status: 'ended', end_reason: 'deleted', turns: 1, owner: 'alice' }),
+    );
     await stream;
 
     const handle = stack.client.workflow.getHandle(sessionWorkflowId(id));
@@ -170,7 +204,10 @@ describe('session lifecycle and ownership (real Temporal, Redis, SQLite)', () =>
     // Visibility (what the Web UI's search box runs) finds it by the custom attributes.
     const found = await waitFor(async () => {
       const ids: string[] = [];
-      for await (const wf of stack.client.workflow.list({ query: `ChatOwner = "alice" AND ChatTurns >= 1 AND WorkflowId = "${sessionWorkflowId(id)}"` })) ids.push(wf.workflowId);
+      for await (const wf of stack.client.workflow.list({
+        query: `ChatOwner = "alice" AND ChatTurns >= 1 AND WorkflowId = "${sessionWorkflowId(id)}"`,
+      }))
+        ids.push(wf.workflowId);
       return ids.length > 0 ? ids : undefined;
     });
     expect(found).toEqual([sessionWorkflowId(id)]);
@@ -183,7 +220,10 @@ describe('session limits (real Temporal, Redis, SQLite)', () => {
 
   beforeAll(async () => {
     model = await startFakeOpenAiServer(script);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl, env: { SESSION_MAX_TOKENS: '150', SESSION_MAX_PENDING: '1', SESSION_IDLE_TIMEOUT: '4s' } });
+    stack = await startTestStack({
+      llmBaseUrl: model.baseUrl,
+      env: { SESSION_MAX_TOKENS: '150', SESSION_MAX_PENDING: '1', SESSION_IDLE_TIMEOUT: '4s' },
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -197,12 +237,18 @@ describe('session limits (real Temporal, Redis, SQLite)', () => {
     expect(first.status).toBe(200);
     expect(first.body.tokens_used).toBeGreaterThanOrEqual(150);
     const calls = model.requests.length;
-    const second = await anyone('POST', '/api/chat/message', { session_id: first.body.session_id, message: 'one more' });
+    const second = await anyone('POST', '/api/chat/message', {
+      session_id: first.body.session_id,
+      message: 'one more',
+    });
     expect(second.status).toBe(402);
     expect(second.body.error.code).toBe('budget_exceeded');
     expect(model.requests.length).toBe(calls);
     const history = await anyone('GET', `/api/chat/history/${first.body.session_id}`);
-    expect(history.body.messages.map((m: { status?: string }) => m.status).filter(Boolean)).toEqual(['completed', 'failed']);
+    expect(history.body.messages.map((m: { status?: string }) => m.status).filter(Boolean)).toEqual([
+      'completed',
+      'failed',
+    ]);
   });
 
   it('caps the messages queued behind a running turn (429 session_queue_full)', async () => {
@@ -211,7 +257,11 @@ describe('session limits (real Temporal, Redis, SQLite)', () => {
     const id = created.body.session_id as string;
     const { stream } = await startSlowTurn(stack, undefined, id);
     const queued = anyone('POST', '/api/chat/message', { session_id: id, message: 'queued' });
-    await waitFor(async () => ((await stack.client.workflow.getHandle(sessionWorkflowId(id)).query<{ pending: number }>('state')).pending === 1 ? true : undefined));
+    await waitFor(async () =>
+      (await stack.client.workflow.getHandle(sessionWorkflowId(id)).query<{ pending: number }>('state')).pending === 1
+        ? true
+        : undefined,
+    );
     const overflow = await anyone('POST', '/api/chat/message', { session_id: id, message: 'one too many' });
     expect(overflow.status).toBe(429);
     expect(overflow.body.error.code).toBe('session_queue_full');

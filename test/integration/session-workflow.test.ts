@@ -47,10 +47,7 @@ describe('chatSessionWorkflow on the real dev server', () => {
   });
 
   it('when the model fails without end then the turn fails with a clear error and the session goes on', async () => {
-    model.setScript([
-      { status: 401, error: 'Invalid API key' },
-      { content: 'Recovered.' },
-    ]);
+    model.setScript([{ status: 401, error: 'Invalid API key' }, { content: 'Recovered.' }]);
     const created = await postJson(stack.url('/api/chat/session'), {});
     const sessionId = created.body.session_id;
     const failed = await postJson(stack.url('/api/chat/message'), { session_id: sessionId, message: 'hi' });
@@ -74,7 +71,9 @@ describe('chatSessionWorkflow on the real dev server', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.response).toBe('Second time lucky.');
     expect(model.requests).toHaveLength(2);
-    const events = (await stack.infra.redis.xrange(stack.infra.keys.events(reply.body.session_id), '-', '+')).map(([, f]) => f[1]);
+    const events = (await stack.infra.redis.xrange(stack.infra.keys.events(reply.body.session_id), '-', '+')).map(
+      ([, f]) => f[1],
+    );
     expect(events).toContain('reset');
     model.setScript(calculatorScript);
   });

@@ -23,7 +23,8 @@ describe('Temporal worker metrics on /metrics (real Temporal, Redis, SQLite; scr
     await model?.close();
   });
 
-  const taskQueueSeries = (samples: Sample[], name: string) => samples.filter((s) => s.name === name && s.labels.task_queue === stack.config.TEMPORAL_TASK_QUEUE);
+  const taskQueueSeries = (samples: Sample[], name: string) =>
+    samples.filter((s) => s.name === name && s.labels.task_queue === stack.config.TEMPORAL_TASK_QUEUE);
   const sum = (samples: Sample[]) => samples.reduce((n, s) => n + s.value, 0);
 
   it('when a tool turn runs then activity executions and workflow task latencies of this task queue are counted on /metrics', async () => {
@@ -38,7 +39,12 @@ describe('Temporal worker metrics on /metrics (real Temporal, Redis, SQLite; scr
       await new Promise((r) => setTimeout(r, 200));
       samples = await scrape(stack.url('/metrics'));
     }
-    const byType = Object.fromEntries(taskQueueSeries(samples, 'temporal_activity_execution_latency_count').map((s) => [s.labels.activity_type, s.value]));
+    const byType = Object.fromEntries(
+      taskQueueSeries(samples, 'temporal_activity_execution_latency_count').map((s) => [
+        s.labels.activity_type,
+        s.value,
+      ]),
+    );
     expect(byType).toMatchObject({ callModel: 2, calculator: 1, mirrorSession: 1 });
     expect(sum(taskQueueSeries(samples, 'temporal_workflow_task_execution_latency_count'))).toBeGreaterThan(0);
     expect(sampleValue(samples, 'temporal_sdk_metric_updates_forwarded_total')).toBeGreaterThan(0);

@@ -1,10 +1,16 @@
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../helpers/fake-openai-server';
+import {
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeReply,
+  type RecordedRequest,
+} from '../helpers/fake-openai-server';
 import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
 import { sampleValue, scrape } from '../helpers/prometheus-text';
 import { activityRuns, scheduledActivities } from '../helpers/workflow-history';
 
 type ToolMessage = { role: string; content: string | null; tool_call_id?: string };
-const toolMessages = (request: RecordedRequest) => request.body.messages.filter((m) => m.role === 'tool') as ToolMessage[];
+const toolMessages = (request: RecordedRequest) =>
+  request.body.messages.filter((m) => m.role === 'tool') as ToolMessage[];
 
 /** First request: the given tool calls; afterwards: echo the tool results back as the answer. */
 function callsThenEcho(calls: FakeReply['tool_calls']) {
@@ -21,7 +27,10 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
 
   beforeAll(async () => {
     model = await startFakeOpenAiServer([]);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl, env: { WEATHER_PROVIDER: 'offline', SEARCH_PROVIDER: 'offline', MAX_TOOL_STEPS: '3' } });
+    stack = await startTestStack({
+      llmBaseUrl: model.baseUrl,
+      env: { WEATHER_PROVIDER: 'offline', SEARCH_PROVIDER: 'offline', MAX_TOOL_STEPS: '3' },
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -42,7 +51,10 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
     const results = toolMessages(second);
     expect(results.map((m) => m.tool_call_id)).toEqual(['call-calc', 'call-weather']);
     expect(JSON.parse(results[0].content ?? '{}')).toMatchObject({ result: 5 });
-    expect(JSON.parse(results[1].content ?? '{}')).toMatchObject({ city: 'Seoul', note: expect.stringContaining('Offline') });
+    expect(JSON.parse(results[1].content ?? '{}')).toMatchObject({
+      city: 'Seoul',
+      note: expect.stringContaining('Offline'),
+    });
     // The assistant message with both calls precedes the results (no orphans).
     const assistant = second.body.messages.find((m) => m.role === 'assistant');
     expect(assistant?.tool_calls).toHaveLength(2);
@@ -89,12 +101,19 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
     model.setScript((request) => {
       const last = request.body.messages[request.body.messages.length - 1];
       if (last.role === 'tool') return { content: 'ok' };
-      return { tool_calls: [{ name: 'weather', arguments: JSON.stringify({ city: last.content === 'first' ? 'Busan' : '  busan ' }) }] };
+      return {
+        tool_calls: [
+          { name: 'weather', arguments: JSON.stringify({ city: last.content === 'first' ? 'Busan' : '  busan ' }) },
+        ],
+      };
     });
     const cacheKeys = () => stack.infra.redis.keys(`${stack.config.REDIS_KEY_PREFIX}toolcache:weather:*`);
     const weatherCalls = async () => {
       const samples = await scrape(stack.url('/metrics'));
-      return { ok: sampleValue(samples, 'chat_tool_calls_total', { tool: 'weather', outcome: 'ok' }), cached: sampleValue(samples, 'chat_tool_calls_total', { tool: 'weather', outcome: 'cached' }) };
+      return {
+        ok: sampleValue(samples, 'chat_tool_calls_total', { tool: 'weather', outcome: 'ok' }),
+        cached: sampleValue(samples, 'chat_tool_calls_total', { tool: 'weather', outcome: 'cached' }),
+      };
     };
     const keysBefore = await cacheKeys();
 
@@ -102,18 +121,30 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
     const first = await postJson(stack.url('/api/chat/message'), { message: 'first' });
     expect(first.status).toBe(200);
     const afterFirst = await weatherCalls();
-    const second = await postJson(stack.url('/api/chat/message'), { session_id: first.body.session_id, message: 'second' });
+    const second = await postJson(stack.url('/api/chat/message'), {
+      session_id: first.body.session_id,
+      message: 'second',
+    });
     expect(second.status).toBe(200);
     const afterSecond = await weatherCalls();
 
     // The first call is a miss (the tool ran), the second a hit.
-    expect({ ok: afterFirst.ok - beforeFirst.ok, cached: afterFirst.cached - beforeFirst.cached }).toEqual({ ok: 1, cached: 0 });
-    expect({ ok: afterSecond.ok - afterFirst.ok, cached: afterSecond.cached - afterFirst.cached }).toEqual({ ok: 0, cached: 1 });
+    expect({ ok: afterFirst.ok - beforeFirst.ok, cached: afterFirst.cached - beforeFirst.cached }).toEqual({
+      ok: 1,
+      cached: 0,
+    });
+    expect({ ok: afterSecond.ok - afterFirst.ok, cached: afterSecond.cached - afterFirst.cached }).toEqual({
+      ok: 0,
+      cached: 1,
+    });
     const weather = (await activityRuns(stack.client, first.body.session_id)).filter((a) => a.type === 'weather');
     expect(weather.map((a) => (a.result as { cached?: boolean }).cached)).toEqual([undefined, true]);
     // The model got the cached result: the first call's content again.
     expect(model.requests).toHaveLength(4);
-    expect(toolMessages(model.requests[3]).map((m) => m.content)).toEqual([toolMessages(model.requests[1])[0].content, toolMessages(model.requests[1])[0].content]);
+    expect(toolMessages(model.requests[3]).map((m) => m.content)).toEqual([
+      toolMessages(model.requests[1])[0].content,
+      toolMessages(model.requests[1])[0].content,
+    ]);
 
     const keys = (await cacheKeys()).filter((k) => !keysBefore.includes(k));
     expect(keys).toHaveLength(1);
@@ -121,7 +152,12 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
   });
 
   it('when the provider sends no usage then tokens are estimated and marked so', async () => {
-    model.setScript([{ rawBody: 'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"fake-model","choices":[{"index":0,"delta":{"content":"no usage here"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n' }]);
+    model.setScript([
+      {
+        rawBody:
+          'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"fake-model","choices":[{"index":0,"delta":{"content":"no usage here"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
+      },
+    ]);
     const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
     expect(reply.status).toBe(200);
     expect(reply.body.response).toBe('no usage here');

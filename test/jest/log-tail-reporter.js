@@ -31,7 +31,10 @@ const prettify = (() => {
 
 const readLines = (file) => {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line, i, all) => line !== '' || i < all.length - 1);
   } catch {
     return undefined;
   }
@@ -70,7 +73,9 @@ class LogTailReporter {
     const warnings = logDir && readLines(path.join(logDir, 'node-warnings.log'));
     if (!warnings) return;
     process.env.TEST_KEEP_LOGS ||= '1';
-    process.stderr.write(`[test] Node printed ${warnings.length} warning(s) during the run: ${logDir}/node-warnings.log\n`);
+    process.stderr.write(
+      `[test] Node printed ${warnings.length} warning(s) during the run: ${logDir}/node-warnings.log\n`,
+    );
   }
 
   /** The lines before the test's end marker, and the children started since the previous test ended. */
@@ -86,14 +91,19 @@ class LogTailReporter {
     for (let i = previous + 1; i < end; i++) {
       const child = markers.childStartPattern.exec(lines[i]);
       const childLines = child && readLines(child[1]);
-      if (childLines) out.push(...this.tail(`"${name}": last ${this.lines} lines of ${child[1]}`, childLines, childLines.length));
+      if (childLines)
+        out.push(...this.tail(`"${name}": last ${this.lines} lines of ${child[1]}`, childLines, childLines.length));
     }
     return out;
   }
 
   tail(title, lines, end) {
     const from = Math.max(0, end - this.lines);
-    return [`  ── log tail: ${title} ──`, ...lines.slice(from, end).map((l) => `  │ ${clip(prettify(l))}`), `  ── end of log tail (${end - from} of ${end} lines) ──`];
+    return [
+      `  ── log tail: ${title} ──`,
+      ...lines.slice(from, end).map((l) => `  │ ${clip(prettify(l))}`),
+      `  ── end of log tail (${end - from} of ${end} lines) ──`,
+    ];
   }
 }
 

@@ -8,7 +8,8 @@ import { logFileFor, markers } from './log-files';
 /** Jest's full name of a test: its describe titles and its own, as reporters show it. */
 function fullName(test: Circus.TestEntry): string {
   const titles: string[] = [];
-  for (let block: Circus.TestEntry | Circus.DescribeBlock | undefined = test; block?.parent; block = block.parent) titles.unshift(block.name);
+  for (let block: Circus.TestEntry | Circus.DescribeBlock | undefined = test; block?.parent; block = block.parent)
+    titles.unshift(block.name);
   return titles.join(' ');
 }
 
@@ -31,7 +32,10 @@ function routeNodeWarnings(logDir: string): WarningRoute {
     const code = (warning as Error & { code?: string }).code;
     const line = `[node warning] ${warning.name}${code ? ` ${code}` : ''}: ${warning.message}`;
     if (route.testLog) fs.appendFileSync(route.testLog, `${line}\n`);
-    fs.appendFileSync(path.join(route.logDir, 'node-warnings.log'), `${line}${route.testLog ? ` (during ${path.basename(route.testLog)})` : ''}\n`);
+    fs.appendFileSync(
+      path.join(route.logDir, 'node-warnings.log'),
+      `${line}${route.testLog ? ` (during ${path.basename(route.testLog)})` : ''}\n`,
+    );
   });
   return route;
 }
@@ -59,8 +63,12 @@ export default class QuietEnvironment extends NodeEnvironment {
   async handleTestEvent(event: Circus.Event): Promise<void> {
     if (!this.logFile) return;
     if (event.name === 'test_start') this.mark(markers.testStart(fullName(event.test)));
-    else if (event.name === 'test_done') this.mark(markers.testDone(fullName(event.test), event.test.errors.length > 0));
-    else if (event.name === 'hook_failure') this.mark(`[jest] ===== ${event.hook.type} hook failed: ${String((event.error as Error)?.message ?? event.error).split('\n')[0]}`);
+    else if (event.name === 'test_done')
+      this.mark(markers.testDone(fullName(event.test), event.test.errors.length > 0));
+    else if (event.name === 'hook_failure')
+      this.mark(
+        `[jest] ===== ${event.hook.type} hook failed: ${String((event.error as Error)?.message ?? event.error).split('\n')[0]}`,
+      );
   }
 
   private mark(line: string): void {

@@ -7,7 +7,9 @@
 jest.mock('@temporalio/worker', () => {
   const sdk = jest.requireActual<typeof import('@temporalio/worker')>('@temporalio/worker');
   // Neither module loads the SDK (runtime-logging imports its types only): no cycle through this factory.
-  const { temporalRuntimeLogging } = jest.requireActual<typeof import('../../src/temporal/runtime-logging')>('../../src/temporal/runtime-logging');
+  const { temporalRuntimeLogging } = jest.requireActual<typeof import('../../src/temporal/runtime-logging')>(
+    '../../src/temporal/runtime-logging',
+  );
   const { testLogger } = jest.requireActual<typeof import('../helpers/test-log')>('../helpers/test-log');
   sdk.Runtime.defaultOptions = { ...sdk.Runtime.defaultOptions, ...temporalRuntimeLogging(testLogger()) };
   return sdk;

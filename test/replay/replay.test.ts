@@ -15,14 +15,20 @@ const fixtures = fs
   .readdirSync(FIXTURES_DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .map((file) => ({ name: path.basename(file, '.json'), json: JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, file), 'utf8')) as { events: JsonEvent[] } }));
+  .map((file) => ({
+    name: path.basename(file, '.json'),
+    json: JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, file), 'utf8')) as { events: JsonEvent[] },
+  }));
 
 const byName = (name: string) => {
   const found = fixtures.find((f) => f.name === name);
   if (!found) throw new Error(`fixture ${name}.json is missing from ${FIXTURES_DIR}`);
   return found.json.events;
 };
-const activities = (events: JsonEvent[]) => events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+const activities = (events: JsonEvent[]) =>
+  events.flatMap((e) =>
+    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+  );
 const types = (events: JsonEvent[]) => new Set(events.map((e) => e.eventType));
 
 const replayOptions = () => ({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } });
@@ -44,7 +50,15 @@ describe('replaying recorded session histories against the current workflow code
   });
 
   it('covers the same sessions recorded after the archive became a local activity (patched)', () => {
-    for (const name of ['plain-turn', 'tool-turn', 'fallback-turn', 'cancelled-turn', 'continue-as-new', 'continued-run', 'ended-session']) {
+    for (const name of [
+      'plain-turn',
+      'tool-turn',
+      'fallback-turn',
+      'cancelled-turn',
+      'continue-as-new',
+      'continued-run',
+      'ended-session',
+    ]) {
       const events = byName(`patched-${name}`);
       expect([name, activities(events).includes('archiveTurn')]).toEqual([name, false]);
       expect([name, types(events).has('EVENT_TYPE_MARKER_RECORDED')]).toEqual([name, true]);
@@ -63,8 +77,12 @@ describe('replaying recorded session histories against the current workflow code
   it('fails the replay when the code would issue different commands than the history holds', async () => {
     // Pretend an older version archived before calling the model: the current code must be caught.
     const events = structuredClone(byName('plain-turn'));
-    const firstModelCall = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'callModel');
+    const firstModelCall = events.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'callModel',
+    );
     (firstModelCall as JsonEvent).activityTaskScheduledEventAttributes!.activityType.name = 'archiveTurn';
-    await expect(Worker.runReplayHistory(replayOptions(), historyFromJSON({ events }), 'tampered')).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(
+      Worker.runReplayHistory(replayOptions(), historyFromJSON({ events }), 'tampered'),
+    ).rejects.toBeInstanceOf(DeterminismViolationError);
   }, 60_000);
 });

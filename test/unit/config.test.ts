@@ -14,11 +14,19 @@ describe('config', () => {
 
   it('when OPENROUTER_API_KEY is set then OpenRouter and the seed model are used', () => {
     const config = loadConfig({ OPENROUTER_API_KEY: 'sk-or-x' });
-    expect(config.llm).toMatchObject({ mode: 'provider', baseUrl: 'https://openrouter.ai/api/v1', model: 'deepseek/deepseek-chat-v3-0324:free' });
+    expect(config.llm).toMatchObject({
+      mode: 'provider',
+      baseUrl: 'https://openrouter.ai/api/v1',
+      model: 'deepseek/deepseek-chat-v3-0324:free',
+    });
   });
 
   it('when LLM_BASE_URL is set then it wins over OpenRouter', () => {
-    const config = loadConfig({ LLM_BASE_URL: 'http://localhost:11434/v1', OPENROUTER_API_KEY: 'x', LLM_MODEL: 'llama3' });
+    const config = loadConfig({
+      LLM_BASE_URL: 'http://localhost:11434/v1',
+      OPENROUTER_API_KEY: 'x',
+      LLM_MODEL: 'llama3',
+    });
     expect(config.llm).toMatchObject({ mode: 'provider', baseUrl: 'http://localhost:11434/v1', model: 'llama3' });
   });
 
@@ -29,7 +37,8 @@ describe('config', () => {
 
   it('when .env.example and the README are read then they match the schema (npm run config-docs)', () => {
     const root = path.resolve(__dirname, '../..');
-    for (const { key, description } of describeConfig()) expect({ key, description }).toEqual({ key, description: expect.stringMatching(/\S/) });
+    for (const { key, description } of describeConfig())
+      expect({ key, description }).toEqual({ key, description: expect.stringMatching(/\S/) });
     expect(fs.readFileSync(path.join(root, '.env.example'), 'utf8')).toBe(envExample());
     expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(readmeTable());
   });

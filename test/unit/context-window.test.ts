@@ -3,7 +3,11 @@ import type { ChatMessage } from '../../src/contract/chat-message';
 
 const u = (n: number): ChatMessage => ({ role: 'user', content: `u${n}` });
 const a = (n: number): ChatMessage => ({ role: 'assistant', content: `a${n}` });
-const call = (id: string): ChatMessage => ({ role: 'assistant', content: null, tool_calls: [{ id, name: 'calculator', arguments: '{}' }] });
+const call = (id: string): ChatMessage => ({
+  role: 'assistant',
+  content: null,
+  tool_calls: [{ id, name: 'calculator', arguments: '{}' }],
+});
 const result = (id: string): ChatMessage => ({ role: 'tool', content: '{}', tool_call_id: id });
 
 describe('trimConversation', () => {
@@ -36,7 +40,14 @@ describe('trimConversation with a token budget', () => {
   const long = (role: 'user' | 'assistant', n: number): ChatMessage => ({ role, content: 'x'.repeat(400) + n });
 
   it('when the budget is smaller than the window then older exchanges go first', () => {
-    const messages = [long('user', 1), long('assistant', 1), long('user', 2), long('assistant', 2), long('user', 3), long('assistant', 3)];
+    const messages = [
+      long('user', 1),
+      long('assistant', 1),
+      long('user', 2),
+      long('assistant', 2),
+      long('user', 3),
+      long('assistant', 3),
+    ];
     const trimmed = trimConversation(messages, 20, 250);
     expect(trimmed.map((m) => m.content?.slice(-1))).toEqual(['3', '3']);
   });

@@ -26,7 +26,9 @@ const services = compose.services;
 
 describe('docker-compose.yml', () => {
   it('when parsed then it has Temporal, its Postgres and Web UI, Redis, the API, the worker and a gateway', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['temporal', 'postgresql', 'temporal-ui', 'redis', 'api', 'worker', 'api-gateway']));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['temporal', 'postgresql', 'temporal-ui', 'redis', 'api', 'worker', 'api-gateway']),
+    );
   });
 
   it('when images are listed then each is pinned to a version tag', () => {
@@ -43,7 +45,10 @@ describe('docker-compose.yml', () => {
   it('when api and worker are built then they come from the Dockerfile in the repo, whose entry runs src/main.ts', () => {
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/ENTRYPOINT \[.*"src\/main\.ts"\]/);
-    for (const [name, role] of [['api', 'api'], ['worker', 'worker']]) {
+    for (const [name, role] of [
+      ['api', 'api'],
+      ['worker', 'worker'],
+    ]) {
       const build = services[name].build;
       const context = typeof build === 'string' ? build : build?.context;
       const file = typeof build === 'object' && build.dockerfile ? build.dockerfile : 'Dockerfile';
@@ -80,9 +85,23 @@ describe('docker-compose.yml', () => {
       const env = Object.keys(services[name].environment ?? {});
       expect(env.length).toBeGreaterThan(5);
       expect(env.filter((key) => !keys.includes(key))).toEqual([]);
-      expect(configSchema.safeParse(Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, String(v).replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1')]))).success).toBe(true);
+      expect(
+        configSchema.safeParse(
+          Object.fromEntries(
+            Object.entries(services[name].environment ?? {}).map(([k, v]) => [
+              k,
+              String(v).replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1'),
+            ]),
+          ),
+        ).success,
+      ).toBe(true);
     }
-    expect(services.api.environment).toMatchObject({ HOST: '0.0.0.0', TEMPORAL_ADDRESS: 'temporal:7233', REDIS_URL: 'redis://redis:6379', TRUST_PROXY: 'true' });
+    expect(services.api.environment).toMatchObject({
+      HOST: '0.0.0.0',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      REDIS_URL: 'redis://redis:6379',
+      TRUST_PROXY: 'true',
+    });
   });
 
   it('when services start then each has a health check and the app waits for healthy dependencies', () => {
@@ -92,7 +111,10 @@ describe('docker-compose.yml', () => {
     }
     expect(services['temporal-setup'].depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
     for (const name of ['api', 'worker']) {
-      expect(services[name].depends_on).toMatchObject({ 'temporal-setup': { condition: 'service_completed_successfully' }, redis: { condition: 'service_healthy' } });
+      expect(services[name].depends_on).toMatchObject({
+        'temporal-setup': { condition: 'service_completed_successfully' },
+        redis: { condition: 'service_healthy' },
+      });
     }
     expect(services.worker.environment?.WORKER_METRICS_PORT).toBe(9464);
     expect(JSON.stringify(services.worker.healthcheck)).toContain(':9464/health');

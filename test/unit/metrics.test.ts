@@ -29,21 +29,33 @@ afterEach(() => jest.restoreAllMocks());
 const clockAt = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(ms);
 
 /** count and sum of a histogram series with exactly these labels. */
-async function histogram(metric: { get(): Promise<{ values: Array<{ labels: object; value: number; metricName?: string }> }> }, name: string, labels: Record<string, string>) {
+async function histogram(
+  metric: { get(): Promise<{ values: Array<{ labels: object; value: number; metricName?: string }> }> },
+  name: string,
+  labels: Record<string, string>,
+) {
   const { values } = await metric.get();
   const of = (suffix: string) =>
-    values.filter((v) => v.metricName === `${name}_${suffix}` && JSON.stringify(v.labels) === JSON.stringify(labels)).reduce((n, v) => n + v.value, 0);
+    values
+      .filter((v) => v.metricName === `${name}_${suffix}` && JSON.stringify(v.labels) === JSON.stringify(labels))
+      .reduce((n, v) => n + v.value, 0);
   return { count: of('count'), sum: of('sum') };
 }
 
-async function counter(metric: { get(): Promise<{ values: Array<{ labels: object; value: number }> }> }, labels: Record<string, string>): Promise<number> {
+async function counter(
+  metric: { get(): Promise<{ values: Array<{ labels: object; value: number }> }> },
+  labels: Record<string, string>,
+): Promise<number> {
   const { values } = await metric.get();
   return values.find((v) => JSON.stringify(v.labels) === JSON.stringify(labels))?.value ?? 0;
 }
 
 const turnId = randomUUID();
 const sessionId = randomUUID();
-const message = (turn: string, model: string, content: string): SessionEvent => ({ type: 'message', data: { turn_id: turn, step: 1, attempt: 1, model, content } });
+const message = (turn: string, model: string, content: string): SessionEvent => ({
+  type: 'message',
+  data: { turn_id: turn, step: 1, attempt: 1, model, content },
+});
 const result = (status: TurnResult['status']): TurnResult => ({
   session_id: sessionId,
   turn_id: turnId,
@@ -64,7 +76,12 @@ const result = (status: TurnResult['status']): TurnResult => ({
 
 describe('model call outcome labels', () => {
   it('when a call fails with each model failure type then the outcome label is its short name', () => {
-    const labels = Object.fromEntries(Object.entries(MODEL_FAILURE_TYPES).map(([key, type]) => [key, modelCallOutcome(ApplicationFailure.create({ type, message: 'x' }))]));
+    const labels = Object.fromEntries(
+      Object.entries(MODEL_FAILURE_TYPES).map(([key, type]) => [
+        key,
+        modelCallOutcome(ApplicationFailure.create({ type, message: 'x' })),
+      ]),
+    );
     expect(labels).toEqual({
       auth: 'auth_error',
       badRequest: 'bad_request',
@@ -83,15 +100,23 @@ describe('model call outcome labels', () => {
   });
 
   it('when providers answer 429, 401 and 503 then the classified failures are labelled rate_limited, auth_error and server_error', () => {
-    const label = (status: number) => modelCallOutcome(classifyModelError(OpenAI.APIError.generate(status, { error: { message: 'no' } }, 'no', new Headers()), 'm'));
+    const label = (status: number) =>
+      modelCallOutcome(
+        classifyModelError(OpenAI.APIError.generate(status, { error: { message: 'no' } }, 'no', new Headers()), 'm'),
+      );
     expect([label(429), label(401), label(503)]).toEqual(['rate_limited', 'auth_error', 'server_error']);
   });
 });
 
 describe('TurnObserver', () => {
-  const ttft = (model: string) => histogram(metrics.timeToFirstTokenSeconds, 'chat_time_to_first_token_seconds', { model });
-  const duration = (outcome: string) => histogram(metrics.turnDurationSeconds, 'chat_turn_duration_seconds', { outcome });
-  const minus = (a: { count: number; sum: number }, b: { count: number; sum: number }) => ({ count: a.count - b.count, sum: a.sum - b.sum });
+  const ttft = (model: string) =>
+    histogram(metrics.timeToFirstTokenSeconds, 'chat_time_to_first_token_seconds', { model });
+  const duration = (outcome: string) =>
+    histogram(metrics.turnDurationSeconds, 'chat_turn_duration_seconds', { outcome });
+  const minus = (a: { count: number; sum: number }, b: { count: number; sum: number }) => ({
+    count: a.count - b.count,
+    sum: a.sum - b.sum,
+  });
 
   it('when the first message of the turn arrives then time to first token is recorded once, from acceptance, under the model label', async () => {
     clockAt(1_000_000);
@@ -116,8 +141,14 @@ describe('TurnObserver', () => {
 
   it('when a turn is refused or fails then the duration is recorded as rejected or failed', async () => {
     const before = { rejected: await duration('rejected'), failed: await duration('failed') };
-    new TurnObserver(turnId, Date.now()).see({ type: 'error', data: { turn_id: turnId, status: 'rejected', code: 'session_busy', message: 'busy' } });
-    new TurnObserver(turnId, Date.now()).see({ type: 'error', data: { ...result('failed'), error: 'all models failed' } });
+    new TurnObserver(turnId, Date.now()).see({
+      type: 'error',
+      data: { turn_id: turnId, status: 'rejected', code: 'session_busy', message: 'busy' },
+    });
+    new TurnObserver(turnId, Date.now()).see({
+      type: 'error',
+      data: { ...result('failed'), error: 'all models failed' },
+    });
     expect((await duration('rejected')).count - before.rejected.count).toBe(1);
     expect((await duration('failed')).count - before.failed.count).toBe(1);
   });
@@ -142,7 +173,10 @@ describe('model label cap', () => {
   let fresh: { metrics: typeof import('../../src/metrics/metrics'); TurnObserver: typeof TurnObserver };
   beforeEach(() => {
     jest.isolateModules(() => {
-      fresh = { metrics: require('../../src/metrics/metrics'), TurnObserver: require('../../src/metrics/turn-observer').TurnObserver };
+      fresh = {
+        metrics: require('../../src/metrics/metrics'),
+        TurnObserver: require('../../src/metrics/turn-observer').TurnObserver,
+      };
     });
   });
 
@@ -156,7 +190,8 @@ describe('model label cap', () => {
   it('when the 51st model sends its first token then TurnObserver records it under other', async () => {
     for (let i = 0; i < 50; i++) fresh.metrics.modelLabel(`model-${i}`);
     new fresh.TurnObserver(turnId, Date.now()).see(message(turnId, 'model-new', 'hi'));
-    const ttft = (model: string) => histogram(fresh.metrics.timeToFirstTokenSeconds, 'chat_time_to_first_token_seconds', { model });
+    const ttft = (model: string) =>
+      histogram(fresh.metrics.timeToFirstTokenSeconds, 'chat_time_to_first_token_seconds', { model });
     expect((await ttft('other')).count).toBe(1);
     expect((await ttft('model-new')).count).toBe(0);
   });
@@ -169,10 +204,16 @@ describe('tool call outcomes recorded by the tool activity', () => {
     const entries = new Map<string, unknown>();
     return {
       get: async (tool: string, args: unknown) => entries.get(`${tool}:${JSON.stringify(args)}`),
-      put: async (tool: string, args: unknown, value: unknown) => void entries.set(`${tool}:${JSON.stringify(args)}`, value),
+      put: async (tool: string, args: unknown, value: unknown) =>
+        void entries.set(`${tool}:${JSON.stringify(args)}`, value),
     } as unknown as ToolResultCache;
   }
-  const input = (args: string): ToolInput => ({ session_id: sessionId, turn_id: turnId, call_id: randomUUID(), arguments: args });
+  const input = (args: string): ToolInput => ({
+    session_id: sessionId,
+    turn_id: turnId,
+    call_id: randomUUID(),
+    arguments: args,
+  });
 
   it('when the calculator runs, is served from the cache, and gets bad arguments then ok, cached and invalid_arguments are counted once each', async () => {
     // The calculator under a name of this test's own, cacheable.
@@ -182,9 +223,17 @@ describe('tool call outcomes recorded by the tool activity', () => {
     const first = await env.run(calculator, input('{"expression":"6*7"}'));
     const second = await env.run(calculator, input('{"expression":"6*7"}'));
     await env.run(calculator, input('{"expression": 42}'));
-    expect([first, second]).toEqual([expect.not.objectContaining({ cached: true }), expect.objectContaining({ cached: true })]);
+    expect([first, second]).toEqual([
+      expect.not.objectContaining({ cached: true }),
+      expect.objectContaining({ cached: true }),
+    ]);
     const count = (o: string) => counter(metrics.toolCallsTotal, { tool: tool.name, outcome: o });
-    expect({ ok: await count('ok'), cached: await count('cached'), invalid_arguments: await count('invalid_arguments'), error: await count('error') }).toEqual({
+    expect({
+      ok: await count('ok'),
+      cached: await count('cached'),
+      invalid_arguments: await count('invalid_arguments'),
+      error: await count('error'),
+    }).toEqual({
       ok: 1,
       cached: 1,
       invalid_arguments: 1,

@@ -56,7 +56,8 @@ describe('offline model server through the openai SDK', () => {
     });
     const names: string[] = [];
     for await (const chunk of stream) {
-      for (const call of chunk.choices[0]?.delta?.tool_calls ?? []) if (call.function?.name) names.push(call.function.name);
+      for (const call of chunk.choices[0]?.delta?.tool_calls ?? [])
+        if (call.function?.name) names.push(call.function.name);
     }
     expect(names).toEqual(['calculator']);
   });

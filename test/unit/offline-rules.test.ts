@@ -34,7 +34,11 @@ describe('offline model rules', () => {
     const reply = decideOfflineReply(
       [
         { role: 'user', content: 'Calculate 10 * 20' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', function: { name: 'calculator', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', function: { name: 'calculator', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: JSON.stringify({ expression: '10 * 20', result: 200 }) },
       ],
       tools,
@@ -66,12 +70,22 @@ describe('offline model answers from weather and search results', () => {
   ];
 
   it('when given a weather report then it says the temperature and that the data is offline', () => {
-    const reply = decideOfflineReply(exchange('weather', { city: 'Busan', temperature_c: 9, condition: 'clear sky', wind_kmh: 17, note: 'Offline' }), tools);
-    expect(reply.kind === 'text' && reply.content).toContain('Weather in Busan: 9 °C, clear sky, wind 17 km/h (offline sample data');
+    const reply = decideOfflineReply(
+      exchange('weather', { city: 'Busan', temperature_c: 9, condition: 'clear sky', wind_kmh: 17, note: 'Offline' }),
+      tools,
+    );
+    expect(reply.kind === 'text' && reply.content).toContain(
+      'Weather in Busan: 9 °C, clear sky, wind 17 km/h (offline sample data',
+    );
   });
 
   it('when given search results then it lists their titles', () => {
-    const reply = decideOfflineReply(exchange('search', { query: 'redis', results: [{ title: 'Redis Streams', url: 'https://redis.io' }] }), tools);
-    expect(reply.kind === 'text' && reply.content).toContain('Top results for "redis": Redis Streams (https://redis.io).');
+    const reply = decideOfflineReply(
+      exchange('search', { query: 'redis', results: [{ title: 'Redis Streams', url: 'https://redis.io' }] }),
+      tools,
+    );
+    expect(reply.kind === 'text' && reply.content).toContain(
+      'Top results for "redis": Redis Streams (https://redis.io).',
+    );
   });
 });

@@ -93,15 +93,22 @@ describe('OpenAPI document', () => {
   });
 
   it('when a stream operation lists its events then StreamEvent describes the data of each, and the terminal events are among them', () => {
-    const described = ((document.components.schemas.StreamEvent as any).oneOf as Array<{ properties: { event: { const: string } } }>).map((o) => o.properties.event.const);
+    const described = (
+      (document.components.schemas.StreamEvent as any).oneOf as Array<{ properties: { event: { const: string } } }>
+    ).map((o) => o.properties.event.const);
     expect(described.sort()).toEqual(Object.keys(eventCatalog).sort());
     const streams = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.values(methods).flatMap((op: any) =>
-        Object.values(op.responses as Record<string, any>).flatMap((r) => Object.entries((r.content ?? {}) as Record<string, any>).map(([type, media]) => ({ path, type, media }))),
+        Object.values(op.responses as Record<string, any>).flatMap((r) =>
+          Object.entries((r.content ?? {}) as Record<string, any>).map(([type, media]) => ({ path, type, media })),
+        ),
       ),
     );
     const sse = streams.filter((s) => s.type === 'text/event-stream');
-    expect(sse.map((s) => s.path).sort()).toEqual(['/api/chat/message/stream', '/api/chat/session/{session_id}/events']);
+    expect(sse.map((s) => s.path).sort()).toEqual([
+      '/api/chat/message/stream',
+      '/api/chat/session/{session_id}/events',
+    ]);
     for (const { media } of sse) {
       expect(media.schema).toEqual({ $ref: '#/components/schemas/StreamEvent' });
       for (const event of media['x-sse-events']) expect(described).toContain(event);
@@ -113,17 +120,31 @@ describe('OpenAPI document', () => {
     const turn = document.components.schemas.TurnResult as any;
     expect(turn.properties.status.enum).toEqual(['completed', 'failed', 'cancelled', 'rejected']);
     expect(Object.keys(turn.properties)).toEqual(
-      expect.arrayContaining(['models_tried', 'model_calls', 'offline_fallback', 'prompt_tokens', 'completion_tokens', 'steps', 'error']),
+      expect.arrayContaining([
+        'models_tried',
+        'model_calls',
+        'offline_fallback',
+        'prompt_tokens',
+        'completion_tokens',
+        'steps',
+        'error',
+      ]),
     );
     // Nested uses of a component are references, not copies.
-    const done = (document.components.schemas.StreamEvent as any).oneOf.find((o: any) => o.properties.event.const === 'done');
+    const done = (document.components.schemas.StreamEvent as any).oneOf.find(
+      (o: any) => o.properties.event.const === 'done',
+    );
     expect(done.properties.data).toEqual({ $ref: '#/components/schemas/TurnResult' });
   });
 
   it('when the events route is documented then its resume header and query parameters are', () => {
     const op = document.paths['/api/chat/session/{session_id}/events'].get as any;
-    expect(op.parameters.map((p: any) => `${p.in}:${p.name}`)).toEqual(['path:session_id', 'header:Last-Event-ID', 'query:last_event_id', 'query:until']);
+    expect(op.parameters.map((p: any) => `${p.in}:${p.name}`)).toEqual([
+      'path:session_id',
+      'header:Last-Event-ID',
+      'query:last_event_id',
+      'query:until',
+    ]);
     expect(op.parameters.find((p: any) => p.name === 'until').schema.enum).toEqual(['done']);
   });
 });
-

@@ -17,14 +17,35 @@ describe('scripted test model', () => {
   afterAll(() => model.close());
 
   const raw = async (body: unknown) => {
-    const response = await fetch(`${model.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${model.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
   };
-  const dataLines = (text: string) => text.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => block.slice('data: '.length));
+  const dataLines = (text: string) =>
+    text
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: '))
+      .map((block) => block.slice('data: '.length));
 
   it('when it streams text and two tool calls then the SDK assembles the text, both calls from split argument deltas, and the usage it reported', async () => {
-    model.setScript([{ content: 'Let me check. ', tool_calls: [{ id: 'call_a', name: 'calculator', arguments: '{"expression":"6 * 7"}' }, { id: 'call_b', name: 'weather', arguments: '{"city":"Seoul"}' }] }]);
-    const stream = await sdk.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    model.setScript([
+      {
+        content: 'Let me check. ',
+        tool_calls: [
+          { id: 'call_a', name: 'calculator', arguments: '{"expression":"6 * 7"}' },
+          { id: 'call_b', name: 'weather', arguments: '{"city":"Seoul"}' },
+        ],
+      },
+    ]);
+    const stream = await sdk.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     const calls: Record<number, { id?: string; name: string; arguments: string; deltas: number }> = {};
     let finish: string | null = null;
@@ -45,26 +66,42 @@ describe('scripted test model', () => {
     }
     expect(text).toBe('Let me check. ');
     expect(finish).toBe('tool_calls');
-    expect(Object.values(calls).map(({ id, name, arguments: args }) => ({ id, name, args: JSON.parse(args) }))).toEqual([
-      { id: 'call_a', name: 'calculator', args: { expression: '6 * 7' } },
-      { id: 'call_b', name: 'weather', args: { city: 'Seoul' } },
-    ]);
+    expect(Object.values(calls).map(({ id, name, arguments: args }) => ({ id, name, args: JSON.parse(args) }))).toEqual(
+      [
+        { id: 'call_a', name: 'calculator', args: { expression: '6 * 7' } },
+        { id: 'call_b', name: 'weather', args: { city: 'Seoul' } },
+      ],
+    );
     expect(calls[0].deltas).toBeGreaterThan(2); // arguments arrive in pieces, as providers send them
     expect(usage).toEqual(model.requests[0].usage);
-    expect(model.requests[0].usage).toEqual({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number), total_tokens: expect.any(Number) });
+    expect(model.requests[0].usage).toEqual({
+      prompt_tokens: expect.any(Number),
+      completion_tokens: expect.any(Number),
+      total_tokens: expect.any(Number),
+    });
   });
 
   it('when a stream asks for usage then every chunk has usage null except one last chunk with no choices, and [DONE] ends it', async () => {
     model.setScript([{ content: 'one two three' }]);
-    const { status, contentType, text } = await raw({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const { status, contentType, text } = await raw({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(status).toBe(200);
     expect(contentType).toMatch(/^text\/event-stream/);
     const lines = dataLines(text);
     expect(lines[lines.length - 1]).toBe('[DONE]');
     const chunks = lines.slice(0, -1).map((line) => JSON.parse(line));
-    for (const chunk of chunks) expect(chunk).toMatchObject({ id: chunks[0].id, object: 'chat.completion.chunk', model: 'm' });
+    for (const chunk of chunks)
+      expect(chunk).toMatchObject({ id: chunks[0].id, object: 'chat.completion.chunk', model: 'm' });
     expect(chunks[0].choices[0].delta.role).toBe('assistant');
-    expect(chunks.filter((c) => c.choices[0]?.delta?.content).map((c) => c.choices[0].delta.content)).toEqual(['one ', 'two ', 'three']);
+    expect(chunks.filter((c) => c.choices[0]?.delta?.content).map((c) => c.choices[0].delta.content)).toEqual([
+      'one ',
+      'two ',
+      'three',
+    ]);
     const usageChunk = chunks[chunks.length - 1];
     expect(usageChunk).toMatchObject({ choices: [], usage: model.requests[0].usage });
     expect(chunks.slice(0, -1).map((c) => c.usage)).toEqual(Array(chunks.length - 1).fill(null));
@@ -74,19 +111,34 @@ describe('scripted test model', () => {
   it('when a stream does not ask for usage then no chunk carries usage', async () => {
     model.setScript([{ content: 'one two' }]);
     const { text } = await raw({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
-    const chunks = dataLines(text).slice(0, -1).map((line) => JSON.parse(line));
+    const chunks = dataLines(text)
+      .slice(0, -1)
+      .map((line) => JSON.parse(line));
     expect(chunks.every((c) => !('usage' in c) && c.choices.length === 1)).toBe(true);
   });
 
   it('when it answers without streaming then the SDK reads the message, its tool call and the usage', async () => {
-    model.setScript([{ content: 'plain answer' }, { tool_calls: [{ id: 'call_x', name: 'search', arguments: '{"query":"temporal"}' }] }]);
+    model.setScript([
+      { content: 'plain answer' },
+      { tool_calls: [{ id: 'call_x', name: 'search', arguments: '{"query":"temporal"}' }] },
+    ]);
     const plain = await sdk.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
     expect(plain).toMatchObject({ object: 'chat.completion', model: 'm', usage: model.requests[0].usage });
-    expect(plain.choices[0]).toMatchObject({ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'plain answer' } });
+    expect(plain.choices[0]).toMatchObject({
+      index: 0,
+      finish_reason: 'stop',
+      message: { role: 'assistant', content: 'plain answer' },
+    });
     const tool = await sdk.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'find' }] });
     expect(tool.choices[0]).toMatchObject({
       finish_reason: 'tool_calls',
-      message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_x', type: 'function', function: { name: 'search', arguments: '{"query":"temporal"}' } }] },
+      message: {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_x', type: 'function', function: { name: 'search', arguments: '{"query":"temporal"}' } },
+        ],
+      },
     });
   });
 
@@ -96,11 +148,19 @@ describe('scripted test model', () => {
       model: 'm',
       messages: [
         { role: 'user', content: 'add' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'calculator', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'calculator', arguments: '{}' } }],
+        },
         { role: 'user', content: 'and?' },
       ],
     });
-    await expect(orphaned).rejects.toMatchObject({ status: 400, type: 'invalid_request_error', message: expect.stringContaining('call_1') });
+    await expect(orphaned).rejects.toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      message: expect.stringContaining('call_1'),
+    });
     expect(model.requests[0].rejected).toMatch(/must be followed by tool messages/);
   });
 
@@ -142,14 +202,22 @@ describe('scripted test model', () => {
   it('when a reply is held after its first chunk then it sends nothing more until released', async () => {
     const held = gate();
     model.setScript([{ content: 'one two three', hold: { afterChunks: 1, until: held.until } }]);
-    const stream = await sdk.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await sdk.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
     const pieces: string[] = [];
     const states: Array<{ chunksSent: number; finished: boolean; released: boolean }> = [];
     for await (const chunk of stream) {
       const piece = chunk.choices[0]?.delta?.content;
       if (!piece) continue;
       pieces.push(piece);
-      states.push({ chunksSent: model.requests[0].chunksSent, finished: model.requests[0].finished, released: held.released() });
+      states.push({
+        chunksSent: model.requests[0].chunksSent,
+        finished: model.requests[0].finished,
+        released: held.released(),
+      });
       held.release();
     }
     expect(pieces).toEqual(['one ', 'two ', 'three']);

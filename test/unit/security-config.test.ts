@@ -17,7 +17,10 @@ describe('security config', () => {
     ]);
   });
 
-  it.each(['*', 'https://a.example.com/path', 'a.example.com', 'javascript:alert(1)'])('when CORS_ORIGINS is %s then the config is refused', (value) => {
-    expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
-  });
+  it.each(['*', 'https://a.example.com/path', 'a.example.com', 'javascript:alert(1)'])(
+    'when CORS_ORIGINS is %s then the config is refused',
+    (value) => {
+      expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
+    },
+  );
 });

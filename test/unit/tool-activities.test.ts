@@ -7,19 +7,34 @@ const registry = createToolRegistry(loadConfig({ WEATHER_PROVIDER: 'offline' }))
 
 describe('tool execution and registry', () => {
   it('when arguments are not JSON then the model gets an error result', async () => {
-    const result = await runTool(calculatorTool, { session_id: 's', turn_id: 't', call_id: 'c', arguments: '{"expression": ' });
+    const result = await runTool(calculatorTool, {
+      session_id: 's',
+      turn_id: 't',
+      call_id: 'c',
+      arguments: '{"expression": ',
+    });
     expect(result.ok).toBe(false);
     expect(JSON.parse(result.content).error).toMatch(/not valid JSON/);
   });
 
   it('when arguments fail the schema then the error names the field', async () => {
-    const result = await runTool(calculatorTool, { session_id: 's', turn_id: 't', call_id: 'c', arguments: '{"expression": 42}' });
+    const result = await runTool(calculatorTool, {
+      session_id: 's',
+      turn_id: 't',
+      call_id: 'c',
+      arguments: '{"expression": 42}',
+    });
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/expression/);
   });
 
   it('when arguments are valid then the content is the JSON result', async () => {
-    const result = await runTool(calculatorTool, { session_id: 's', turn_id: 't', call_id: 'c', arguments: '{"expression": "6*7"}' });
+    const result = await runTool(calculatorTool, {
+      session_id: 's',
+      turn_id: 't',
+      call_id: 'c',
+      arguments: '{"expression": "6*7"}',
+    });
     expect(result).toMatchObject({ ok: true, provider: 'mathjs' });
     expect(JSON.parse(result.content)).toEqual({ expression: '6*7', result: 42 });
   });

@@ -7,31 +7,51 @@ import { waitFor, waitUntil, WaitTimeoutError } from '../helpers/wait-for';
 describe('waiting helpers', () => {
   it('when the condition comes true then waitUntil returns the value that satisfied it', async () => {
     let n = 0;
-    await expect(waitUntil(async () => ++n, (value) => value === 3, { intervalMs: 1 })).resolves.toBe(3);
+    await expect(
+      waitUntil(
+        async () => ++n,
+        (value) => value === 3,
+        { intervalMs: 1 },
+      ),
+    ).resolves.toBe(3);
   });
 
   it('when the condition never comes true then waitUntil gives up at its deadline naming what it waited for and the last value read', async () => {
     let n = 0;
-    const waiting = waitUntil(async () => ({ count: ++n }), () => false, { timeoutMs: 50, intervalMs: 5, what: 'the count to reach 100' });
+    const waiting = waitUntil(
+      async () => ({ count: ++n }),
+      () => false,
+      { timeoutMs: 50, intervalMs: 5, what: 'the count to reach 100' },
+    );
     await expect(waiting).rejects.toThrow(WaitTimeoutError);
-    await expect(waiting).rejects.toThrow(new RegExp(`gave up waiting for the count to reach 100 after 50 ms[\\s\\S]*last value: \\{ count: ${n} \\}`));
+    await expect(waiting).rejects.toThrow(
+      new RegExp(`gave up waiting for the count to reach 100 after 50 ms[\\s\\S]*last value: \\{ count: ${n} \\}`),
+    );
   });
 
   it('when the probe keeps throwing then waitFor gives up with the last error', async () => {
     let n = 0;
-    const waiting = waitFor(async () => {
-      throw new Error(`not ready (try ${++n})`);
-    }, { timeoutMs: 30, intervalMs: 5 });
-    await expect(waiting).rejects.toThrow(/last value: \(no probe finished\)[\s\S]*last error: Error: not ready \(try \d+\)/);
+    const waiting = waitFor(
+      async () => {
+        throw new Error(`not ready (try ${++n})`);
+      },
+      { timeoutMs: 30, intervalMs: 5 },
+    );
+    await expect(waiting).rejects.toThrow(
+      /last value: \(no probe finished\)[\s\S]*last error: Error: not ready \(try \d+\)/,
+    );
   });
 
   it('when the probe fails at first and then succeeds then waitFor returns its value', async () => {
     let n = 0;
     await expect(
-      waitFor(async () => {
-        if (++n < 3) throw new Error('not yet');
-        return 'ready';
-      }, { intervalMs: 1 }),
+      waitFor(
+        async () => {
+          if (++n < 3) throw new Error('not yet');
+          return 'ready';
+        },
+        { intervalMs: 1 },
+      ),
     ).resolves.toBe('ready');
   });
 
@@ -55,13 +75,17 @@ describe('waiting helpers', () => {
 
     it('when the stream ends without a matching event then waitFor rejects listing the events received', async () => {
       const stream = await openSse(`${url}/ends`);
-      await expect(stream.waitFor((e) => e.event === 'cancelled')).rejects.toThrow(/the stream ended without an event matching[\s\S]*received \(2\):[\s\S]*1-0 message[\s\S]*2-0 done/);
+      await expect(stream.waitFor((e) => e.event === 'cancelled')).rejects.toThrow(
+        /the stream ended without an event matching[\s\S]*received \(2\):[\s\S]*1-0 message[\s\S]*2-0 done/,
+      );
     });
 
     it('when no matching event arrives before the deadline then waitFor rejects listing the events received', async () => {
       const stream = await openSse(`${url}/open`);
       try {
-        await expect(stream.waitFor((e) => e.event === 'done', 100)).rejects.toThrow(/no match after 100 ms[\s\S]*received \(1\):[\s\S]*1-0 message/);
+        await expect(stream.waitFor((e) => e.event === 'done', 100)).rejects.toThrow(
+          /no match after 100 ms[\s\S]*received \(1\):[\s\S]*1-0 message/,
+        );
       } finally {
         stream.close();
       }

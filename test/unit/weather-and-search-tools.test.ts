@@ -6,7 +6,9 @@ import { offlineSearch } from '../../src/tools/search-offline';
 import { createWeatherTool } from '../../src/tools/weather';
 
 /** A local stand-in for the provider's HTTP API (this machine reaches no outside host). */
-async function jsonServer(handler: (url: URL) => unknown): Promise<{ base: string; hits: string[]; close: () => Promise<void> }> {
+async function jsonServer(
+  handler: (url: URL) => unknown,
+): Promise<{ base: string; hits: string[]; close: () => Promise<void> }> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
@@ -26,22 +28,45 @@ describe('weather tool', () => {
         ? { results: [{ name: 'Seoul', country: 'South Korea', latitude: 37.57, longitude: 126.98 }] }
         : { current: { time: '2026-11-22T03:00', temperature_2m: 4.2, wind_speed_10m: 11, weather_code: 61 } },
     );
-    const tool = createWeatherTool({ provider: 'open-meteo', geocodingUrl: `${api.base}/geo`, forecastUrl: `${api.base}/forecast`, timeoutMs: 2000 });
+    const tool = createWeatherTool({
+      provider: 'open-meteo',
+      geocodingUrl: `${api.base}/geo`,
+      forecastUrl: `${api.base}/forecast`,
+      timeoutMs: 2000,
+    });
     const outcome = await tool.run({ city: 'Seoul' });
     await api.close();
-    expect(outcome).toMatchObject({ ok: true, provider: 'open-meteo', value: { city: 'Seoul', country: 'South Korea', temperature_c: 4.2, condition: 'rain' } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      provider: 'open-meteo',
+      value: { city: 'Seoul', country: 'South Korea', temperature_c: 4.2, condition: 'rain' },
+    });
     expect(api.hits).toEqual(['/geo', '/forecast']);
   });
 
   it('when Open-Meteo is unreachable then the offline provider answers and says why', async () => {
-    const tool = createWeatherTool({ provider: 'open-meteo', geocodingUrl: 'http://127.0.0.1:9/geo', forecastUrl: 'http://127.0.0.1:9/f', timeoutMs: 500 });
+    const tool = createWeatherTool({
+      provider: 'open-meteo',
+      geocodingUrl: 'http://127.0.0.1:9/geo',
+      forecastUrl: 'http://127.0.0.1:9/f',
+      timeoutMs: 500,
+    });
     const outcome = await tool.run({ city: 'Seoul' });
-    expect(outcome).toMatchObject({ ok: true, provider: 'offline', value: { city: 'Seoul', fallback_reason: expect.stringContaining('unreachable') } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      provider: 'offline',
+      value: { city: 'Seoul', fallback_reason: expect.stringContaining('unreachable') },
+    });
   });
 
   it('when the city does not exist then it is a tool error, not a guess', async () => {
     const api = await jsonServer(() => ({ results: [] }));
-    const tool = createWeatherTool({ provider: 'open-meteo', geocodingUrl: `${api.base}/geo`, forecastUrl: `${api.base}/f`, timeoutMs: 2000 });
+    const tool = createWeatherTool({
+      provider: 'open-meteo',
+      geocodingUrl: `${api.base}/geo`,
+      forecastUrl: `${api.base}/f`,
+      timeoutMs: 2000,
+    });
     const outcome = await tool.run({ city: 'Nowhereville' });
     await api.close();
     expect(outcome).toMatchObject({ ok: false, error: expect.stringContaining('Nowhereville') });
@@ -62,15 +87,26 @@ describe('search tool', () => {
   });
 
   it('when SearXNG is configured then its results are returned, labelled', async () => {
-    const api = await jsonServer((url) => ({ results: [{ title: `hit for ${url.searchParams.get('q')}`, url: 'https://example.org', content: 'x' }] }));
+    const api = await jsonServer((url) => ({
+      results: [{ title: `hit for ${url.searchParams.get('q')}`, url: 'https://example.org', content: 'x' }],
+    }));
     const tool = createSearchTool({ provider: 'searxng', searxngUrl: api.base, tavilyUrl: '', timeoutMs: 2000 });
     const outcome = await tool.run({ query: 'temporal', max_results: 2 });
     await api.close();
-    expect(outcome).toMatchObject({ ok: true, provider: 'searxng', value: { results: [{ title: 'hit for temporal' }] } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      provider: 'searxng',
+      value: { results: [{ title: 'hit for temporal' }] },
+    });
   });
 
   it('when the real provider fails then the offline corpus answers and says why', async () => {
-    const tool = createSearchTool({ provider: 'searxng', searxngUrl: 'http://127.0.0.1:9', tavilyUrl: '', timeoutMs: 300 });
+    const tool = createSearchTool({
+      provider: 'searxng',
+      searxngUrl: 'http://127.0.0.1:9',
+      tavilyUrl: '',
+      timeoutMs: 300,
+    });
     const outcome = await tool.run({ query: 'sqlite wal', max_results: 1 });
     expect(outcome).toMatchObject({ ok: true, provider: 'offline', value: { fallback_reason: expect.any(String) } });
   });

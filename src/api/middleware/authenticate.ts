@@ -17,7 +17,9 @@ export function authenticate(authenticator: ApiKeyAuthenticator): Middleware {
     const result = authenticator.authenticate(ctx.get('authorization') || undefined);
     if (!result.ok) {
       throw new UnauthorizedError(
-        result.reason === 'missing' ? 'Authentication required: send `Authorization: Bearer <API key>`.' : 'The API key is not valid.',
+        result.reason === 'missing'
+          ? 'Authentication required: send `Authorization: Bearer <API key>`.'
+          : 'The API key is not valid.',
       );
     }
     ctx.state.principal = result.principal;

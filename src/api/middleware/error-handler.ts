@@ -41,9 +41,13 @@ export function errorHandler(logger: Logger): Middleware {
       } else if ((err.status ?? err.statusCode ?? 500) < 500 && err.expose !== false) {
         status = err.status ?? err.statusCode ?? 400;
         code = CODES[status] ?? 'bad_request';
-        message = err.type === 'entity.parse.failed' || /JSON/i.test(err.message) ? `Malformed JSON body: ${err.message}` : err.message;
+        message =
+          err.type === 'entity.parse.failed' || /JSON/i.test(err.message)
+            ? `Malformed JSON body: ${err.message}`
+            : err.message;
       }
-      if (status >= 500) (ctx.state.logger ?? logger).error({ err: raw, path: ctx.path, method: ctx.method }, 'request failed');
+      if (status >= 500)
+        (ctx.state.logger ?? logger).error({ err: raw, path: ctx.path, method: ctx.method }, 'request failed');
       ctx.status = status;
       ctx.type = 'application/json';
       ctx.body = { error: { status, code, message, ...(details !== undefined ? { details } : {}) } };

@@ -10,7 +10,9 @@ const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS
 export function knownMethods(): Middleware {
   return async (ctx, next) => {
     if (!KNOWN_METHODS.includes(ctx.method)) {
-      throw new ApiError(405, 'method_not_allowed', `Method ${ctx.method} is not supported.`, undefined, { Allow: 'GET, HEAD, POST, DELETE, OPTIONS' });
+      throw new ApiError(405, 'method_not_allowed', `Method ${ctx.method} is not supported.`, undefined, {
+        Allow: 'GET, HEAD, POST, DELETE, OPTIONS',
+      });
     }
     await next();
   };

@@ -66,7 +66,10 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       }
       if (Date.now() - lastWarning > 10_000) {
         lastWarning = Date.now();
-        (ctx.state.logger ?? options.logger).warn({ err: (err as Error)?.message ?? String(err), limiter: name }, 'rate limiter unavailable (Redis): letting requests through');
+        (ctx.state.logger ?? options.logger).warn(
+          { err: (err as Error)?.message ?? String(err), limiter: name },
+          'rate limiter unavailable (Redis): letting requests through',
+        );
       }
     }
   };

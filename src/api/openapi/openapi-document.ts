@@ -14,7 +14,11 @@ export interface OpenApiDocument {
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of what a client sends or receives. */
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 }
 
@@ -28,18 +32,42 @@ const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 function componentJsonSchemas(schemas: ReturnType<typeof componentSchemas>): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   for (const [name, schema] of Object.entries(schemas)) if (name !== 'ChatRequest') registry.add(schema, { id: name });
-  const rendered = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` }) as {
+  const rendered = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as {
     schemas: Record<string, JsonSchema>;
   };
-  const responses = Object.fromEntries(Object.entries(rendered.schemas).map(([name, { $schema: _d, $id: _i, ...rest }]) => [name, rest]));
+  const responses = Object.fromEntries(
+    Object.entries(rendered.schemas).map(([name, { $schema: _d, $id: _i, ...rest }]) => [name, rest]),
+  );
   return { ChatRequest: toJsonSchema(schemas.ChatRequest, 'input'), ...responses };
 }
 
 function operationObject(op: OperationSpec): JsonSchema {
   const parameters = [
-    ...Object.entries(op.pathParams ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: toJsonSchema(schema, 'input') })),
-    ...(op.headerParams ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: toJsonSchema(h.schema, 'input') })),
-    ...(op.queryParams ?? []).map((q) => ({ name: q.name, in: 'query', required: false, description: q.description, schema: toJsonSchema(q.schema, 'input') })),
+    ...Object.entries(op.pathParams ?? {}).map(([name, schema]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: toJsonSchema(schema, 'input'),
+    })),
+    ...(op.headerParams ?? []).map((h) => ({
+      name: h.name,
+      in: 'header',
+      required: false,
+      description: h.description,
+      schema: toJsonSchema(h.schema, 'input'),
+    })),
+    ...(op.queryParams ?? []).map((q) => ({
+      name: q.name,
+      in: 'query',
+      required: false,
+      description: q.description,
+      schema: toJsonSchema(q.schema, 'input'),
+    })),
   ];
   const responses = Object.fromEntries(
     Object.entries(op.responses).map(([status, response]) => {
@@ -49,7 +77,14 @@ function operationObject(op: OperationSpec): JsonSchema {
         {
           description: response.description,
           ...(response.headers
-            ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
+            ? {
+                headers: Object.fromEntries(
+                  Object.entries(response.headers).map(([name, description]) => [
+                    name,
+                    { description, schema: { type: 'string' } },
+                  ]),
+                ),
+              }
             : {}),
           ...(response.schema || contentType !== 'application/json'
             ? {
@@ -73,7 +108,9 @@ function operationObject(op: OperationSpec): JsonSchema {
     tags: [op.tag],
     ...(op.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(op.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.requestBody) } } } } : {}),
+    ...(op.requestBody
+      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.requestBody) } } } }
+      : {}),
     responses,
   };
 }
@@ -98,7 +135,9 @@ export function buildOpenApiDocument(options: { maxMessageChars: number; version
     paths,
     components: {
       schemas: componentJsonSchemas(schemas),
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS / API_KEYS_FILE.' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS / API_KEYS_FILE.' },
+      },
     },
     security: [{ apiKey: [] }],
     tags: [

@@ -63,9 +63,22 @@ const err = (description: string): ResponseSpec => ({ description, schema: 'Erro
 const sessionParam = { session_id: sessionIdSchema };
 /** Answers every /api operation can give. */
 const apiErrors: Record<number, ResponseSpec> = {
-  401: { ...err('Missing or invalid API key (only when API keys are configured).'), headers: { 'WWW-Authenticate': 'Bearer realm="api"' } },
-  429: { ...err('Rate limited (rate_limited); for messages also: too many messages queued in the session (session_queue_full).'), headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
-  503: { ...err('A dependency (Temporal, Redis, SQLite) is unavailable, or this API process is shutting down (server_shutting_down: the turn goes on; details name where to follow it).'), headers: { 'Retry-After': 'Seconds to wait before retrying (on shutdown).' } },
+  401: {
+    ...err('Missing or invalid API key (only when API keys are configured).'),
+    headers: { 'WWW-Authenticate': 'Bearer realm="api"' },
+  },
+  429: {
+    ...err(
+      'Rate limited (rate_limited); for messages also: too many messages queued in the session (session_queue_full).',
+    ),
+    headers: { 'Retry-After': 'Seconds to wait before retrying.' },
+  },
+  503: {
+    ...err(
+      'A dependency (Temporal, Redis, SQLite) is unavailable, or this API process is shutting down (server_shutting_down: the turn goes on; details name where to follow it).',
+    ),
+    headers: { 'Retry-After': 'Seconds to wait before retrying (on shutdown).' },
+  },
 };
 const bodyErrors: Record<number, ResponseSpec> = {
   400: err('Malformed JSON body.'),
@@ -103,7 +116,10 @@ export const operations: OperationSpec[] = [
     tag: 'chat',
     requestBody: 'ChatRequest',
     responses: {
-      200: { description: 'The finished turn: status completed, or cancelled (with the partial answer).', schema: 'TurnResult' },
+      200: {
+        description: 'The finished turn: status completed, or cancelled (with the partial answer).',
+        schema: 'TurnResult',
+      },
       ...bodyErrors,
       402: err('The session has used its token or cost budget (budget_exceeded); no model was called.'),
       404: err('session_id names no session of the caller.'),
@@ -126,7 +142,12 @@ export const operations: OperationSpec[] = [
     tag: 'chat',
     requestBody: 'ChatRequest',
     responses: {
-      200: { description: 'Server-sent events of the turn.', schema: 'StreamEvent', contentType: 'text/event-stream', events: TURN_STREAM_EVENTS },
+      200: {
+        description: 'Server-sent events of the turn.',
+        schema: 'StreamEvent',
+        contentType: 'text/event-stream',
+        events: TURN_STREAM_EVENTS,
+      },
       ...bodyErrors,
       404: err('session_id names no session of the caller.'),
       410: err('The session has ended (session_ended).'),
@@ -163,13 +184,32 @@ export const operations: OperationSpec[] = [
       ' If the id is older than the capped stream keeps, the answer is one `stream_expired` event.',
     tag: 'chat',
     pathParams: sessionParam,
-    headerParams: [{ name: 'Last-Event-ID', description: 'Resume after this event id (a Redis stream id). Wins over the last_event_id query parameter.', schema: lastEventIdSchema }],
+    headerParams: [
+      {
+        name: 'Last-Event-ID',
+        description: 'Resume after this event id (a Redis stream id). Wins over the last_event_id query parameter.',
+        schema: lastEventIdSchema,
+      },
+    ],
     queryParams: [
-      { name: 'last_event_id', description: 'Same as the Last-Event-ID header, for clients that cannot set headers (EventSource).', schema: lastEventIdSchema },
-      { name: 'until', description: 'done: end the stream after the next done, error or cancelled event.', schema: z.enum(['done']) },
+      {
+        name: 'last_event_id',
+        description: 'Same as the Last-Event-ID header, for clients that cannot set headers (EventSource).',
+        schema: lastEventIdSchema,
+      },
+      {
+        name: 'until',
+        description: 'done: end the stream after the next done, error or cancelled event.',
+        schema: z.enum(['done']),
+      },
     ],
     responses: {
-      200: { description: 'Server-sent events of the session.', schema: 'StreamEvent', contentType: 'text/event-stream', events: SESSION_STREAM_EVENTS },
+      200: {
+        description: 'Server-sent events of the session.',
+        schema: 'StreamEvent',
+        contentType: 'text/event-stream',
+        events: SESSION_STREAM_EVENTS,
+      },
       404: err('No such session.'),
       422: err('session_id is not a UUID, Last-Event-ID is not a stream id, or until is not "done".'),
       ...apiErrors,
@@ -180,19 +220,30 @@ export const operations: OperationSpec[] = [
     path: '/api/chat/session/{session_id}/cancel',
     operationId: 'cancelTurn',
     summary: 'Cancel the turn in progress',
-    description: 'Asynchronous: the running turn ends with a `cancelled` event (its partial answer kept); queued messages still run.',
+    description:
+      'Asynchronous: the running turn ends with a `cancelled` event (its partial answer kept); queued messages still run.',
     tag: 'chat',
     pathParams: sessionParam,
-    responses: { 202: { description: 'Cancellation requested.', schema: 'CancelResult' }, ...idErrors, 410: err('The session has ended.'), ...apiErrors },
+    responses: {
+      202: { description: 'Cancellation requested.', schema: 'CancelResult' },
+      ...idErrors,
+      410: err('The session has ended.'),
+      ...apiErrors,
+    },
   },
   {
     method: 'get',
     path: '/api/chat/sessions',
     operationId: 'listSessions',
     summary: "The caller's sessions",
-    description: 'Only sessions the caller (its API key\'s principal) created, newest first. Query: limit (1-100, default 20), cursor (next_cursor of the previous page), status (active|ended).',
+    description:
+      "Only sessions the caller (its API key's principal) created, newest first. Query: limit (1-100, default 20), cursor (next_cursor of the previous page), status (active|ended).",
     tag: 'chat',
-    responses: { 200: { description: 'Sessions, newest first.', schema: 'SessionList' }, 422: err('Bad limit, cursor or status.'), ...apiErrors },
+    responses: {
+      200: { description: 'Sessions, newest first.', schema: 'SessionList' },
+      422: err('Bad limit, cursor or status.'),
+      ...apiErrors,
+    },
   },
   {
     method: 'delete',
@@ -212,7 +263,10 @@ export const operations: OperationSpec[] = [
     summary: 'Dependency status, model mode and whether the API is open',
     tag: 'operations',
     public: true,
-    responses: { 200: { description: 'All dependencies up.', schema: 'Health' }, 503: { description: 'A dependency is down.', schema: 'Health' } },
+    responses: {
+      200: { description: 'All dependencies up.', schema: 'Health' },
+      503: { description: 'A dependency is down.', schema: 'Health' },
+    },
   },
   {
     method: 'get',

@@ -11,7 +11,9 @@ export const errorResponseSchema = z
   .object({
     error: z.object({
       status: z.number().int().min(400).max(599),
-      code: z.string().describe('Stable machine-readable code, e.g. validation_failed, session_not_found, rate_limited.'),
+      code: z
+        .string()
+        .describe('Stable machine-readable code, e.g. validation_failed, session_not_found, rate_limited.'),
       message: z.string(),
       details: z.unknown().optional().describe('For validation errors: [{ field, message }].'),
     }),
@@ -57,14 +59,18 @@ export const healthSchema = z.object({
   }),
 });
 
-
 export const streamEventSchema = z
   .discriminatedUnion(
     'event',
     (Object.entries(eventCatalog) as Array<[EventName, z.ZodType]>).map(([event, data]) =>
       z.object({
         event: z.literal(event),
-        id: z.string().optional().describe('The `id:` line: the Redis stream id, to resume from with Last-Event-ID (absent on events the API makes itself).'),
+        id: z
+          .string()
+          .optional()
+          .describe(
+            'The `id:` line: the Redis stream id, to resume from with Last-Event-ID (absent on events the API makes itself).',
+          ),
         data,
       }),
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],

@@ -44,7 +44,12 @@ export async function healthReport(deps: HealthDeps) {
     model: deps.llm.model,
     base_url: deps.llm.baseUrl,
     offline,
-    ...(offline ? { warning: 'OFFLINE MODEL IN USE: answers come from the built-in rule-based model, not an LLM. Set OPENROUTER_API_KEY or LLM_BASE_URL.' } : {}),
+    ...(offline
+      ? {
+          warning:
+            'OFFLINE MODEL IN USE: answers come from the built-in rule-based model, not an LLM. Set OPENROUTER_API_KEY or LLM_BASE_URL.',
+        }
+      : {}),
   };
   const auth =
     deps.auth && !deps.auth.open

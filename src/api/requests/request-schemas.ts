@@ -19,7 +19,10 @@ export function chatRequestSchema(maxMessageChars: number) {
         .enum(['enqueue', 'reject', 'interrupt'])
         .default('enqueue')
         .describe('If a turn is running: enqueue (FIFO), reject (409), or interrupt (cancel it, then run this one).'),
-      cancel_on_disconnect: z.boolean().default(false).describe('Cancel the turn if the client disconnects before it ends.'),
+      cancel_on_disconnect: z
+        .boolean()
+        .default(false)
+        .describe('Cancel the turn if the client disconnects before it ends.'),
     })
     .strict();
 }
@@ -43,6 +46,8 @@ export const endSessionQuerySchema = z
   .strict();
 
 /** `Last-Event-ID` (header or `last_event_id` query): a Redis stream id. */
-export const lastEventIdSchema = z.string().regex(/^\d{1,20}(-\d{1,20})?$/, 'Last-Event-ID must be a stream id like 1732240000000-0');
+export const lastEventIdSchema = z
+  .string()
+  .regex(/^\d{1,20}(-\d{1,20})?$/, 'Last-Event-ID must be a stream id like 1732240000000-0');
 
 export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;

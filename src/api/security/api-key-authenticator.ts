@@ -49,10 +49,13 @@ export class ApiKeyAuthenticator {
 export function loadApiKeys(apiKeys: string | undefined, apiKeysFile: string | undefined): Map<string, string> {
   const keys = new Map<string, string>();
   const add = (key: string, principal: string, where: string, index: number) => {
-    if (key.length < MIN_KEY_LENGTH) throw new ConfigError(`${where}: entry ${index + 1} has a key shorter than ${MIN_KEY_LENGTH} characters.`);
+    if (key.length < MIN_KEY_LENGTH)
+      throw new ConfigError(`${where}: entry ${index + 1} has a key shorter than ${MIN_KEY_LENGTH} characters.`);
     if (/\s/.test(key)) throw new ConfigError(`${where}: entry ${index + 1} has whitespace in its key.`);
     if (!PRINCIPAL_PATTERN.test(principal)) {
-      throw new ConfigError(`${where}: entry ${index + 1} needs a principal name of letters, digits, . _ @ - (at most 64).`);
+      throw new ConfigError(
+        `${where}: entry ${index + 1} needs a principal name of letters, digits, . _ @ - (at most 64).`,
+      );
     }
     if (keys.has(key)) throw new ConfigError(`${where}: entry ${index + 1} repeats a key.`);
     keys.set(key, principal);
@@ -74,7 +77,9 @@ export function loadApiKeys(apiKeys: string | undefined, apiKeysFile: string | u
       parsed = JSON.parse(fs.readFileSync(apiKeysFile, 'utf8'));
     } catch (err) {
       // Not the parser's message: it may quote file content, i.e. a key.
-      throw new ConfigError(`API_KEYS_FILE ${apiKeysFile} is not a readable JSON file (${(err as NodeJS.ErrnoException).code ?? 'invalid JSON'}).`);
+      throw new ConfigError(
+        `API_KEYS_FILE ${apiKeysFile} is not a readable JSON file (${(err as NodeJS.ErrnoException).code ?? 'invalid JSON'}).`,
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new ConfigError(`API_KEYS_FILE ${apiKeysFile} must hold a JSON object of key → principal name.`);

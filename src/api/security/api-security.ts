@@ -13,7 +13,8 @@ export interface ApiSecurity {
   rateLimit: { redis: Redis; keys: RedisKeys; windowSeconds: number; requests: number; messages: number };
 }
 
-export const OPEN_API_WARNING = 'NO API KEYS CONFIGURED: the API is open to anyone who can reach it. Set API_KEYS or API_KEYS_FILE.';
+export const OPEN_API_WARNING =
+  'NO API KEYS CONFIGURED: the API is open to anyone who can reach it. Set API_KEYS or API_KEYS_FILE.';
 
 /** Loads the API keys (throws ConfigError on a bad entry) and warns loudly when the API runs open. */
 export function createApiSecurity(config: Config, redis: Redis, logger: Logger): ApiSecurity {

@@ -19,7 +19,12 @@ function stringOr(value: unknown, fallback: string): string {
 /** Each archived turn as its user message and its answer, in order. */
 export function historyMessagesOf(rows: ChatHistoryRow[]): HistoryMessage[] {
   return rows.flatMap((row): HistoryMessage[] => [
-    { role: 'user', content: row.user_message, turn_id: row.turn_id, created_at: stringOr(row.extra_metadata.received_at, row.created_at) },
+    {
+      role: 'user',
+      content: row.user_message,
+      turn_id: row.turn_id,
+      created_at: stringOr(row.extra_metadata.received_at, row.created_at),
+    },
     {
       role: 'assistant',
       content: row.assistant_message ?? '',

@@ -23,7 +23,8 @@ export class SessionAccess {
    */
   async authorize(sessionId: string, principal: Principal): Promise<SessionSnapshot | null> {
     const live = await this.snapshots.get(sessionId);
-    const owner = live?.owner ?? (await this.records.get(sessionId))?.owner ?? (await this.workflows.ownerInMemo(sessionId));
+    const owner =
+      live?.owner ?? (await this.records.get(sessionId))?.owner ?? (await this.workflows.ownerInMemo(sessionId));
     if (owner !== principal) throw new SessionNotFoundError(sessionId);
     return live;
   }

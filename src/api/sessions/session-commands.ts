@@ -42,7 +42,9 @@ export class SessionCommands {
   async startTurn(request: ChatRequest, owner: Principal, requestId?: string): Promise<TurnTicket> {
     const models = this.deps.settings.models;
     if (request.model && !models.some((m) => m.name === request.model)) {
-      throw new ValidationError(`Unknown model "${request.model}"`, [{ field: 'model', message: `must be one of: ${models.map((m) => m.name).join(', ')}` }]);
+      throw new ValidationError(`Unknown model "${request.model}"`, [
+        { field: 'model', message: `must be one of: ${models.map((m) => m.name).join(', ')}` },
+      ]);
     }
     const message: UserMessage = {
       turn_id: randomUUID(),
@@ -68,11 +70,21 @@ export class SessionCommands {
       afterId = await this.deps.events.lastId(sessionId);
       await this.deps.workflows.sendMessage(sessionId, message);
     }
-    return { session_id: sessionId, turn_id: message.turn_id, after_id: afterId, model: request.model ?? models[0]?.name, received_at: message.received_at };
+    return {
+      session_id: sessionId,
+      turn_id: message.turn_id,
+      after_id: afterId,
+      model: request.model ?? models[0]?.name,
+      received_at: message.received_at,
+    };
   }
 
   /** Asks the session to cancel its running turn; answers which turn was running, if any. */
-  async cancelTurn(sessionId: string, owner: Principal, reason = 'requested by client'): Promise<{ session_id: string; turn_id: string | null; cancelled: boolean }> {
+  async cancelTurn(
+    sessionId: string,
+    owner: Principal,
+    reason = 'requested by client',
+  ): Promise<{ session_id: string; turn_id: string | null; cancelled: boolean }> {
     const live = await this.deps.access.authorize(sessionId, owner);
     await this.deps.workflows.cancelTurn(sessionId, reason);
     const turnId = live?.current_turn?.turn_id ?? null;
@@ -86,20 +98,34 @@ export class SessionCommands {
    */
   async endSession(sessionId: string, owner: Principal, options: { finishRunning: boolean }): Promise<SessionRecord> {
     await this.deps.access.authorize(sessionId, owner);
-    await this.deps.workflows.end(sessionId, { cancelRunning: !options.finishRunning, reason: 'deleted by client', waitMs: this.deps.endWaitMs });
+    await this.deps.workflows.end(sessionId, {
+      cancelRunning: !options.finishRunning,
+      reason: 'deleted by client',
+      waitMs: this.deps.endWaitMs,
+    });
     const record = await this.deps.records.get(sessionId);
     if (!record) throw new SessionNotFoundError(sessionId);
     return record;
   }
 
   /** Records the new session (row and live snapshot) before the caller learns its id. */
-  private async recordStart(sessionId: string, createdAt: string, owner: Principal, title: string | null): Promise<void> {
+  private async recordStart(
+    sessionId: string,
+    createdAt: string,
+    owner: Principal,
+    title: string | null,
+  ): Promise<void> {
     await this.deps.records.ensure(sessionId, { owner, created_at: createdAt, title });
     await this.deps.snapshots.put(newSessionSnapshot(sessionId, createdAt, owner, title));
   }
 }
 
-function newSessionSnapshot(sessionId: string, createdAt: string, owner: Principal, title: string | null): SessionSnapshot {
+function newSessionSnapshot(
+  sessionId: string,
+  createdAt: string,
+  owner: Principal,
+  title: string | null,
+): SessionSnapshot {
   return {
     session_id: sessionId,
     owner,

@@ -25,11 +25,15 @@ export interface SessionReadsDeps {
 export class SessionReads {
   constructor(private readonly deps: SessionReadsDeps) {}
 
-  async listSessions(owner: Principal, options: { limit: number; cursor?: string; status?: 'active' | 'ended' }): Promise<SessionPage> {
+  async listSessions(
+    owner: Principal,
+    options: { limit: number; cursor?: string; status?: 'active' | 'ended' },
+  ): Promise<SessionPage> {
     try {
       return await this.deps.records.list(owner, options);
     } catch (err) {
-      if (err instanceof InvalidCursorError) throw new ValidationError(`Invalid cursor: ${err.message}`, [{ field: 'cursor', message: err.message }]);
+      if (err instanceof InvalidCursorError)
+        throw new ValidationError(`Invalid cursor: ${err.message}`, [{ field: 'cursor', message: err.message }]);
       throw err;
     }
   }

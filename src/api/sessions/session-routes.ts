@@ -1,6 +1,11 @@
 import Router from '@koa/router';
 import { parseOrThrow } from '../requests/parse-or-throw';
-import { chatRequestSchema, endSessionQuerySchema, sessionIdSchema, sessionListQuerySchema } from '../requests/request-schemas';
+import {
+  chatRequestSchema,
+  endSessionQuerySchema,
+  sessionIdSchema,
+  sessionListQuerySchema,
+} from '../requests/request-schemas';
 import { principalOf } from '../security/principal-of';
 import { requestAbortSignal } from './request-abort-signal';
 import type { SessionService } from './session-service';
@@ -27,7 +32,11 @@ export function sessionRoutes(sessions: SessionService, maxMessageChars: number)
     const gone = requestAbortSignal(ctx.req, ctx.res);
     // A client that leaves stops our wait; the turn goes on unless it asked otherwise.
     if (request.cancel_on_disconnect) {
-      gone.addEventListener('abort', () => void sessions.commands.cancelTurn(ticket.session_id, principal, 'client disconnected').catch(() => undefined));
+      gone.addEventListener(
+        'abort',
+        () =>
+          void sessions.commands.cancelTurn(ticket.session_id, principal, 'client disconnected').catch(() => undefined),
+      );
     }
     ctx.body = await sessions.turnResults.wait(ticket, gone);
   });

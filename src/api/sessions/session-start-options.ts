@@ -17,7 +17,11 @@ export interface SessionStart {
  * still finds it once the row and the snapshot are gone; the search attributes and summary make
  * the session findable and readable in the Temporal Web UI.
  */
-export function sessionStartOptions(taskQueue: string, settings: SessionSettings, start: SessionStart): WorkflowStartOptions<ChatSessionWorkflow> {
+export function sessionStartOptions(
+  taskQueue: string,
+  settings: SessionSettings,
+  start: SessionStart,
+): WorkflowStartOptions<ChatSessionWorkflow> {
   const { sessionId, createdAt, owner, firstMessage } = start;
   return {
     taskQueue,

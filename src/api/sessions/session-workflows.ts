@@ -1,6 +1,14 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { SessionSettings, SessionView } from '../../contract/session';
-import { cancelTurnSignal, endSessionSignal, sessionWorkflowId, SESSION_WORKFLOW_TYPE, stateQuery, userMessageSignal, type ChatSessionWorkflow } from '../../contract/session-workflow';
+import {
+  cancelTurnSignal,
+  endSessionSignal,
+  sessionWorkflowId,
+  SESSION_WORKFLOW_TYPE,
+  stateQuery,
+  userMessageSignal,
+  type ChatSessionWorkflow,
+} from '../../contract/session-workflow';
 import type { UserMessage } from '../../contract/turn';
 import { SessionEndedError, SessionNotFoundError } from '../../errors';
 import { ANONYMOUS_PRINCIPAL } from '../security/api-key-authenticator';
@@ -19,7 +27,12 @@ export class SessionWorkflows {
   ) {}
 
   async start(start: SessionStart): Promise<void> {
-    await temporalCall(() => this.client.workflow.start<ChatSessionWorkflow>(SESSION_WORKFLOW_TYPE, sessionStartOptions(this.taskQueue, this.settings, start)));
+    await temporalCall(() =>
+      this.client.workflow.start<ChatSessionWorkflow>(
+        SESSION_WORKFLOW_TYPE,
+        sessionStartOptions(this.taskQueue, this.settings, start),
+      ),
+    );
   }
 
   /** Starts the session with its first message in one call, so the message cannot be lost between the two. */
@@ -49,7 +62,9 @@ export class SessionWorkflows {
   async end(sessionId: string, options: { cancelRunning: boolean; reason: string; waitMs: number }): Promise<void> {
     const handle = this.handle(sessionId);
     try {
-      await temporalCall(() => handle.signal(endSessionSignal, { cancel_running: options.cancelRunning, reason: options.reason }));
+      await temporalCall(() =>
+        handle.signal(endSessionSignal, { cancel_running: options.cancelRunning, reason: options.reason }),
+      );
       await temporalCall(() => withTimeout(handle.result(), options.waitMs));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -77,7 +92,10 @@ export class SessionWorkflows {
     return this.client.workflow.getHandle<ChatSessionWorkflow>(sessionWorkflowId(sessionId));
   }
 
-  private async signalRunning(sessionId: string, send: (handle: WorkflowHandle<ChatSessionWorkflow>) => Promise<void>): Promise<void> {
+  private async signalRunning(
+    sessionId: string,
+    send: (handle: WorkflowHandle<ChatSessionWorkflow>) => Promise<void>,
+  ): Promise<void> {
     try {
       await temporalCall(() => send(this.handle(sessionId)));
     } catch (err) {

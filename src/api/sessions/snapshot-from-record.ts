@@ -6,7 +6,11 @@ import type { ChatHistoryRow } from '../../store/chat-history-store';
  * A snapshot rebuilt from the archive, for a session whose workflow is gone: its row, and the
  * last turns that fit the session's message window. No turn can be running.
  */
-export function snapshotFromRecord(record: SessionRecord, rows: ChatHistoryRow[], windowMessages: number): SessionSnapshot {
+export function snapshotFromRecord(
+  record: SessionRecord,
+  rows: ChatHistoryRow[],
+  windowMessages: number,
+): SessionSnapshot {
   const messages = rows.slice(-Math.ceil(windowMessages / 2)).flatMap((row): ChatMessage[] => [
     { role: 'user', content: row.user_message, turn_id: row.turn_id },
     { role: 'assistant', content: row.assistant_message, turn_id: row.turn_id, created_at: row.created_at },

@@ -1,6 +1,12 @@
 import type { TurnEndingEvent } from '../../contract/event-catalog';
 import type { TurnResult } from '../../contract/turn';
-import { BudgetExceededError, DependencyUnavailableError, SessionBusyError, SessionEndedError, SessionQueueFullError } from '../../errors';
+import {
+  BudgetExceededError,
+  DependencyUnavailableError,
+  SessionBusyError,
+  SessionEndedError,
+  SessionQueueFullError,
+} from '../../errors';
 
 /** The turn's result from its ending event; a refusal (busy, ended, queue full, over budget) becomes its API error. */
 export function turnResultOf(sessionId: string, event: TurnEndingEvent): TurnResult {

@@ -6,7 +6,14 @@ import type { TurnTicket } from './turn-ticket';
 
 /** Where a turn's last event comes from: the session's event stream (streaming/turn-waiter); throws TurnTimeoutError after `timeoutMs`. */
 export interface TurnEndings {
-  wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal, acceptedAtMs?: number): Promise<TurnEndingEvent>;
+  wait(
+    sessionId: string,
+    turnId: string,
+    afterId: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    acceptedAtMs?: number,
+  ): Promise<TurnEndingEvent>;
 }
 
 /** The synchronous answer to a message: waits for its turn to end and returns the result, or its API error. */
@@ -29,14 +36,26 @@ export class TurnResultWaiter {
     const stop = signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal;
     let ending: TurnEndingEvent;
     try {
-      ending = await this.endings.wait(ticket.session_id, ticket.turn_id, ticket.after_id, this.timeoutMs, stop, Date.parse(ticket.received_at));
+      ending = await this.endings.wait(
+        ticket.session_id,
+        ticket.turn_id,
+        ticket.after_id,
+        this.timeoutMs,
+        stop,
+        Date.parse(ticket.received_at),
+      );
     } catch (err) {
-      if (err instanceof TurnTimeoutError && this.shutdown.signal.aborted) throw new ServerShuttingDownError(ticket.session_id, ticket.turn_id);
+      if (err instanceof TurnTimeoutError && this.shutdown.signal.aborted)
+        throw new ServerShuttingDownError(ticket.session_id, ticket.turn_id);
       throw err;
     }
     const result = turnResultOf(ticket.session_id, ending);
     if (result.status === 'failed') {
-      throw new TurnFailedError(result.response, { session_id: ticket.session_id, turn_id: result.turn_id, error: result.error });
+      throw new TurnFailedError(result.response, {
+        session_id: ticket.session_id,
+        turn_id: result.turn_id,
+        error: result.error,
+      });
     }
     return result;
   }

@@ -18,7 +18,11 @@ export interface FollowOptions {
  * with XREAD BLOCK on a connection of its own (from a pool when `release` is given), so ids are
  * gap-free and in order.
  */
-export async function* followEvents(events: SessionEventStream, connection: Redis, options: FollowOptions): AsyncGenerator<StoredSessionEvent> {
+export async function* followEvents(
+  events: SessionEventStream,
+  connection: Redis,
+  options: FollowOptions,
+): AsyncGenerator<StoredSessionEvent> {
   // Only a disconnect interrupts a blocking read; between reads the loop sees the signal itself.
   let reading = false;
   let broken = false;

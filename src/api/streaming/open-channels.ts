@@ -15,7 +15,10 @@ export class OpenChannels {
 
   closeAll(reason: string): void {
     for (const channel of this.channels) {
-      channel.send({ type: 'server_shutdown', data: { reason, resume: 'Reconnect to GET /api/chat/session/{session_id}/events with Last-Event-ID.' } });
+      channel.send({
+        type: 'server_shutdown',
+        data: { reason, resume: 'Reconnect to GET /api/chat/session/{session_id}/events with Last-Event-ID.' },
+      });
       channel.end();
     }
     activeStreams.dec(this.channels.size);

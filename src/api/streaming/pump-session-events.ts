@@ -42,7 +42,13 @@ export async function pumpSessionEvents(source: PumpSource, channel: SseChannel,
       if (options.stopAtTurnEnd && isTurnEnding(event)) break;
     }
   } catch (err) {
-    channel.send({ type: 'error', data: { code: 'stream_failed', message: `Lost the event stream: ${(err as Error).message}. Reconnect with Last-Event-ID.` } });
+    channel.send({
+      type: 'error',
+      data: {
+        code: 'stream_failed',
+        message: `Lost the event stream: ${(err as Error).message}. Reconnect with Last-Event-ID.`,
+      },
+    });
   } finally {
     channel.end();
   }

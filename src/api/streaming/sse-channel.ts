@@ -15,7 +15,12 @@ export class SseChannel {
     ctx.req.socket.setNoDelay(true);
     ctx.req.socket.setKeepAlive(true);
     ctx.status = 200;
-    ctx.set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    ctx.set({
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     ctx.body = this.stream;
     const onClose = () => this.controller.abort();
     ctx.res.once('close', onClose);
@@ -35,7 +40,9 @@ export class SseChannel {
   /** Sends a catalog event; `id` is its Redis stream id (absent for events the API makes itself). */
   send(event: SessionEvent, id?: string): void {
     if (this.closed) return;
-    const lines = [id ? `id: ${id}` : '', `event: ${event.type}`, `data: ${JSON.stringify(event.data)}`].filter(Boolean);
+    const lines = [id ? `id: ${id}` : '', `event: ${event.type}`, `data: ${JSON.stringify(event.data)}`].filter(
+      Boolean,
+    );
     this.stream.write(`${lines.join('\n')}\n\n`);
   }
 

@@ -32,19 +32,34 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
     const untrack = deps.channels.track(channel);
     channel.send({
       type: 'metadata',
-      data: { session_id: ticket.session_id, turn_id: ticket.turn_id, model: ticket.model, created_at: ticket.received_at },
+      data: {
+        session_id: ticket.session_id,
+        turn_id: ticket.turn_id,
+        model: ticket.model,
+        created_at: ticket.received_at,
+      },
     });
     if (request.cancel_on_disconnect) {
-      channel.signal.addEventListener('abort', () => void commands.cancelTurn(ticket.session_id, principal, 'client disconnected').catch(() => undefined));
+      channel.signal.addEventListener(
+        'abort',
+        () => void commands.cancelTurn(ticket.session_id, principal, 'client disconnected').catch(() => undefined),
+      );
     }
     const observer = new TurnObserver(ticket.turn_id, Date.parse(ticket.received_at));
-    const pumping = pumpSessionEvents(deps, channel, { sessionId: ticket.session_id, afterId: ticket.after_id, turnId: ticket.turn_id, stopAtTurnEnd: true, observer });
+    const pumping = pumpSessionEvents(deps, channel, {
+      sessionId: ticket.session_id,
+      afterId: ticket.after_id,
+      turnId: ticket.turn_id,
+      stopAtTurnEnd: true,
+      observer,
+    });
     void pumping.finally(untrack);
   });
 
   router.get('/session/:session_id/events', async (ctx) => {
     const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
-    const rawLastId = ctx.get('last-event-id') || (typeof ctx.query.last_event_id === 'string' ? ctx.query.last_event_id : undefined);
+    const rawLastId =
+      ctx.get('last-event-id') || (typeof ctx.query.last_event_id === 'string' ? ctx.query.last_event_id : undefined);
     const lastId = rawLastId === undefined ? undefined : parseOrThrow(lastEventIdSchema, rawLastId, 'Last-Event-ID');
     const untilDone = ctx.query.until === 'done';
     if (ctx.query.until !== undefined && !untilDone) throw new ValidationError('until must be "done" when given');
@@ -52,12 +67,21 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
     const resumable = lastId ? await deps.events.canResumeAfter(sessionId, lastId) : { ok: true as const };
     const channel = new SseChannel(ctx);
     if (!resumable.ok) {
-      channel.send({ type: 'stream_expired', data: { session_id: sessionId, last_event_id: lastId ?? '', message: `${resumable.reason} Read GET /api/chat/history/${sessionId} for the turns.` } });
+      channel.send({
+        type: 'stream_expired',
+        data: {
+          session_id: sessionId,
+          last_event_id: lastId ?? '',
+          message: `${resumable.reason} Read GET /api/chat/history/${sessionId} for the turns.`,
+        },
+      });
       channel.end();
       return;
     }
     const untrack = deps.channels.track(channel);
-    void pumpSessionEvents(deps, channel, { sessionId, afterId: lastId ?? '0-0', stopAtTurnEnd: untilDone }).finally(untrack);
+    void pumpSessionEvents(deps, channel, { sessionId, afterId: lastId ?? '0-0', stopAtTurnEnd: untilDone }).finally(
+      untrack,
+    );
   });
 
   return router;

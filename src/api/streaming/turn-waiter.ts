@@ -18,7 +18,14 @@ export class TurnWaiter {
   ) {}
 
   /** With `acceptedAtMs` (when the API accepted the message), also records time to first token and turn latency. */
-  async wait(sessionId: string, turnId: string, afterId: string, timeoutMs: number, signal?: AbortSignal, acceptedAtMs?: number): Promise<TurnEndingEvent> {
+  async wait(
+    sessionId: string,
+    turnId: string,
+    afterId: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    acceptedAtMs?: number,
+  ): Promise<TurnEndingEvent> {
     const observer = acceptedAtMs === undefined ? undefined : new TurnObserver(turnId, acceptedAtMs);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);

@@ -1,5 +1,11 @@
 import { endSessionSignal, userMessageSignal } from '../../../src/contract/session-workflow';
-import { startWorkflowTestEnv, userMessage, WAIT_MS, within, type WorkflowTestEnv } from '../../helpers/workflow-test-env';
+import {
+  startWorkflowTestEnv,
+  userMessage,
+  WAIT_MS,
+  within,
+  type WorkflowTestEnv,
+} from '../../helpers/workflow-test-env';
 import { waitFor } from '../../helpers/wait-for';
 
 /** Which messages the session admits: repeated turn ids, a full queue, an ended session. */
@@ -14,7 +20,13 @@ describe('chatSessionWorkflow admission (stub activities)', () => {
   });
 
   const refusal = (sessionId: string, turnId: string) =>
-    waitFor(async () => t.stubs.published(sessionId).find((e) => e.type === 'error' && 'turn_id' in e.data && e.data.turn_id === turnId), { timeoutMs: WAIT_MS, intervalMs: 50 });
+    waitFor(
+      async () =>
+        t.stubs
+          .published(sessionId)
+          .find((e) => e.type === 'error' && 'turn_id' in e.data && e.data.turn_id === turnId),
+      { timeoutMs: WAIT_MS, intervalMs: 50 },
+    );
 
   it('when a turn_id is signalled again while it runs and after it finished then its turn runs once', async () => {
     const session = await t.startSession();
@@ -44,7 +56,9 @@ describe('chatSessionWorkflow admission (stub activities)', () => {
     await session.signal(userMessageSignal, waiting);
     await session.signal(userMessageSignal, overflow);
 
-    expect((await refusal(session.sessionId, overflow.turn_id)).data).toEqual(expect.objectContaining({ status: 'rejected', code: 'session_queue_full' }));
+    expect((await refusal(session.sessionId, overflow.turn_id)).data).toEqual(
+      expect.objectContaining({ status: 'rejected', code: 'session_queue_full' }),
+    );
     held.release();
     await t.waitForState(session, (s) => s.turns === 2 && s.current_turn === null);
     expect(t.stubs.archived(session.sessionId).map((a) => a.user_message)).toEqual(['running', 'waiting']);
@@ -61,10 +75,14 @@ describe('chatSessionWorkflow admission (stub activities)', () => {
     await session.signal(endSessionSignal, {});
     await session.signal(userMessageSignal, late);
 
-    expect((await refusal(session.sessionId, late.turn_id)).data).toEqual(expect.objectContaining({ status: 'rejected', code: 'session_ended' }));
+    expect((await refusal(session.sessionId, late.turn_id)).data).toEqual(
+      expect.objectContaining({ status: 'rejected', code: 'session_ended' }),
+    );
     held.release();
     const view = await within(session.result(), 'session end');
     expect(view).toEqual(expect.objectContaining({ status: 'ended', turns: 1 }));
-    expect(t.stubs.archived(session.sessionId).map((a) => [a.user_message, a.result.status])).toEqual([['last words', 'completed']]);
+    expect(t.stubs.archived(session.sessionId).map((a) => [a.user_message, a.result.status])).toEqual([
+      ['last words', 'completed'],
+    ]);
   });
 });

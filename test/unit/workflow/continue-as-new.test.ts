@@ -1,5 +1,11 @@
 import { userMessageSignal } from '../../../src/contract/session-workflow';
-import { startWorkflowTestEnv, userMessage, WAIT_MS, within, type WorkflowTestEnv } from '../../helpers/workflow-test-env';
+import {
+  startWorkflowTestEnv,
+  userMessage,
+  WAIT_MS,
+  within,
+  type WorkflowTestEnv,
+} from '../../helpers/workflow-test-env';
 import { waitFor } from '../../helpers/wait-for';
 
 /** A long session continues as new after `continue_as_new_after_turns` turns, carrying what it knows. */
@@ -25,7 +31,12 @@ describe('chatSessionWorkflow continue-as-new (stub activities)', () => {
 
     const state = await t.waitForState(session, (s) => s.turns === 2 && s.current_turn === null);
     expect(state).toEqual(expect.objectContaining({ pending: 0, tokens_used: 30, title: 'first run' }));
-    expect(state.messages.map((m) => m.content)).toEqual(['first run', 'Echo: first run', 'carried over', 'Echo: carried over']);
+    expect(state.messages.map((m) => m.content)).toEqual([
+      'first run',
+      'Echo: first run',
+      'carried over',
+      'Echo: carried over',
+    ]);
 
     // The queued message was signalled to the first run only: the second run got it in its input.
     const firstRun = session.firstExecutionRunId;
@@ -35,7 +46,12 @@ describe('chatSessionWorkflow continue-as-new (stub activities)', () => {
     expect(continued?.newExecutionRunId).toBe(t.stubs.modelCallRuns.get(queued.turn_id));
     // The second run's model saw the first run's exchange.
     const secondCall = t.stubs.modelCalls(session.sessionId)[1];
-    expect(secondCall.messages.map((m) => m.content)).toEqual(['You are a test assistant.', 'first run', 'Echo: first run', 'carried over']);
+    expect(secondCall.messages.map((m) => m.content)).toEqual([
+      'You are a test assistant.',
+      'first run',
+      'Echo: first run',
+      'carried over',
+    ]);
   });
 
   it('when a turn_id from an earlier run is signalled again then the continued run ignores it', async () => {
@@ -45,7 +61,10 @@ describe('chatSessionWorkflow continue-as-new (stub activities)', () => {
     await t.waitForState(session, (s) => s.turns === 1 && s.current_turn === null);
     // Signals go to the latest run: wait until the first one has handed over.
     const firstRun = t.env.client.workflow.getHandle(session.workflowId, session.firstExecutionRunId);
-    await waitFor(async () => ((await firstRun.describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), { timeoutMs: WAIT_MS, intervalMs: 50 });
+    await waitFor(async () => ((await firstRun.describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), {
+      timeoutMs: WAIT_MS,
+      intervalMs: 50,
+    });
 
     await session.signal(userMessageSignal, message);
     await session.signal(userMessageSignal, userMessage('something new'));

@@ -1,5 +1,11 @@
 import { userMessageSignal } from '../../../src/contract/session-workflow';
-import { startWorkflowTestEnv, userMessage, WAIT_MS, within, type WorkflowTestEnv } from '../../helpers/workflow-test-env';
+import {
+  startWorkflowTestEnv,
+  userMessage,
+  WAIT_MS,
+  within,
+  type WorkflowTestEnv,
+} from '../../helpers/workflow-test-env';
 import { waitFor } from '../../helpers/wait-for';
 
 /** What the session does with a message that arrives while a turn runs (`double_texting`). */
@@ -13,7 +19,8 @@ describe('chatSessionWorkflow double texting (stub activities)', () => {
     await t?.teardown();
   });
 
-  const archivedTurns = (sessionId: string) => t.stubs.archived(sessionId).map((a) => [a.user_message, a.result.status]);
+  const archivedTurns = (sessionId: string) =>
+    t.stubs.archived(sessionId).map((a) => [a.user_message, a.result.status]);
 
   it('when messages arrive while a turn runs with enqueue then they run after it, first come first served', async () => {
     const session = await t.startSession();
@@ -27,7 +34,11 @@ describe('chatSessionWorkflow double texting (stub activities)', () => {
 
     held.release();
     await t.waitForState(session, (s) => s.turns === 3 && s.current_turn === null);
-    expect(t.stubs.modelCalls(session.sessionId).map((c) => c.turn_id)).toEqual([first.turn_id, second.turn_id, third.turn_id]);
+    expect(t.stubs.modelCalls(session.sessionId).map((c) => c.turn_id)).toEqual([
+      first.turn_id,
+      second.turn_id,
+      third.turn_id,
+    ]);
     expect(archivedTurns(session.sessionId)).toEqual([
       ['first', 'completed'],
       ['second', 'completed'],
@@ -44,8 +55,13 @@ describe('chatSessionWorkflow double texting (stub activities)', () => {
     await within(held.started, 'model call');
     await session.signal(userMessageSignal, rejected);
 
-    const refusal = await waitFor(async () => t.stubs.published(session.sessionId).find((e) => e.type === 'error'), { timeoutMs: WAIT_MS, intervalMs: 50 });
-    expect(refusal.data).toEqual(expect.objectContaining({ turn_id: rejected.turn_id, status: 'rejected', code: 'session_busy' }));
+    const refusal = await waitFor(async () => t.stubs.published(session.sessionId).find((e) => e.type === 'error'), {
+      timeoutMs: WAIT_MS,
+      intervalMs: 50,
+    });
+    expect(refusal.data).toEqual(
+      expect.objectContaining({ turn_id: rejected.turn_id, status: 'rejected', code: 'session_busy' }),
+    );
     held.release();
     const state = await t.waitForState(session, (s) => s.turns === 1 && s.current_turn === null);
     expect(state.pending).toBe(0);
@@ -55,7 +71,10 @@ describe('chatSessionWorkflow double texting (stub activities)', () => {
 
   it('when a message with interrupt arrives while a turn runs then that turn is cancelled (partial answer kept) and the new one runs next', async () => {
     const session = await t.startSession();
-    const [queued, interrupting] = [userMessage('queued'), userMessage('stop, do this', { double_texting: 'interrupt' })];
+    const [queued, interrupting] = [
+      userMessage('queued'),
+      userMessage('stop, do this', { double_texting: 'interrupt' }),
+    ];
     const running = userMessage('long answer');
     const held = t.stubs.hold(running.turn_id, 'The beginning of a long');
     await session.signal(userMessageSignal, running);

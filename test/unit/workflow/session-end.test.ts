@@ -27,7 +27,15 @@ describe('chatSessionWorkflow ending (stub activities)', () => {
     expect(view).toEqual(expect.objectContaining({ status: 'ended', turns: 2, pending: 0 }));
     expect(t.stubs.modelCalls(session.sessionId).map((c) => c.turn_id)).toEqual([running.turn_id]);
     const [, dropped] = t.stubs.archived(session.sessionId);
-    expect(dropped.result).toEqual(expect.objectContaining({ turn_id: queued.turn_id, status: 'cancelled', code: 'session_ended', steps: 0, model_used: 'none' }));
+    expect(dropped.result).toEqual(
+      expect.objectContaining({
+        turn_id: queued.turn_id,
+        status: 'cancelled',
+        code: 'session_ended',
+        steps: 0,
+        model_used: 'none',
+      }),
+    );
     expect(t.stubs.calls.recordSessionEnd.find((r) => r.session_id === session.sessionId)?.reason).toBe('deleted');
     expect(t.stubs.mirrored(session.sessionId).map((e) => e.type)).toEqual(['done', 'cancelled', 'session_ended']);
   });

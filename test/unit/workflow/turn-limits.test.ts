@@ -2,12 +2,23 @@ import { stateQuery, userMessageSignal } from '../../../src/contract/session-wor
 import { echo, StubActivities, type ModelScript } from '../../helpers/stub-activities';
 import { startWorkflowTestEnv, userMessage, type WorkflowTestEnv } from '../../helpers/workflow-test-env';
 
-const lastUserText = (input: Parameters<ModelScript>[0]) => [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+const lastUserText = (input: Parameters<ModelScript>[0]) =>
+  [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
 
 /** Asks for the calculator on every step when the message says so; echoes otherwise. */
 const script: ModelScript = (input) =>
   lastUserText(input).startsWith('keep calling tools')
-    ? { tool_calls: [{ id: `call-${input.step}`, name: 'calculator', arguments: '{"expression":"1 + 1"}', known: true, policy: { maximum_attempts: 1, timeout_seconds: 5 } }] }
+    ? {
+        tool_calls: [
+          {
+            id: `call-${input.step}`,
+            name: 'calculator',
+            arguments: '{"expression":"1 + 1"}',
+            known: true,
+            policy: { maximum_attempts: 1, timeout_seconds: 5 },
+          },
+        ],
+      }
     : echo(input);
 
 /** The limits a turn keeps: the session's budget and the number of model calls per turn. */
@@ -34,7 +45,15 @@ describe('chatSessionWorkflow turn limits (stub activities)', () => {
     expect((await session.query(stateQuery)).tokens_used).toBe(15);
     expect(t.stubs.modelCalls(session.sessionId)).toHaveLength(1);
     const { result } = t.stubs.archived(session.sessionId)[1];
-    expect(result).toEqual(expect.objectContaining({ turn_id: refused.turn_id, status: 'failed', code: 'budget_exceeded', steps: 0, tokens_used: 0 }));
+    expect(result).toEqual(
+      expect.objectContaining({
+        turn_id: refused.turn_id,
+        status: 'failed',
+        code: 'budget_exceeded',
+        steps: 0,
+        tokens_used: 0,
+      }),
+    );
     expect(result.response).toMatch(/used its budget \(15 tokens/);
   });
 
@@ -46,11 +65,19 @@ describe('chatSessionWorkflow turn limits (stub activities)', () => {
     await t.waitForState(session, (s) => s.turns === 1 && s.current_turn === null);
     const calls = t.stubs.modelCalls(session.sessionId);
     expect(calls.map((c) => c.step)).toEqual([1, 2, 3]);
-    expect(t.stubs.calls.calculator.filter((c) => c.turn_id === message.turn_id).map((c) => c.call_id)).toEqual(['call-1', 'call-2', 'call-3']);
+    expect(t.stubs.calls.calculator.filter((c) => c.turn_id === message.turn_id).map((c) => c.call_id)).toEqual([
+      'call-1',
+      'call-2',
+      'call-3',
+    ]);
     // Every tool call the model saw is followed by its result.
     expect(calls[2].messages.slice(-4).map((m) => m.role)).toEqual(['assistant', 'tool', 'assistant', 'tool']);
     const { result } = t.stubs.archived(session.sessionId)[0];
-    expect(result).toEqual(expect.objectContaining({ status: 'completed', steps: 3, tools_used: ['calculator'], tokens_used: 45 }));
-    expect(result.response).toBe("I stopped after 3 model calls without reaching a final answer; the tool results so far are in this turn's history.");
+    expect(result).toEqual(
+      expect.objectContaining({ status: 'completed', steps: 3, tools_used: ['calculator'], tokens_used: 45 }),
+    );
+    expect(result.response).toBe(
+      "I stopped after 3 model calls without reaching a final answer; the tool results so far are in this turn's history.",
+    );
   });
 });
