@@ -10,6 +10,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
+  // Workflow unit tests first, end-to-end last (see the sequencer).
+  testSequencer: '<rootDir>/test/jest/run-order-sequencer.js',
   // One line per test file and the summary (counts and failing tests' names and errors); the
   // services' logs go to files and a failing test's tail is printed by the reporter below.
   verbose: false,
