@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { configSchema } from './config';
+import { configSchema } from './config-schema';
 
 const root = path.resolve(__dirname, '..');
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { configSchema } from '../../src/config';
+import { configSchema } from '../../src/config-schema';
 import { CHAT_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 
 /** No Docker engine runs here, so the compose file is checked statically against the code it deploys. */
