@@ -54,15 +54,15 @@ export function isWorkerShutdown(signal: AbortSignal): boolean {
   return signal.aborted && reason instanceof CancelledFailure && reason.message === 'WORKER_SHUTDOWN';
 }
 
+/** No per-chunk heartbeats in an attempt's first moments (cancellation waits at most this long more). */
+const QUIET_START_MS = 250;
+
 /**
  * One model attempt, streamed: each content chunk goes to the session's Redis stream (never
  * through workflow history) and heartbeats, so a cancelled turn aborts the HTTP request.
  * A retried attempt first emits `reset` so clients drop the partial text; the first call to a
  * fallback model emits `model_switched`.
  */
-/** No per-chunk heartbeats in an attempt's first moments (cancellation waits at most this long more). */
-const QUIET_START_MS = 250;
-
 export function createCallModel(deps: CallModelDeps) {
   return async function callModel(input: CallModelInput): Promise<CallModelResult> {
     const ctx = Context.current();

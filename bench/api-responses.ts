@@ -2,10 +2,8 @@ import type { HistoryMessage } from '../src/api/sessions/history-message';
 import type { SessionSummary } from '../src/contract/session';
 import type { TurnResult } from '../src/contract/turn';
 
-/**
- * The bodies the bench reads from our API, typed from the shapes the server builds them from.
- * Trusted, not validated: the bench only talks to the API of the stack it started itself.
- */
+// The bodies the bench reads from our API, typed from the shapes the server builds them from.
+// Trusted, not validated: the bench only talks to the API of the stack it started itself.
 
 /** `POST /api/chat/session` (201): the new session's id and start time. */
 export type SessionCreated = Pick<SessionSummary, 'session_id' | 'created_at'>;

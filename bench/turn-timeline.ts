@@ -4,11 +4,6 @@ import type { SessionCreated } from './api-responses';
 import { timedPost } from './http-client';
 import { startBenchStack } from './stack';
 
-/**
- * Profiling aid: `node --import tsx bench/turn-timeline.ts [--no-eager] [--turns=5] [--tools=1] [--cpu-prof-dir=dir]` runs a few
- * turns on the bench stack and prints the last turn's workflow history as a timeline (ms after
- * the signal), so each workflow task and activity round trip can be seen and counted.
- */
 /** Names of the history event types a turn produces (temporal.api.enums.v1.EventType). */
 const EVENT_NAMES: Record<number, string> = {
   5: 'WorkflowTaskScheduled',
@@ -21,6 +16,11 @@ const EVENT_NAMES: Record<number, string> = {
   26: 'WorkflowExecutionSignaled',
 };
 
+/**
+ * Profiling aid: `node --import tsx bench/turn-timeline.ts [--no-eager] [--turns=5] [--tools=1] [--cpu-prof-dir=dir]` runs a few
+ * turns on the bench stack and prints the last turn's workflow history as a timeline (ms after
+ * the signal), so each workflow task and activity round trip can be seen and counted.
+ */
 async function main() {
   const argv = process.argv.slice(2);
   const turns = Number(argv.find((a) => a.startsWith('--turns='))?.slice(8) ?? 5);

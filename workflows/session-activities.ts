@@ -8,10 +8,9 @@ import type {
 } from '../src/contract/activity-io';
 
 /**
- * The session's activities as the workflow schedules them. `callModel` is proxied by the model
- * chain (its options depend on the session's settings); tools are one activity type each.
+ * Retries of the store activities. `callModel` is proxied by the model chain (its options depend
+ * on the session's settings); tools are one activity type each, with their registry's policy.
  */
-
 const STORE_OPTIONS = {
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },

@@ -1,11 +1,6 @@
 import type { ProcessCpu } from '../process-stats';
 import type { Comparison, Summary } from '../stats';
 
-/**
- * The figures each scenario writes under its id in `results` of the bench JSON, and the table is
- * read from. Every latency is a `Summary` or a `Comparison` in milliseconds.
- */
-
 /** The fake model's settings a scenario ran with. */
 export interface ModelSettings {
   latency_ms: number;
@@ -104,7 +99,10 @@ export interface StreamingFanoutResult {
   process_cpu: ProcessCpu;
 }
 
-/** Each scenario's id and its figures. */
+/**
+ * The figures each scenario writes under its id in `results` of the bench JSON, and the table is
+ * read from. Every latency is a `Summary` or a `Comparison` in milliseconds.
+ */
 export interface ScenarioResults {
   turn_overhead: TurnOverheadResult;
   time_to_first_token: TimeToFirstTokenResult;

@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { turnResultSchema } from './turn';
 
-/**
- * Every event a session stream carries, declared once: name → payload schema → type.
- * Producers append only these (typed by `SessionEvent`); consumers narrow by `type`;
- * the OpenAPI stream schemas are generated from `eventCatalog`.
- */
-
 /** Fields of every event a model call writes. */
 const modelEventFields = {
   turn_id: z.uuid(),
@@ -31,6 +25,11 @@ const streamFailedSchema = z
   .object({ code: z.literal('stream_failed'), message: z.string() })
   .describe('The API lost the event stream (sent by the API, no id): reconnect with Last-Event-ID.');
 
+/**
+ * Every event a session stream carries, declared once: name → payload schema → type.
+ * Producers append only these (typed by `SessionEvent`); consumers narrow by `type`;
+ * the OpenAPI stream schemas are generated from `eventCatalog`.
+ */
 export const eventCatalog = {
   metadata: z
     .object({
