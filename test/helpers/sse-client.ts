@@ -75,7 +75,7 @@ export function parseSseBlock(block: string): ReceivedEvent | undefined {
   } catch {
     // Not JSON: keep the raw text.
   }
-  return { id, event, data: parsed };
+  return { ...(id === undefined ? {} : { id }), event, data: parsed };
 }
 
 /**
