@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { OpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { componentSchemas, type SchemaName } from '../../src/api/openapi/operations';
-import { parseJson, requestJson, type JsonResponse } from './http';
+import { parseJson, requestJson } from './http';
 import { operationOf } from './openapi-views';
 import { readSseEvents, type ReceivedEvent } from './sse-client';
 import { conformanceProblems } from './strict-conformance';
@@ -12,9 +12,15 @@ import type { TestStack } from './test-stack';
  * the status is documented for the operation, and the body (each SSE event, for streams) fits
  * the documented schema exactly, with no undocumented field.
  */
+/** What a call answered: its status and its parsed body. */
+export interface StatusAndBody<T> {
+  status: number;
+  body: T;
+}
+
 export interface ConformanceClient {
   /** `METHOD url` (of the documented `path`); `T` is the body the test expects for the status it asserts. */
-  call: <T>(method: string, url: string, path: string, body?: unknown) => Promise<JsonResponse<T>>;
+  call: <T>(method: string, url: string, path: string, body?: unknown) => Promise<StatusAndBody<T>>;
   /** A stream call: 200, documented as text/event-stream, every event named for the route and fitting StreamEvent. */
   stream: (
     method: string,
@@ -50,11 +56,11 @@ export async function conformanceClient(stack: TestStack): Promise<ConformanceCl
     expect([what, conformanceProblems(schemas[schemaName as SchemaName], body)]).toEqual([what, []]);
   }
 
-  async function call<T>(method: string, url: string, path: string, body?: unknown): Promise<JsonResponse<T>> {
+  async function call<T>(method: string, url: string, path: string, body?: unknown): Promise<StatusAndBody<T>> {
     const response = await requestJson<T>(method, stack.url(url), body);
     const spec = documented(method, path, response.status);
     if (spec.schemaName) expectConforms(spec.schemaName, response.body, `${method} ${url} → ${response.status}`);
-    return response;
+    return { status: response.status, body: response.body };
   }
 
   async function stream(

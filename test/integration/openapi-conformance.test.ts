@@ -5,8 +5,8 @@ import {
   type FakeOpenAiServer,
   type RecordedRequest,
 } from '../helpers/fake-openai-server';
-import type { CancelResult, ErrorBody, JsonResponse, SessionCreated, SessionList } from '../helpers/http';
-import { conformanceClient, type ConformanceClient } from '../helpers/openapi-conformance-client';
+import type { CancelResult, ErrorBody, SessionCreated, SessionList } from '../helpers/http';
+import { conformanceClient, type ConformanceClient, type StatusAndBody } from '../helpers/openapi-conformance-client';
 import { dataOf } from '../helpers/sse-client';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 
@@ -125,7 +125,7 @@ describe('API answers match the OpenAPI document (real Temporal, Redis, SQLite; 
     // Long enough (about 20 s) that the cancel lands mid-stream even on a busy machine; a cancelled turn ends early.
     model.setScript(() => ({ content: 'word '.repeat(200), chunkDelayMs: 100 }));
     let sessionId = '';
-    let cancel: JsonResponse<CancelResult> | undefined;
+    let cancel: StatusAndBody<CancelResult> | undefined;
     const frames = await stream(
       'POST',
       '/api/chat/message/stream',
