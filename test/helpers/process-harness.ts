@@ -51,7 +51,7 @@ export function useProcessHarness() {
   return {
     redis: () => redis,
     /** A stack's env, its archive (read directly from the SQLite file) and cleanup. */
-    stack(model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<HarnessStack> {
+    stack: (model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<HarnessStack> => {
       const env = processStackEnv(model.baseUrl, overrides);
       let knex: Knex | undefined;
       cleanups.push(async () => {
@@ -62,35 +62,35 @@ export function useProcessHarness() {
       });
       return Promise.resolve({ ...env, knex: () => (knex ??= createKnex(env.sqliteFilename)) });
     },
-    async fakeModel(script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> {
+    fakeModel: async (script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> => {
       const model = await startFakeOpenAiServer(script);
       cleanups.push(() => model.close());
       return model;
     },
     /** Registers a process to be killed after the test. */
-    track<T extends RoleProcess>(proc: T): T {
+    track: <T extends RoleProcess>(proc: T): T => {
       processes.push(proc);
       return proc;
     },
     /** Runs after the test, in reverse order of registration. */
-    onCleanup(cleanup: () => Promise<void>): void {
+    onCleanup: (cleanup: () => Promise<void>): void => {
       cleanups.push(cleanup);
     },
     sessionEvents,
-    async archiveRows(env: { knex: () => Knex }, turnId: string): Promise<number> {
+    archiveRows: async (env: { knex: () => Knex }, turnId: string): Promise<number> => {
       const [{ n }] = await env
         .knex()('chat_history')
         .where({ turn_id: turnId })
         .count<Array<{ n: number }>>({ n: '*' });
       return Number(n);
     },
-    async newSession(url: string): Promise<string> {
+    newSession: async (url: string): Promise<string> => {
       const created = await postJson<SessionCreated>(`${url}/api/chat/session`, {});
       expect(created.status).toBe(201);
       return created.body.session_id;
     },
     /** Waits until the model has streamed at least `count` chunks of the turn into Redis. */
-    async messagesStreamed(prefix: string, sessionId: string, count: number): Promise<void> {
+    messagesStreamed: async (prefix: string, sessionId: string, count: number): Promise<void> => {
       await waitUntil(
         async () => (await sessionEvents(prefix, sessionId)).map((e) => e.type),
         (types) => types.filter((t) => t === 'message').length >= count,

@@ -12,7 +12,10 @@ import {
 import { SIDE_EFFECT_TOOL, sideEffectCounterKey } from '../helpers/side-effect-tool';
 import { openSse } from '../helpers/live-sse-client';
 import { useProcessHarness } from '../helpers/process-harness';
-import { postJson } from '../helpers/test-stack';
+import { getJson, postJson, type History } from '../helpers/http';
+import { dataOf } from '../helpers/sse-client';
+import type { TurnResult } from '../../src/contract/turn';
+import { turnIdOf } from '../../src/contract/event-catalog';
 import { waitUntil } from '../helpers/wait-for';
 
 /**
@@ -43,7 +46,10 @@ describe('crash safety (real processes)', () => {
     track(api);
     const sessionId = await newSession(url);
 
-    const reply = postJson(`${url}/api/chat/message`, { message: 'tell me a long story', session_id: sessionId });
+    const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
+      message: 'tell me a long story',
+      session_id: sessionId,
+    });
     await messagesStreamed(env.prefix, sessionId, 3);
     await killHard(worker1);
     const worker2 = track(await startWorkerProcess(env.env));
@@ -52,17 +58,17 @@ describe('crash safety (real processes)', () => {
     expect(status).toBe(200);
     expect(body.response).toBe(LONG_ANSWER);
     expect(await archiveRows(env, body.turn_id)).toBe(1);
-    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => turnIdOf(e) === body.turn_id);
     expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
     // The retry told clients to drop the partial text, then streamed the answer whole.
     const reset = events.findIndex((e) => e.type === 'reset');
     expect(reset).toBeGreaterThan(0);
-    expect(events[reset].data.attempt).toBeGreaterThanOrEqual(2);
+    expect(dataOf(events[reset], 'reset').attempt).toBeGreaterThanOrEqual(2);
     expect(
       events
         .slice(reset)
         .filter((e) => e.type === 'message')
-        .map((e) => e.data.content)
+        .map((e) => dataOf(e, 'message').content)
         .join(''),
     ).toBe(LONG_ANSWER);
     expect(model.requests).toHaveLength(2);
@@ -83,7 +89,10 @@ describe('crash safety (real processes)', () => {
     track(api);
     const sessionId = await newSession(url);
 
-    const reply = postJson(`${url}/api/chat/message`, { message: 'pay the invoice', session_id: sessionId });
+    const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
+      message: 'pay the invoice',
+      session_id: sessionId,
+    });
     // The side effect happened; the tool is still holding when its worker dies.
     await waitUntil(
       () => harness.redis().get(counter),
@@ -100,11 +109,11 @@ describe('crash safety (real processes)', () => {
     expect(body.tools_used).toEqual([SIDE_EFFECT_TOOL]);
     // The retried attempt told the model the outcome is unknown instead of paying twice.
     expect(body.response).toMatch(/not run again/);
-    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => turnIdOf(e) === body.turn_id);
     const toolResults = events.filter((e) => e.type === 'tool_result');
     expect(toolResults).toHaveLength(1);
     expect(toolResults[0].data).toMatchObject({ name: SIDE_EFFECT_TOOL, ok: false, replayed: true });
-    expect(toolResults[0].data.attempt).toBeGreaterThanOrEqual(2);
+    expect(dataOf(toolResults[0], 'tool_result').attempt).toBeGreaterThanOrEqual(2);
     expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
     expectNoUnhandled(worker2, api);
   });
@@ -123,7 +132,7 @@ describe('crash safety (real processes)', () => {
     });
     expect(stream.status).toBe(200);
     const metadata = await stream.waitFor((e) => e.event === 'metadata');
-    const turnId = metadata.data.turn_id as string;
+    const turnId = dataOf(metadata, 'metadata').turn_id;
     await stream.waitFor(
       (e) => e.event === 'message' && stream.events.filter((m) => m.event === 'message').length >= 3,
     );
@@ -141,12 +150,12 @@ describe('crash safety (real processes)', () => {
     });
     expect(resumed.status).toBe(200);
     await resumed.ended;
-    const after = resumed.events.filter((e) => e.event === 'message' && e.data.turn_id === turnId);
+    const after = resumed.events.filter((e) => e.event === 'message' && dataOf(e, 'message').turn_id === turnId);
     // Gap-free and no duplicates: the two halves are the whole answer.
-    expect([...before, ...after].map((e) => e.data.content).join('')).toBe(LONG_ANSWER);
-    expect(resumed.events.filter((e) => e.event === 'done' && e.data.turn_id === turnId)).toHaveLength(1);
+    expect([...before, ...after].map((e) => dataOf(e, 'message').content).join('')).toBe(LONG_ANSWER);
+    expect(resumed.events.filter((e) => e.event === 'done' && dataOf(e, 'done').turn_id === turnId)).toHaveLength(1);
 
-    const history = await fetch(`${second.url}/api/chat/history/${sessionId}`).then((r) => r.json() as Promise<any>);
+    const history = (await getJson<History>(`${second.url}/api/chat/history/${sessionId}`)).body;
     expect(JSON.stringify(history.messages)).toContain(LONG_ANSWER);
     expect(await archiveRows(env, turnId)).toBe(1);
     expectNoUnhandled(worker, second.api);
@@ -177,7 +186,10 @@ describe('crash safety (real processes)', () => {
       track(api);
       const sessionId = await newSession(url);
 
-      const reply = postJson(`${url}/api/chat/message`, { message: 'a story across a restart', session_id: sessionId });
+      const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
+        message: 'a story across a restart',
+        session_id: sessionId,
+      });
       await messagesStreamed(env.prefix, sessionId, 3);
       await devServer?.stop();
       devServer = await startDevServer({ cliPath, port, dbFilename });
@@ -186,7 +198,7 @@ describe('crash safety (real processes)', () => {
       expect(status).toBe(200);
       expect(body.response).toBe(LONG_ANSWER);
       expect(await archiveRows(env, body.turn_id)).toBe(1);
-      const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+      const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => turnIdOf(e) === body.turn_id);
       expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
       // Both processes rode out the outage.
       expect(worker.child.exitCode).toBeNull();

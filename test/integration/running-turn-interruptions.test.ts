@@ -94,7 +94,12 @@ describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
       const first = await stream;
       expect(dataOf(first[first.length - 1], 'done').response).toBe(LONG_ANSWER);
       const history = await getJson<History>(stack.url(`/api/chat/history/${sessionId}`));
-      expect(history.body.messages.map((m) => m.content)).toEqual(['slow first', LONG_ANSWER, 'second', 'Echo: second']);
+      expect(history.body.messages.map((m) => m.content)).toEqual([
+        'slow first',
+        LONG_ANSWER,
+        'second',
+        'Echo: second',
+      ]);
     });
 
     it('when a second message arrives with reject then it gets 409 session_busy and the running turn is untouched', async () => {
