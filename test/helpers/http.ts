@@ -72,7 +72,11 @@ export async function requestJson<T>(
 }
 
 /** POSTs JSON (or a raw string body) and returns status, headers and parsed body. */
-export function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+export function postJson<T>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse<T>> {
   return requestJson<T>('POST', url, body, headers);
 }
 

@@ -1,9 +1,4 @@
-import {
-  readSessionEvent,
-  type EventData,
-  type EventName,
-  type SessionEvent,
-} from '../../src/contract/event-catalog';
+import { readSessionEvent, type EventData, type EventName, type SessionEvent } from '../../src/contract/event-catalog';
 import { parseJson, type ErrorBody } from './http';
 
 /**
@@ -41,7 +36,9 @@ export function dataOf<N extends EventName>(event: ReceivedEvent | SessionEvent,
   const name = 'type' in event ? event.type : event.event;
   const typed = readSessionEvent(name, event.data);
   if (!typed || !(names as string[]).includes(typed.type))
-    throw new Error(`expected a ${names.join(' or ')} event of the catalog, got ${name}: ${JSON.stringify(event.data)}`);
+    throw new Error(
+      `expected a ${names.join(' or ')} event of the catalog, got ${name}: ${JSON.stringify(event.data)}`,
+    );
   return typed.data as EventData<N>;
 }
 
@@ -134,7 +131,12 @@ export async function readSse(
   if (!contentType?.startsWith('text/event-stream')) {
     clearTimeout(timer);
     const text = await response.text();
-    return { status: response.status, contentType, errorBody: text ? parseJson<ErrorBody>(text) : undefined, events: [] };
+    return {
+      status: response.status,
+      contentType,
+      errorBody: text ? parseJson<ErrorBody>(text) : undefined,
+      events: [],
+    };
   }
   const events: ReceivedEvent[] = [];
   try {

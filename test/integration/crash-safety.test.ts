@@ -1,14 +1,5 @@
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../dev/dev-server';
-import { ensureTemporalCli } from '../../dev/temporal-cli';
-import { freePort } from '../../dev/free-port';
-import {
-  killHard,
-  startApiProcess,
-  startWorkerProcess,
-  UNHANDLED_PATTERN,
-  type RoleProcess,
-} from '../helpers/process-stack';
+import { expectNoUnhandled, killHard, startApiProcess, startWorkerProcess } from '../helpers/process-stack';
 import { SIDE_EFFECT_TOOL, sideEffectCounterKey } from '../helpers/side-effect-tool';
 import { openSse } from '../helpers/live-sse-client';
 import { useProcessHarness } from '../helpers/process-harness';
@@ -20,8 +11,8 @@ import { waitUntil } from '../helpers/wait-for';
 
 /**
  * Crash safety with real processes: the worker is SIGKILLed mid-turn (during a slow model
- * call, during a non-idempotent tool call), the Temporal dev server restarts on its file
- * database, the API is SIGKILLed with a stream open. Each time the turn completes exactly
+ * call, during a non-idempotent tool call), the API is SIGKILLed with a stream open (the
+ * Temporal dev server's restart: dev-server-restart.test.ts). Each time the turn completes exactly
  * once: one archive row, the client gets its answer, no side effect runs twice.
  */
 jest.setTimeout(240_000);
@@ -31,10 +22,6 @@ const LONG_ANSWER = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
 
 const harness = useProcessHarness();
 const { stack, fakeModel, track, sessionEvents, archiveRows, newSession, messagesStreamed } = harness;
-
-function expectNoUnhandled(...procs: RoleProcess[]): void {
-  for (const proc of procs) expect(proc.output()).not.toMatch(UNHANDLED_PATTERN);
-}
 
 describe('crash safety (real processes)', () => {
   it('when the worker is SIGKILLed during a slow model call then a new worker retries it and the turn completes once', async () => {
@@ -159,51 +146,5 @@ describe('crash safety (real processes)', () => {
     expect(JSON.stringify(history.messages)).toContain(LONG_ANSWER);
     expect(await archiveRows(env, turnId)).toBe(1);
     expectNoUnhandled(worker, second.api);
-  });
-
-  describe('with a Temporal dev server of its own (file database)', () => {
-    let devServer: DevServer | undefined;
-    let cliPath: string;
-    let port: number;
-    let dbFilename: string;
-
-    beforeAll(async () => {
-      cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, () => undefined);
-      port = await freePort();
-      dbFilename = path.join(process.env.TEST_TMP_DIR as string, `restart-${port}`, 'temporal.db');
-      devServer = await startDevServer({ cliPath, port, dbFilename });
-    });
-
-    afterAll(async () => {
-      await devServer?.stop();
-    });
-
-    it('when the dev server restarts mid-turn on the same file then the turn completes once and the client gets its answer', async () => {
-      const model = await fakeModel(() => ({ content: LONG_ANSWER, chunkDelayMs: 300 }));
-      const env = await stack(model, { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
-      const worker = track(await startWorkerProcess(env.env));
-      const { api, url } = await startApiProcess(env.env);
-      track(api);
-      const sessionId = await newSession(url);
-
-      const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
-        message: 'a story across a restart',
-        session_id: sessionId,
-      });
-      await messagesStreamed(env.prefix, sessionId, 3);
-      await devServer?.stop();
-      devServer = await startDevServer({ cliPath, port, dbFilename });
-
-      const { status, body } = await reply;
-      expect(status).toBe(200);
-      expect(body.response).toBe(LONG_ANSWER);
-      expect(await archiveRows(env, body.turn_id)).toBe(1);
-      const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => turnIdOf(e) === body.turn_id);
-      expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
-      // Both processes rode out the outage.
-      expect(worker.child.exitCode).toBeNull();
-      expect(api.child.exitCode).toBeNull();
-      expectNoUnhandled(worker, api);
-    });
   });
 });
