@@ -39,7 +39,6 @@ export interface TurnDetails {
 export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
 /** `GET /api/chat/history/{session_id}` (200). */
 export type History = z.infer<typeof historySchema>;
-export type HistoryMessage = History['messages'][number];
 /** `GET /api/chat/sessions` (200). */
 export type SessionList = z.infer<typeof sessionListSchema>;
 /** `POST /api/chat/session/{session_id}/cancel` (202). */
