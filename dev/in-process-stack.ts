@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { startApi } from '../src/api-process';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { openInfrastructure } from '../src/process/infrastructure';
+import { startApi, type RunningApi } from '../src/api-process';
+import { loadConfig, type Config } from '../src/config';
+import { createLogger, type DestinationStream, type Logger } from '../src/logger';
+import { openInfrastructure, type Infrastructure } from '../src/process/infrastructure';
+import type { RunningRole } from '../src/process/running-role';
 import { createTemporalClient } from '../src/temporal/client';
 import { startWorker } from '../src/worker-process';
 
@@ -16,11 +17,26 @@ export interface InProcessStackOptions {
   /** A prebuilt workflow bundle: the worker starts in seconds instead of bundling. */
   workflowBundlePath: string;
   llmBaseUrl: string;
-  /** Further settings (the config keys), over the defaults below. */
+  /** Further settings (the config keys), over the defaults below; TEMPORAL_ADDRESS here wins over `temporalAddress`. */
   env?: Record<string, string>;
+  /** Names the task queue (`<name>-<id>`), the Redis key prefix (`<name>:<id>:`) and the Redis connection (default `stack`). */
+  name?: string;
+  /** Where the stack's SQLite directory is made (default: the OS temp directory). */
+  tmpDir?: string;
+  /** LOG_LEVEL unless `env` sets it (default `silent`). */
+  logLevel?: string;
+  /** Where the stack's logger writes (default: the process's, see createLogger). */
+  logDestination?: DestinationStream;
+  /** A logger to use instead of one made from the level and destination above. */
+  logger?: Logger;
+  /** Start the worker (default true); false runs an API with no worker. */
+  worker?: boolean;
 }
 
 export interface InProcessStack {
+  config: Config;
+  infra: Infrastructure;
+  api: RunningApi;
   client: Client;
   url(pathname: string): string;
   stop(): Promise<void>;
@@ -32,39 +48,47 @@ export interface InProcessStack {
  */
 export async function startInProcessStack(options: InProcessStackOptions): Promise<InProcessStack> {
   const id = randomUUID().slice(0, 8);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `chat-stack-${id}-`));
+  const name = options.name ?? 'stack';
+  const dataDir = fs.mkdtempSync(path.join(options.tmpDir ?? os.tmpdir(), `chat-${name}-${id}-`));
   const config = loadConfig({
     PORT: '0',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logLevel ?? 'silent',
     DATA_DIR: dataDir,
     TEMPORAL_ADDRESS: options.temporalAddress,
-    TEMPORAL_TASK_QUEUE: `stack-${id}`,
+    TEMPORAL_TASK_QUEUE: `${name}-${id}`,
     REDIS_URL: options.redisUrl,
-    REDIS_KEY_PREFIX: `stack:${id}:`,
+    REDIS_KEY_PREFIX: `${name}:${id}:`,
     LLM_BASE_URL: options.llmBaseUrl,
     LLM_API_KEY: 'fake-key',
     LLM_MODEL: 'fake-model',
     LLM_PRICE_INPUT_PER_1M: '1',
     LLM_PRICE_OUTPUT_PER_1M: '2',
     WEATHER_PROVIDER: 'offline',
+    // Every request comes from 127.0.0.1: limits are off unless the caller sets them.
     RATE_LIMIT_REQUESTS: '0',
     RATE_LIMIT_MESSAGES: '0',
+    // Stopping the stack cancels running activities at once.
     WORKER_SHUTDOWN_GRACE_SECONDS: '0',
     ...options.env,
   });
-  const logger = createLogger(config.LOG_LEVEL);
-  const infra = await openInfrastructure(config, 'stack');
-  const worker = await startWorker(config, infra, logger, options.temporalAddress, {
-    codePath: options.workflowBundlePath,
-  });
-  const api = await startApi(config, infra, logger, options.temporalAddress);
-  const { client, connection } = await createTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE);
+  const temporalAddress = config.TEMPORAL_ADDRESS ?? options.temporalAddress;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, {}, options.logDestination);
+  const infra = await openInfrastructure(config, name);
+  const roles: RunningRole[] = [];
+  if (options.worker !== false) {
+    roles.push(await startWorker(config, infra, logger, temporalAddress, { codePath: options.workflowBundlePath }));
+  }
+  const api = await startApi(config, infra, logger, temporalAddress);
+  const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
   return {
+    config,
+    infra,
+    api,
     client,
     url: (pathname) => `${api.url}${pathname}`,
     async stop() {
       await api.stop();
-      await worker.stop();
+      for (const role of roles) await role.stop();
       await connection.close();
       const keys = await infra.redis.keys(`${config.REDIS_KEY_PREFIX}*`);
       if (keys.length > 0) await infra.redis.del(...keys);

@@ -33,12 +33,12 @@ export default async function globalSetup(): Promise<void> {
   const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
 
   let redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  let stopRedis: () => Promise<void> = async () => undefined;
+  let stopRedis: () => Promise<void> = () => Promise.resolve();
   if (!(await pingRedis(redisUrl))) {
     // Nothing at the usual address: launch a private redis-server on a free port.
     redisUrl = `redis://127.0.0.1:${await freePort()}`;
     const launched = await ensureRedis(redisUrl, true, say);
-    stopRedis = launched.stop;
+    stopRedis = () => launched.stop();
   }
 
   const port = await freePort();
@@ -46,7 +46,7 @@ export default async function globalSetup(): Promise<void> {
     startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
     bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
-      logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} } as never,
+      logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} },
     }),
   ]);
   const bundlePath = path.join(tmpDir, 'workflow-bundle.js');

@@ -1,6 +1,13 @@
 import { sessionWorkflowId } from '../../src/contract/session-workflow';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
-import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import type { SessionSnapshot } from '../../src/contract/session';
+import type { ChatHistoryRow } from '../../src/store/chat-history-store';
+import type { TurnResult } from '../../src/contract/turn';
+import { getJson, parseJson, postJson, type History, type SessionCreated } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
+
+/** A `chat_history` row as stored: tools_used is JSON text. */
+type ArchivedRow = Omit<ChatHistoryRow, 'tools_used'> & { tools_used: string };
 
 /**
  * The whole path, real: HTTP → Koa → Temporal workflow → callModel / calculator activities →
@@ -20,12 +27,12 @@ describe('a chat turn end to end', () => {
   });
 
   it('when a user asks to calculate then the calculator runs and every store records the turn', async () => {
-    const created = await postJson(stack.url('/api/chat/session'), {});
+    const created = await postJson<SessionCreated>(stack.url('/api/chat/session'), {});
     expect(created.status).toBe(201);
-    const sessionId: string = created.body.session_id;
+    const sessionId = created.body.session_id;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const reply = await postJson(stack.url('/api/chat/message'), {
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), {
       session_id: sessionId,
       message: 'Calculate 10 * 20',
     });
@@ -47,23 +54,20 @@ describe('a chat turn end to end', () => {
     expect(JSON.parse(toolMessage?.content ?? '{}')).toMatchObject({ result: 200 });
 
     // SQLite: exactly one archived row for the turn.
-    const rows = await stack.infra.knex('chat_history').where({ session_id: sessionId });
+    const rows = await stack.infra.knex<ArchivedRow>('chat_history').where({ session_id: sessionId });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       turn_id: reply.body.turn_id,
       user_message: 'Calculate 10 * 20',
       model_used: 'fake-model',
     });
-    expect(JSON.parse(rows[0].tools_used)).toEqual(['calculator']);
+    expect(parseJson<string[]>(rows[0].tools_used)).toEqual(['calculator']);
 
     // Redis: the snapshot has the exchange and a TTL.
     const snapshotKey = stack.infra.keys.snapshot(sessionId);
-    const snapshot = JSON.parse((await stack.infra.redis.get(snapshotKey)) ?? '{}');
+    const snapshot = parseJson<SessionSnapshot>((await stack.infra.redis.get(snapshotKey)) ?? '{}');
     expect(snapshot).toMatchObject({ session_id: sessionId, status: 'active', turns: 1 });
-    expect(snapshot.messages.map((m: { content: string }) => m.content)).toEqual([
-      'Calculate 10 * 20',
-      reply.body.response,
-    ]);
+    expect(snapshot.messages.map((m) => m.content)).toEqual(['Calculate 10 * 20', reply.body.response]);
     expect(await stack.infra.redis.ttl(snapshotKey)).toBeGreaterThan(0);
 
     // Temporal: the workflow's history shows the model, calculator and mirror activities; the
@@ -79,14 +83,17 @@ describe('a chat turn end to end', () => {
     expect(localActivities).toHaveLength(1);
 
     // The history endpoint returns the exchange in order.
-    const read = await getJson(stack.url(`/api/chat/history/${sessionId}`));
+    const read = await getJson<History>(stack.url(`/api/chat/history/${sessionId}`));
     expect(read.status).toBe(200);
-    expect(read.body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    expect(read.body.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
     expect(read.body.messages[1].content).toContain('200');
   });
 
   it('when a message has no session_id then a new session is started and answers', async () => {
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'Hello there', use_tools: false });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), {
+      message: 'Hello there',
+      use_tools: false,
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.response).toBe('You said: Hello there');
     expect(reply.body.tools_used).toEqual([]);
@@ -97,7 +104,10 @@ describe('a chat turn end to end', () => {
   });
 
   it('when a second message arrives then the model sees the earlier exchange as context', async () => {
-    const first = await postJson(stack.url('/api/chat/message'), { message: 'My name is Ada', use_tools: false });
+    const first = await postJson<TurnResult>(stack.url('/api/chat/message'), {
+      message: 'My name is Ada',
+      use_tools: false,
+    });
     const sessionId = first.body.session_id;
     const second = await postJson(stack.url('/api/chat/message'), {
       session_id: sessionId,

@@ -7,6 +7,7 @@ import { createApiSecurity } from '../../src/api/security/api-security';
 import { createApp } from '../../src/api/app';
 import type { SessionService } from '../../src/api/sessions/session-service';
 import { loadConfig } from '../../src/config';
+import { parseJson } from './http';
 
 /**
  * The real Koa app (all middleware, all routers) with no session backend, for tests of the
@@ -25,9 +26,10 @@ export async function startBareApp(env: Record<string, string>, redis: Redis): P
   let raw = '';
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
-    write(chunk, _encoding, done) {
+    write(chunk: Buffer, _encoding, done) {
       raw += chunk.toString();
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        logs.push(parseJson<Record<string, unknown>>(line));
       done();
     },
   });
@@ -40,7 +42,9 @@ export async function startBareApp(env: Record<string, string>, redis: Redis): P
     security: createApiSecurity(config, redis, logger),
     streaming: {} as never,
   });
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  // Koa's handler settles its own errors (the error middleware answers them), as in src/api-process.ts.
+  const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,16 +1,12 @@
+import { readSseEvents, type ReceivedEvent } from './sse-client';
 import { describeValue, WaitTimeoutError } from './wait-for';
 
 /**
  * (Live connection for crash tests: events arrive while the test kills processes; see sse-client.ts for whole-stream reads.)
  * A minimal SSE client over fetch for tests: collects events (with their ids) as they arrive,
- * lets a test wait for one, and reports how the stream ended.
+ * lets a test wait for one, and reports how the stream ended. Events are sse-client's
+ * (`dataOf` reads their data as the catalog's type).
  */
-export interface ReceivedEvent {
-  id?: string;
-  event: string;
-  data: any;
-}
-
 export interface SseConnection {
   status: number;
   events: ReceivedEvent[];
@@ -23,30 +19,6 @@ export interface SseConnection {
   waitFor(match: (e: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
   lastId(): string | undefined;
   close(): void;
-}
-
-function parseBlock(block: string): ReceivedEvent | undefined {
-  let id: string | undefined;
-  let event = 'message';
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'id') id = value;
-    else if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
-  }
-  if (data.length === 0) return undefined;
-  const text = data.join('\n');
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // keep the raw text
-  }
-  return { id, event, data: parsed };
 }
 
 export async function openSse(
@@ -75,25 +47,11 @@ export async function openSse(
       }
     }
   };
-  const ended = (async (): Promise<'ended' | 'broken'> => {
-    if (!response.body) return 'ended';
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n/g, '\n');
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) !== -1) {
-          const parsed = parseBlock(buffer.slice(0, cut));
-          buffer = buffer.slice(cut + 2);
-          if (parsed) push(parsed);
-        }
-      }
-      return 'ended';
-    } catch {
-      return 'broken';
-    }
-  })();
+  // Never rejects: a broken connection is an outcome the crash tests look at.
+  const ended = readSseEvents(response, (e) => push(e)).then(
+    (): 'ended' => 'ended',
+    (): 'broken' => 'broken',
+  );
   return {
     status: response.status,
     events,

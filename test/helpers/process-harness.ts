@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
+import { readSessionEvent, type StoredSessionEvent } from '../../src/contract/event-catalog';
 import { createKnex } from '../../src/store/knex';
 import {
   startFakeOpenAiServer,
@@ -10,13 +11,7 @@ import {
 } from './fake-openai-server';
 import { killHard, processStackEnv, type ProcessStackEnv, type RoleProcess } from './process-stack';
 import { waitUntil } from './wait-for';
-import { postJson } from './test-stack';
-
-export interface StoredEvent {
-  id: string;
-  type: string;
-  data: Record<string, any>;
-}
+import { parseJson, postJson, type SessionCreated } from './http';
 
 export type HarnessStack = ProcessStackEnv & { knex: () => Knex };
 
@@ -41,19 +36,22 @@ export function useProcessHarness() {
     await redis.quit();
   });
 
-  async function sessionEvents(prefix: string, sessionId: string): Promise<StoredEvent[]> {
+  /** The session's stream as catalog events; an entry that is not one fails the test. */
+  async function sessionEvents(prefix: string, sessionId: string): Promise<StoredSessionEvent[]> {
     const entries = await redis.xrange(`${prefix}session:${sessionId}:events`, '-', '+');
     return entries.map(([id, fields]) => {
       const map: Record<string, string> = {};
       for (let i = 0; i < fields.length; i += 2) map[fields[i]] = fields[i + 1];
-      return { id, type: map.type, data: JSON.parse(map.data ?? '{}') };
+      const event = readSessionEvent(map.type ?? '', parseJson<unknown>(map.data ?? '{}'));
+      if (!event) throw new Error(`stream entry ${id} is not a catalog event: ${JSON.stringify(map)}`);
+      return { ...event, id };
     });
   }
 
   return {
     redis: () => redis,
     /** A stack's env, its archive (read directly from the SQLite file) and cleanup. */
-    async stack(model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<HarnessStack> {
+    stack: (model: FakeOpenAiServer, overrides: Record<string, string> = {}): Promise<HarnessStack> => {
       const env = processStackEnv(model.baseUrl, overrides);
       let knex: Knex | undefined;
       cleanups.push(async () => {
@@ -62,36 +60,37 @@ export function useProcessHarness() {
         if (keys.length > 0) await redis.del(...keys);
         fs.rmSync(env.dataDir, { recursive: true, force: true });
       });
-      return { ...env, knex: () => (knex ??= createKnex(env.sqliteFilename)) };
+      return Promise.resolve({ ...env, knex: () => (knex ??= createKnex(env.sqliteFilename)) });
     },
-    async fakeModel(script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> {
+    fakeModel: async (script: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeOpenAiServer> => {
       const model = await startFakeOpenAiServer(script);
       cleanups.push(() => model.close());
       return model;
     },
     /** Registers a process to be killed after the test. */
-    track<T extends RoleProcess>(proc: T): T {
+    track: <T extends RoleProcess>(proc: T): T => {
       processes.push(proc);
       return proc;
     },
     /** Runs after the test, in reverse order of registration. */
-    onCleanup(cleanup: () => Promise<void>): void {
+    onCleanup: (cleanup: () => Promise<void>): void => {
       cleanups.push(cleanup);
     },
     sessionEvents,
-    async archiveRows(env: { knex: () => Knex }, turnId: string): Promise<number> {
-      const [{ n }] = (await env.knex()('chat_history').where({ turn_id: turnId }).count({ n: '*' })) as Array<{
-        n: number;
-      }>;
+    archiveRows: async (env: { knex: () => Knex }, turnId: string): Promise<number> => {
+      const [{ n }] = await env
+        .knex()('chat_history')
+        .where({ turn_id: turnId })
+        .count<Array<{ n: number }>>({ n: '*' });
       return Number(n);
     },
-    async newSession(url: string): Promise<string> {
-      const created = await postJson(`${url}/api/chat/session`, {});
+    newSession: async (url: string): Promise<string> => {
+      const created = await postJson<SessionCreated>(`${url}/api/chat/session`, {});
       expect(created.status).toBe(201);
-      return created.body.session_id as string;
+      return created.body.session_id;
     },
     /** Waits until the model has streamed at least `count` chunks of the turn into Redis. */
-    async messagesStreamed(prefix: string, sessionId: string, count: number): Promise<void> {
+    messagesStreamed: async (prefix: string, sessionId: string, count: number): Promise<void> => {
       await waitUntil(
         async () => (await sessionEvents(prefix, sessionId)).map((e) => e.type),
         (types) => types.filter((t) => t === 'message').length >= count,

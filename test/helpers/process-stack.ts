@@ -175,3 +175,8 @@ export async function killHard(proc: RoleProcess): Promise<void> {
 /** Lines that must never appear in a process's output, crash or shutdown. */
 export const UNHANDLED_PATTERN =
   /uncaughtException|unhandledRejection|UnhandledPromiseRejection|Unhandled promise rejection/i;
+
+/** None of the processes logged an unhandled rejection or an uncaught exception. */
+export function expectNoUnhandled(...procs: RoleProcess[]): void {
+  for (const proc of procs) expect(proc.output()).not.toMatch(UNHANDLED_PATTERN);
+}

@@ -34,5 +34,5 @@ export function createTools(config: Config): ToolDefinition[] {
       };
     },
   });
-  return [tool as unknown as ToolDefinition];
+  return [tool];
 }

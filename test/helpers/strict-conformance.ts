@@ -11,8 +11,17 @@ export function conformanceProblems(schema: z.ZodType, value: unknown, path = '$
   return unknownKeys(schema, value, path);
 }
 
+/** The fields of zod's internal definition this walk reads (each present for its `type`). */
+interface ZodDefView {
+  type: string;
+  innerType: z.ZodType;
+  element: z.ZodType;
+  options: z.ZodType[];
+  shape: Record<string, z.ZodType>;
+}
+
 function unknownKeys(schema: z.ZodType, value: unknown, path: string): string[] {
-  const def = (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+  const def = (schema as unknown as { _zod: { def: ZodDefView } })._zod.def;
   switch (def.type) {
     case 'optional':
     case 'nullable':
@@ -23,12 +32,12 @@ function unknownKeys(schema: z.ZodType, value: unknown, path: string): string[] 
       return Array.isArray(value) ? value.flatMap((item, i) => unknownKeys(def.element, item, `${path}[${i}]`)) : [];
     case 'union': {
       // Some option must fit exactly.
-      const fits = (def.options as z.ZodType[]).map((option) => conformanceProblems(option, value, path));
+      const fits = def.options.map((option) => conformanceProblems(option, value, path));
       return fits.some((p) => p.length === 0) ? [] : fits.sort((a, b) => a.length - b.length)[0];
     }
     case 'object': {
       if (typeof value !== 'object' || value === null) return [];
-      const shape = def.shape as Record<string, z.ZodType>;
+      const shape = def.shape;
       const extra = Object.keys(value).filter(
         (key) => !(key in shape) && (value as Record<string, unknown>)[key] !== undefined,
       );

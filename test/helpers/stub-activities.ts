@@ -44,7 +44,7 @@ interface Hold {
   partial: string;
 }
 
-function deferred(): { promise: Promise<void>; resolve(): void } {
+function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve: () => void = () => undefined;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
@@ -110,14 +110,14 @@ export class StubActivities {
         if (hold) await this.wait(hold);
         return modelAnswer(input, this.script);
       },
-      calculator: async (input: ToolInput): Promise<ToolResult> => {
+      calculator: (input: ToolInput): Promise<ToolResult> => {
         this.calls.calculator.push(input);
-        return { ok: true, content: JSON.stringify({ result: 2 }) };
+        return Promise.resolve({ ok: true, content: JSON.stringify({ result: 2 }) });
       },
-      archiveTurn: async (input: ArchiveTurnInput) => void this.calls.archiveTurn.push(input),
-      mirrorSession: async (input: MirrorSessionInput) => void this.calls.mirrorSession.push(input),
-      publishEvents: async (input: PublishEventsInput) => void this.calls.publishEvents.push(input),
-      recordSessionEnd: async (input: RecordSessionEndInput) => void this.calls.recordSessionEnd.push(input),
+      archiveTurn: (input: ArchiveTurnInput) => Promise.resolve(void this.calls.archiveTurn.push(input)),
+      mirrorSession: (input: MirrorSessionInput) => Promise.resolve(void this.calls.mirrorSession.push(input)),
+      publishEvents: (input: PublishEventsInput) => Promise.resolve(void this.calls.publishEvents.push(input)),
+      recordSessionEnd: (input: RecordSessionEndInput) => Promise.resolve(void this.calls.recordSessionEnd.push(input)),
     };
   }
 

@@ -32,7 +32,7 @@ export function describeValue(value: unknown): string {
  * error thrown.
  */
 export async function waitUntil<T>(
-  read: () => Promise<T>,
+  read: () => T | Promise<T>,
   done: (value: T) => boolean,
   options: WaitOptions = {},
 ): Promise<T> {
@@ -68,7 +68,10 @@ export async function waitUntil<T>(
  * `waitUntil` when there is a value worth reporting on failure (a count, a state).
  * `options` may be the timeout in ms.
  */
-export function waitFor<T>(probe: () => Promise<T | undefined>, options: WaitOptions | number = {}): Promise<T> {
+export function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  options: WaitOptions | number = {},
+): Promise<T> {
   const opts = typeof options === 'number' ? { timeoutMs: options } : options;
   return waitUntil(probe, (value) => value !== undefined, opts) as Promise<T>;
 }

@@ -8,6 +8,7 @@ import {
   SESSION_WORKFLOW_TYPE,
   sessionWorkflowId,
   stateQuery,
+  userMessageSignal,
   type ChatSessionWorkflow,
 } from '../../src/contract/session-workflow';
 import type { TurnOptions, UserMessage } from '../../src/contract/turn';
@@ -60,6 +61,13 @@ export interface WorkflowTestEnv {
   waitForState(handle: SessionHandle, accept: (view: SessionView) => boolean): Promise<SessionView>;
   /** Waits until `count` turns of the session published their final event (`done`, `error`, `cancelled`); returns those events. */
   waitForTurnsEnded(handle: SessionHandle, count: number): Promise<SessionEvent[]>;
+  /** Waits until the session published (to the live stream only, e.g. a refusal) an event that matches; returns it. */
+  waitForPublished(handle: SessionHandle, match: (event: SessionEvent) => boolean): Promise<SessionEvent>;
+  /**
+   * Signals `message` with its model call held (see StubActivities.hold) and resolves once that
+   * call started: the turn is running until `release()`; a cancel ends it with `partial`.
+   */
+  startHeldTurn(handle: SessionHandle, message: UserMessage, partial?: string): Promise<{ release(): void }>;
   teardown(): Promise<void>;
 }
 
@@ -121,7 +129,7 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
     },
     waitForTurnsEnded(handle, count) {
       return waitFor(
-        async () => {
+        () => {
           const ended = stubs
             .mirrored(handle.sessionId)
             .filter((e) => (TURN_ENDING_EVENTS as readonly string[]).includes(e.type));
@@ -130,6 +138,15 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
         { timeoutMs: WAIT_MS, intervalMs: 50 },
       );
     },
+    waitForPublished(handle, match) {
+      return waitFor(() => stubs.published(handle.sessionId).find(match), { timeoutMs: WAIT_MS, intervalMs: 50 });
+    },
+    async startHeldTurn(handle, message, partial) {
+      const held = stubs.hold(message.turn_id, partial);
+      await handle.signal(userMessageSignal, message);
+      await within(held.started, 'model call');
+      return held;
+    },
     async teardown() {
       // Sessions a test left open would keep their idle timers: end them before the worker stops.
       await Promise.allSettled(started.map((h) => h.terminate('test finished')));
@@ -137,6 +154,35 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
       await running;
       await env.teardown();
     },
+  };
+}
+
+/**
+ * The environment for one test file: started before its tests (beforeAll), torn down after them
+ * (afterAll). Call at the top of a describe block; use the result inside tests.
+ */
+export function useWorkflowTestEnv(stubs = new StubActivities()): Omit<WorkflowTestEnv, 'teardown'> {
+  let started: WorkflowTestEnv | undefined;
+  beforeAll(async () => {
+    started = await startWorkflowTestEnv(stubs);
+  });
+  afterAll(async () => {
+    await started?.teardown();
+  });
+  const current = (): WorkflowTestEnv => {
+    if (!started) throw new Error('the workflow test environment is used outside a test (it starts in beforeAll)');
+    return started;
+  };
+  return {
+    get env() {
+      return current().env;
+    },
+    stubs,
+    startSession: (settings) => current().startSession(settings),
+    waitForState: (handle, accept) => current().waitForState(handle, accept),
+    waitForTurnsEnded: (handle, count) => current().waitForTurnsEnded(handle, count),
+    waitForPublished: (handle, match) => current().waitForPublished(handle, match),
+    startHeldTurn: (handle, message, partial) => current().startHeldTurn(handle, message, partial),
   };
 }
 

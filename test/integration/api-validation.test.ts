@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
-import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import {
+  getJson,
+  parseJson,
+  postJson,
+  type ErrorBody,
+  type Health,
+  type JsonResponse,
+  type ValidationDetails,
+} from '../helpers/http';
+import { anyOf, matching } from '../helpers/matchers';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
 
 /** Bad input gets a 4xx JSON error, never a stack trace, and reaches neither Temporal nor the model. */
 describe('API input validation', () => {
@@ -16,9 +26,9 @@ describe('API input validation', () => {
     await model?.close();
   });
 
-  const expectJsonError = (res: { status: number; body: any }, status: number, code: string) => {
+  const expectJsonError = (res: JsonResponse<ErrorBody>, status: number, code: string) => {
     expect(res.status).toBe(status);
-    expect(res.body.error).toMatchObject({ status, code, message: expect.any(String) });
+    expect(res.body.error).toMatchObject({ status, code, message: anyOf(String) });
     expect(JSON.stringify(res.body)).not.toMatch(/\n\s+at /); // no stack trace
   };
 
@@ -35,14 +45,14 @@ describe('API input validation', () => {
     ['a JSON array body', [1, 2], '(body)'],
   ])('when sending %s then it answers 422 naming the field', async (_name, body, field) => {
     const before = model.requests.length;
-    const res = await postJson(stack.url('/api/chat/message'), body);
+    const res = await postJson<ErrorBody<ValidationDetails>>(stack.url('/api/chat/message'), body);
     expectJsonError(res, 422, 'validation_failed');
-    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(res.body.error.details?.map((d) => d.field)).toContain(field);
     expect(model.requests.length).toBe(before);
   });
 
   it('when the message is longer than MESSAGE_MAX_CHARS then it answers 422', async () => {
-    const res = await postJson(stack.url('/api/chat/message'), {
+    const res = await postJson<ErrorBody>(stack.url('/api/chat/message'), {
       message: 'x'.repeat(stack.config.MESSAGE_MAX_CHARS + 1),
     });
     expectJsonError(res, 422, 'validation_failed');
@@ -61,12 +71,15 @@ describe('API input validation', () => {
   });
 
   it('when the body is larger than the limit then it answers 413', async () => {
-    const res = await postJson(stack.url('/api/chat/message'), JSON.stringify({ message: 'x'.repeat(2_000_000) }));
+    const res = await postJson<ErrorBody>(
+      stack.url('/api/chat/message'),
+      JSON.stringify({ message: 'x'.repeat(2_000_000) }),
+    );
     expectJsonError(res, 413, 'payload_too_large');
   });
 
   it('when the session does not exist then sending to it answers 404', async () => {
-    const res = await postJson(stack.url('/api/chat/message'), { message: 'hi', session_id: randomUUID() });
+    const res = await postJson<ErrorBody>(stack.url('/api/chat/message'), { message: 'hi', session_id: randomUUID() });
     expectJsonError(res, 404, 'session_not_found');
   });
 
@@ -85,18 +98,18 @@ describe('API input validation', () => {
   it('when the method is wrong then it answers a JSON 405', async () => {
     const res = await fetch(stack.url('/api/chat/session'), { method: 'DELETE' });
     expect(res.status).toBe(405);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+    expect(parseJson<ErrorBody>(await res.text()).error.code).toBe('method_not_allowed');
   });
 
   it('when everything is up then /health says so', async () => {
-    const res = await getJson(stack.url('/health'));
+    const res = await getJson<Health>(stack.url('/health'));
     expect(res.status).toBe(200);
     expect(res.body.checks).toMatchObject({
       temporal: { ok: true },
       redis: { ok: true },
       sqlite: { ok: true },
       model: { mode: 'provider', offline: false },
-      auth: { mode: 'open', warning: expect.stringMatching(/NO API KEYS/) },
+      auth: { mode: 'open', warning: matching(/NO API KEYS/) },
     });
   });
 });

@@ -1,10 +1,13 @@
 import path from 'node:path';
+import type { SessionSnapshot } from '../../src/contract/session';
 import { sessionWorkflowId, stateQuery } from '../../src/contract/session-workflow';
+import type { TurnResult } from '../../src/contract/turn';
 import { startDevServer, type DevServer } from '../../dev/dev-server';
 import { ensureTemporalCli } from '../../dev/temporal-cli';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../helpers/fake-openai-server';
 import { freePort } from '../../dev/free-port';
-import { getJson, postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import { getJson, postJson, type History, type SessionCreated } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait-for';
 
 const echo = (request: RecordedRequest) => ({
@@ -45,8 +48,8 @@ describe('continue-as-new keeps long sessions whole', () => {
   });
 
   it('when the server suggests it, the session continues as new across several runs and loses no message', async () => {
-    const created = await postJson(stack.url('/api/chat/session'), {});
-    const id = created.body.session_id as string;
+    const created = await postJson<SessionCreated>(stack.url('/api/chat/session'), {});
+    const id = created.body.session_id;
     const texts = Array.from({ length: 24 }, (_, i) => `message ${i + 1}`);
     // Bursts of four: while one turn runs, three wait in the queue and must be carried over.
     for (let i = 0; i < texts.length; i += 4) {
@@ -56,12 +59,10 @@ describe('continue-as-new keeps long sessions whole', () => {
         replies.push(postJson(stack.url('/api/chat/message'), { session_id: id, message: text }));
       for (const reply of await Promise.all(replies)) expect(reply.status).toBe(200);
     }
-    const history = await getJson(stack.url(`/api/chat/history/${id}`));
-    const users = history.body.messages
-      .filter((m: { role: string }) => m.role === 'user')
-      .map((m: { content: string }) => m.content);
+    const history = await getJson<History>(stack.url(`/api/chat/history/${id}`));
+    const users = history.body.messages.filter((m) => m.role === 'user').map((m) => m.content);
     expect([...users].sort()).toEqual([...texts].sort());
-    expect(new Set(history.body.messages.map((m: { turn_id: string }) => m.turn_id)).size).toBe(texts.length);
+    expect(new Set(history.body.messages.map((m) => m.turn_id)).size).toBe(texts.length);
 
     const runs = await waitFor(async () => {
       const found = await runsOf(stack, sessionWorkflowId(id));
@@ -91,9 +92,9 @@ describe('continue-as-new on a turn count', () => {
     await model?.close();
   });
 
-  it('starts a new run every SESSION_CONTINUE_AS_NEW_TURNS turns, carrying totals and memory', async () => {
-    const first = await postJson(stack.url('/api/chat/message'), { message: 'turn 1' });
-    const id = first.body.session_id as string;
+  it('when a session reaches SESSION_CONTINUE_AS_NEW_TURNS turns then a new run starts, carrying totals and memory', async () => {
+    const first = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'turn 1' });
+    const id = first.body.session_id;
     for (const text of ['turn 2', 'turn 3', 'turn 4', 'turn 5']) {
       expect((await postJson(stack.url('/api/chat/message'), { session_id: id, message: text })).status).toBe(200);
     }
@@ -102,7 +103,7 @@ describe('continue-as-new on a turn count', () => {
       return found.length >= 3 ? found : undefined;
     }, 60_000);
     expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW')).toHaveLength(2);
-    const session = await getJson(stack.url(`/api/chat/session/${id}`));
+    const session = await getJson<SessionSnapshot>(stack.url(`/api/chat/session/${id}`));
     expect(session.body.turns).toBe(5);
     const lastCall = model.requests[model.requests.length - 1];
     expect(lastCall.body.messages.map((m) => m.content)).toEqual(

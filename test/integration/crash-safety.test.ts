@@ -1,24 +1,18 @@
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../dev/dev-server';
-import { ensureTemporalCli } from '../../dev/temporal-cli';
-import { freePort } from '../../dev/free-port';
-import {
-  killHard,
-  startApiProcess,
-  startWorkerProcess,
-  UNHANDLED_PATTERN,
-  type RoleProcess,
-} from '../helpers/process-stack';
+import { expectNoUnhandled, killHard, startApiProcess, startWorkerProcess } from '../helpers/process-stack';
 import { SIDE_EFFECT_TOOL, sideEffectCounterKey } from '../helpers/side-effect-tool';
 import { openSse } from '../helpers/live-sse-client';
 import { useProcessHarness } from '../helpers/process-harness';
-import { postJson } from '../helpers/test-stack';
+import { getJson, postJson, type History } from '../helpers/http';
+import { dataOf } from '../helpers/sse-client';
+import type { TurnResult } from '../../src/contract/turn';
+import { turnIdOf } from '../../src/contract/event-catalog';
 import { waitUntil } from '../helpers/wait-for';
 
 /**
  * Crash safety with real processes: the worker is SIGKILLed mid-turn (during a slow model
- * call, during a non-idempotent tool call), the Temporal dev server restarts on its file
- * database, the API is SIGKILLed with a stream open. Each time the turn completes exactly
+ * call, during a non-idempotent tool call), the API is SIGKILLed with a stream open (the
+ * Temporal dev server's restart: dev-server-restart.test.ts). Each time the turn completes exactly
  * once: one archive row, the client gets its answer, no side effect runs twice.
  */
 jest.setTimeout(240_000);
@@ -28,10 +22,6 @@ const LONG_ANSWER = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
 
 const harness = useProcessHarness();
 const { stack, fakeModel, track, sessionEvents, archiveRows, newSession, messagesStreamed } = harness;
-
-function expectNoUnhandled(...procs: RoleProcess[]): void {
-  for (const proc of procs) expect(proc.output()).not.toMatch(UNHANDLED_PATTERN);
-}
 
 describe('crash safety (real processes)', () => {
   it('when the worker is SIGKILLed during a slow model call then a new worker retries it and the turn completes once', async () => {
@@ -43,7 +33,10 @@ describe('crash safety (real processes)', () => {
     track(api);
     const sessionId = await newSession(url);
 
-    const reply = postJson(`${url}/api/chat/message`, { message: 'tell me a long story', session_id: sessionId });
+    const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
+      message: 'tell me a long story',
+      session_id: sessionId,
+    });
     await messagesStreamed(env.prefix, sessionId, 3);
     await killHard(worker1);
     const worker2 = track(await startWorkerProcess(env.env));
@@ -52,17 +45,17 @@ describe('crash safety (real processes)', () => {
     expect(status).toBe(200);
     expect(body.response).toBe(LONG_ANSWER);
     expect(await archiveRows(env, body.turn_id)).toBe(1);
-    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => turnIdOf(e) === body.turn_id);
     expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
     // The retry told clients to drop the partial text, then streamed the answer whole.
     const reset = events.findIndex((e) => e.type === 'reset');
     expect(reset).toBeGreaterThan(0);
-    expect(events[reset].data.attempt).toBeGreaterThanOrEqual(2);
+    expect(dataOf(events[reset], 'reset').attempt).toBeGreaterThanOrEqual(2);
     expect(
       events
         .slice(reset)
         .filter((e) => e.type === 'message')
-        .map((e) => e.data.content)
+        .map((e) => dataOf(e, 'message').content)
         .join(''),
     ).toBe(LONG_ANSWER);
     expect(model.requests).toHaveLength(2);
@@ -83,7 +76,10 @@ describe('crash safety (real processes)', () => {
     track(api);
     const sessionId = await newSession(url);
 
-    const reply = postJson(`${url}/api/chat/message`, { message: 'pay the invoice', session_id: sessionId });
+    const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
+      message: 'pay the invoice',
+      session_id: sessionId,
+    });
     // The side effect happened; the tool is still holding when its worker dies.
     await waitUntil(
       () => harness.redis().get(counter),
@@ -100,11 +96,11 @@ describe('crash safety (real processes)', () => {
     expect(body.tools_used).toEqual([SIDE_EFFECT_TOOL]);
     // The retried attempt told the model the outcome is unknown instead of paying twice.
     expect(body.response).toMatch(/not run again/);
-    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => turnIdOf(e) === body.turn_id);
     const toolResults = events.filter((e) => e.type === 'tool_result');
     expect(toolResults).toHaveLength(1);
     expect(toolResults[0].data).toMatchObject({ name: SIDE_EFFECT_TOOL, ok: false, replayed: true });
-    expect(toolResults[0].data.attempt).toBeGreaterThanOrEqual(2);
+    expect(dataOf(toolResults[0], 'tool_result').attempt).toBeGreaterThanOrEqual(2);
     expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
     expectNoUnhandled(worker2, api);
   });
@@ -123,7 +119,7 @@ describe('crash safety (real processes)', () => {
     });
     expect(stream.status).toBe(200);
     const metadata = await stream.waitFor((e) => e.event === 'metadata');
-    const turnId = metadata.data.turn_id as string;
+    const turnId = dataOf(metadata, 'metadata').turn_id;
     await stream.waitFor(
       (e) => e.event === 'message' && stream.events.filter((m) => m.event === 'message').length >= 3,
     );
@@ -141,57 +137,14 @@ describe('crash safety (real processes)', () => {
     });
     expect(resumed.status).toBe(200);
     await resumed.ended;
-    const after = resumed.events.filter((e) => e.event === 'message' && e.data.turn_id === turnId);
+    const after = resumed.events.filter((e) => e.event === 'message' && dataOf(e, 'message').turn_id === turnId);
     // Gap-free and no duplicates: the two halves are the whole answer.
-    expect([...before, ...after].map((e) => e.data.content).join('')).toBe(LONG_ANSWER);
-    expect(resumed.events.filter((e) => e.event === 'done' && e.data.turn_id === turnId)).toHaveLength(1);
+    expect([...before, ...after].map((e) => dataOf(e, 'message').content).join('')).toBe(LONG_ANSWER);
+    expect(resumed.events.filter((e) => e.event === 'done' && dataOf(e, 'done').turn_id === turnId)).toHaveLength(1);
 
-    const history = await fetch(`${second.url}/api/chat/history/${sessionId}`).then((r) => r.json() as Promise<any>);
+    const history = (await getJson<History>(`${second.url}/api/chat/history/${sessionId}`)).body;
     expect(JSON.stringify(history.messages)).toContain(LONG_ANSWER);
     expect(await archiveRows(env, turnId)).toBe(1);
     expectNoUnhandled(worker, second.api);
-  });
-
-  describe('with a Temporal dev server of its own (file database)', () => {
-    let devServer: DevServer | undefined;
-    let cliPath: string;
-    let port: number;
-    let dbFilename: string;
-
-    beforeAll(async () => {
-      cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, () => undefined);
-      port = await freePort();
-      dbFilename = path.join(process.env.TEST_TMP_DIR as string, `restart-${port}`, 'temporal.db');
-      devServer = await startDevServer({ cliPath, port, dbFilename });
-    });
-
-    afterAll(async () => {
-      await devServer?.stop();
-    });
-
-    it('when the dev server restarts mid-turn on the same file then the turn completes once and the client gets its answer', async () => {
-      const model = await fakeModel(() => ({ content: LONG_ANSWER, chunkDelayMs: 300 }));
-      const env = await stack(model, { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
-      const worker = track(await startWorkerProcess(env.env));
-      const { api, url } = await startApiProcess(env.env);
-      track(api);
-      const sessionId = await newSession(url);
-
-      const reply = postJson(`${url}/api/chat/message`, { message: 'a story across a restart', session_id: sessionId });
-      await messagesStreamed(env.prefix, sessionId, 3);
-      await devServer?.stop();
-      devServer = await startDevServer({ cliPath, port, dbFilename });
-
-      const { status, body } = await reply;
-      expect(status).toBe(200);
-      expect(body.response).toBe(LONG_ANSWER);
-      expect(await archiveRows(env, body.turn_id)).toBe(1);
-      const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
-      expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
-      // Both processes rode out the outage.
-      expect(worker.child.exitCode).toBeNull();
-      expect(api.child.exitCode).toBeNull();
-      expectNoUnhandled(worker, api);
-    });
   });
 });

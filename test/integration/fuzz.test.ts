@@ -5,7 +5,9 @@ import { sessionWorkflowId } from '../../src/contract/session-workflow';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { generateFuzzCases, type FuzzCase } from '../helpers/fuzz-cases';
 import { destroyFuzzAgent, sendHttp, sendRaw, type SentResult } from '../helpers/raw-http';
-import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import type { TurnResult } from '../../src/contract/turn';
+import { postJson, type SessionCreated } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitUntil } from '../helpers/wait-for';
 
 const KEY = 'sk-fuzz-0123456789abcdef0123';
@@ -37,7 +39,7 @@ describe('fuzzed bad input', () => {
 
   it(`when ${CASES} malformed requests hit every endpoint then none gets a 5xx and a normal turn still works`, async () => {
     const authorization = `Bearer ${KEY}`;
-    const created = await postJson(stack.url('/api/chat/session'), {}, { authorization });
+    const created = await postJson<SessionCreated>(stack.url('/api/chat/session'), {}, { authorization });
     expect(created.status).toBe(201);
     const chatRequest = chatRequestSchema(stack.config.MESSAGE_MAX_CHARS);
     const routes = documentedRoutes(buildOpenApiDocument({ maxMessageChars: stack.config.MESSAGE_MAX_CHARS }));
@@ -112,7 +114,7 @@ describe('fuzzed bad input', () => {
     // that the request had not named itself).
     const requestText = (c: FuzzCase) =>
       'raw' in c ? c.raw.toString('latin1') : `${c.http.path} ${c.http.body?.toString('latin1') ?? ''}`;
-    const issued = new Set([created.body.session_id as string]);
+    const issued = new Set([created.body.session_id]);
     for (const { c, r } of results) {
       if (typeof r.outcome !== 'number' || r.outcome < 200 || r.outcome >= 300) continue;
       for (const [, id] of r.body.matchAll(/"session_id":"([^"]+)"/g)) if (!requestText(c).includes(id)) issued.add(id);
@@ -134,7 +136,7 @@ describe('fuzzed bad input', () => {
 
     // Still healthy, still answering turns.
     expect((await fetch(stack.url('/health'))).status).toBe(200);
-    const turn = await postJson(
+    const turn = await postJson<TurnResult>(
       stack.url('/api/chat/message'),
       { session_id: created.body.session_id, message: 'hello after the storm' },
       { authorization },

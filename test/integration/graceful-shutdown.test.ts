@@ -1,7 +1,10 @@
 import { startApiProcess, startWorkerProcess, UNHANDLED_PATTERN } from '../helpers/process-stack';
 import { openSse } from '../helpers/live-sse-client';
 import { useProcessHarness } from '../helpers/process-harness';
-import { postJson } from '../helpers/test-stack';
+import { postJson, type ErrorBody, type TurnDetails } from '../helpers/http';
+import { dataOf } from '../helpers/sse-client';
+import { turnIdOf } from '../../src/contract/event-catalog';
+import type { TurnResult } from '../../src/contract/turn';
 import { waitUntil } from '../helpers/wait-for';
 
 /**
@@ -26,14 +29,17 @@ describe('graceful shutdown (real processes)', () => {
     track(api);
     const sessionId = await newSession(url);
 
-    const reply = postJson(`${url}/api/chat/message`, { message: 'finish what you started', session_id: sessionId });
+    const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
+      message: 'finish what you started',
+      session_id: sessionId,
+    });
     await messagesStreamed(env.prefix, sessionId, 2);
     worker1.kill('SIGTERM');
     const exit = await worker1.exited;
     expect(exit).toEqual({ code: 0, signal: null });
     // The call it was running got to finish: the whole answer streamed from the one attempt.
     const streamed = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.type === 'message');
-    expect(streamed.map((e) => e.data.content).join('')).toBe(ANSWER);
+    expect(streamed.map((e) => dataOf(e, 'message').content).join('')).toBe(ANSWER);
     expect(model.requests).toHaveLength(1);
     expect(worker1.output()).toMatch(/"msg":"worker stopped"/);
     expect(worker1.output()).toMatch(/\[shutdown\] done/);
@@ -57,7 +63,10 @@ describe('graceful shutdown (real processes)', () => {
     track(api);
     const sessionId = await newSession(url);
 
-    const reply = postJson(`${url}/api/chat/message`, { message: 'a very slow answer', session_id: sessionId });
+    const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
+      message: 'a very slow answer',
+      session_id: sessionId,
+    });
     await messagesStreamed(env.prefix, sessionId, 1);
     worker1.kill('SIGTERM');
     expect(await worker1.exited).toEqual({ code: 0, signal: null });
@@ -68,7 +77,7 @@ describe('graceful shutdown (real processes)', () => {
     expect(status).toBe(200);
     expect(body.response).toBe(ANSWER);
     expect(await archiveRows(env, body.turn_id)).toBe(1);
-    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => e.data.turn_id === body.turn_id);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => turnIdOf(e) === body.turn_id);
     expect(events.some((e) => e.type === 'reset')).toBe(true);
     expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
     expect(model.requests).toHaveLength(2);
@@ -87,22 +96,25 @@ describe('graceful shutdown (real processes)', () => {
       method: 'POST',
       body: { message: 'stream until shutdown', session_id: sessionId },
     });
-    const turnId = (await stream.waitFor((e) => e.event === 'metadata')).data.turn_id as string;
+    const turnId = dataOf(await stream.waitFor((e) => e.event === 'metadata'), 'metadata').turn_id;
     await stream.waitFor((e) => e.event === 'message');
     // A synchronous request waiting on another session's turn at the same moment.
     const otherSession = await newSession(first.url);
-    const waiting = postJson(`${first.url}/api/chat/message`, { message: 'wait for me', session_id: otherSession });
+    const waiting = postJson<ErrorBody<TurnDetails>>(`${first.url}/api/chat/message`, {
+      message: 'wait for me',
+      session_id: otherSession,
+    });
     await messagesStreamed(env.prefix, otherSession, 1);
     first.api.kill('SIGTERM');
 
     const cutShort = await waiting;
     expect(cutShort.status).toBe(503);
     expect(cutShort.body.error).toMatchObject({ code: 'server_shutting_down', details: { session_id: otherSession } });
-    const waitingTurn = cutShort.body.error.details.turn_id as string;
+    const waitingTurn = cutShort.body.error.details?.turn_id ?? '';
     expect(await stream.ended).toBe('ended');
     const last = stream.events[stream.events.length - 1];
     expect(last.event).toBe('server_shutdown');
-    expect(last.data.resume).toMatch(/Last-Event-ID/);
+    expect(dataOf(last, 'server_shutdown').resume).toMatch(/Last-Event-ID/);
     expect(await first.api.exited).toEqual({ code: 0, signal: null });
     expect(first.api.output()).toMatch(/\[shutdown\] done: API closed, worker drained, Redis and SQLite closed/);
     expect(first.api.output()).not.toMatch(UNHANDLED_PATTERN);
@@ -118,10 +130,10 @@ describe('graceful shutdown (real processes)', () => {
     await resumed.ended;
     const text = [...stream.events, ...resumed.events]
       .filter((e) => e.event === 'message')
-      .map((e) => e.data.content)
+      .map((e) => dataOf(e, 'message').content)
       .join('');
     expect(text).toBe(ANSWER);
-    expect(resumed.events.filter((e) => e.event === 'done' && e.data.turn_id === turnId)).toHaveLength(1);
+    expect(resumed.events.filter((e) => e.event === 'done' && dataOf(e, 'done').turn_id === turnId)).toHaveLength(1);
     expect(await archiveRows(env, turnId)).toBe(1);
     // The cut-short request's turn finished too, once.
     await waitUntil(

@@ -6,8 +6,10 @@ import {
   type RecordedRequest,
 } from '../helpers/fake-openai-server';
 import { sampleValue, scrape, type Sample } from '../helpers/prometheus-text';
-import { readSse } from '../helpers/sse-reader';
-import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import { postJson, type ErrorBody } from '../helpers/http';
+import { readSseEvents } from '../helpers/sse-client';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
+import type { TurnResult } from '../../src/contract/turn';
 
 const MODELS = JSON.stringify([
   { model: 'metrics-model-a', input_per_1m: 1, output_per_1m: 2 },
@@ -48,7 +50,7 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
   it('when a tool turn falls back from a failing model then model calls, fallbacks, tool calls, tokens, cost and latencies are recorded', async () => {
     model.setScript(aFailsBCalculates);
     const before = await metrics();
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'Calculate 6 * 7' });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'Calculate 6 * 7' });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({
       status: 'completed',
@@ -72,12 +74,7 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
     ).toBe(1);
     expect(delta(before, after, 'chat_tool_calls_total', { tool: 'calculator', outcome: 'ok' })).toBe(1);
 
-    const calls = reply.body.model_calls as Array<{
-      model: string;
-      prompt_tokens: number;
-      completion_tokens: number;
-      cost: number;
-    }>;
+    const calls = reply.body.model_calls;
     expect(calls).toHaveLength(2);
     const sum = (key: 'prompt_tokens' | 'completion_tokens' | 'cost') => calls.reduce((n, c) => n + c[key], 0);
     expect(delta(before, after, 'chat_tokens_total', { model: 'metrics-model-b', kind: 'prompt' })).toBe(
@@ -103,7 +100,7 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
   it('when a turn fails on every model then its latency is recorded as failed and no tokens are counted', async () => {
     model.setScript(() => ({ status: 500, error: 'everything is down' }));
     const before = await metrics();
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'hello', use_tools: false });
+    const reply = await postJson<ErrorBody>(stack.url('/api/chat/message'), { message: 'hello', use_tools: false });
     expect(reply.status).toBe(502);
     const after = await metrics();
     expect(delta(before, after, 'chat_model_calls_total', { model: 'metrics-model-a', outcome: 'server_error' })).toBe(
@@ -135,7 +132,7 @@ describe('chat metrics recorded by real turns (real Temporal, Redis, SQLite; scr
     expect(response.status).toBe(200);
     let openStreams: number | undefined;
     const events = (
-      await readSse(response, async (frame) => {
+      await readSseEvents(response, async (frame) => {
         if (frame.event === 'metadata') openStreams = sampleValue(await metrics(), 'chat_active_streams');
       })
     ).map((frame) => frame.event);

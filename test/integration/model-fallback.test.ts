@@ -5,7 +5,9 @@ import {
   type FakeReply,
   type RecordedRequest,
 } from '../helpers/fake-openai-server';
-import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import type { TurnResult } from '../../src/contract/turn';
+import { postJson, type ErrorBody, type TurnDetails, type ValidationDetails } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { activityRuns, scheduledActivities } from '../helpers/workflow-history';
 
 const MODELS = JSON.stringify([
@@ -46,7 +48,7 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
         'model-b': { content: 'Answer from B.' },
       }),
     );
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ response: 'Answer from B.', model_used: 'model-b', offline_fallback: false });
     expect(reply.body.models_tried).toEqual([
@@ -92,7 +94,7 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
 
   it('when model A answers 401 then the chain stops at once with a clear error', async () => {
     model.setScript(byModel({ 'model-a': { status: 401, error: 'Invalid API key' }, 'model-b': { content: 'never' } }));
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
+    const reply = await postJson<ErrorBody>(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
     expect(reply.status).toBe(502);
     expect(reply.body.error.message).toMatch(/invalid API key/i);
     expect(reply.body.error.message).toMatch(/Stopped the model chain/);
@@ -108,12 +110,15 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
         'no-tools-model': { status: 500, error: 'boom C' },
       }),
     );
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
+    const reply = await postJson<ErrorBody<TurnDetails>>(stack.url('/api/chat/message'), {
+      message: 'hi',
+      use_tools: false,
+    });
     expect(reply.status).toBe(502);
     expect(reply.body.error.message).toMatch(/All models failed.*model-a: ModelServerError.*model-b: ModelServerError/);
     expect(requestsFor(model, 'model-a')).toHaveLength(2);
     expect(requestsFor(model, 'model-b')).toHaveLength(2);
-    const rows = await stack.infra.history.listTurns(reply.body.error.details.session_id);
+    const rows = await stack.infra.history.listTurns(reply.body.error.details?.session_id ?? '');
     expect(rows[0].extra_metadata.status).toBe('failed');
   });
 
@@ -121,7 +126,7 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
     model.setScript(
       byModel({ 'model-a': { status: 500 }, 'model-b': { status: 500 }, 'no-tools-model': { status: 500 } }),
     );
-    const reply = await postJson(offlineStack.url('/api/chat/message'), { message: 'Calculate 6 * 7' });
+    const reply = await postJson<TurnResult>(offlineStack.url('/api/chat/message'), { message: 'Calculate 6 * 7' });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({
       model_used: 'offline-rules',
@@ -141,14 +146,14 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
         'no-tools-model': { content: 'plain answer' },
       }),
     );
-    const withTools = await postJson(stack.url('/api/chat/message'), { message: 'hi' });
+    const withTools = await postJson<ErrorBody>(stack.url('/api/chat/message'), { message: 'hi' });
     expect(withTools.status).toBe(502);
     expect(withTools.body.error.message).toMatch(/model-a: ModelToolsUnsupportedError/);
     expect(withTools.body.error.message).toMatch(/no-tools-model: skipped_no_tools/);
     expect(requestsFor(model, 'model-a')).toHaveLength(1); // not retried
     expect(requestsFor(model, 'no-tools-model')).toHaveLength(0);
 
-    const withoutTools = await postJson(stack.url('/api/chat/message'), {
+    const withoutTools = await postJson<TurnResult>(stack.url('/api/chat/message'), {
       message: 'hi',
       use_tools: false,
       model: 'no-tools-model',
@@ -158,8 +163,11 @@ describe('model fallback chain (real Temporal, Redis, SQLite; scripted models)',
   });
 
   it('when the requested model is not configured then it answers 422 naming the choices', async () => {
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', model: 'gpt-unknown' });
+    const reply = await postJson<ErrorBody<ValidationDetails>>(stack.url('/api/chat/message'), {
+      message: 'hi',
+      model: 'gpt-unknown',
+    });
     expect(reply.status).toBe(422);
-    expect(reply.body.error.details[0].message).toContain('model-a');
+    expect(reply.body.error.details?.[0].message).toContain('model-a');
   });
 });

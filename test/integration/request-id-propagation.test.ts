@@ -2,7 +2,9 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
-import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import type { TurnResult } from '../../src/contract/turn';
+import { parseJson, postJson } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
 
 type LogLine = Record<string, unknown>;
 
@@ -18,8 +20,8 @@ describe('request id in API, workflow and activity logs (real Temporal, Redis, S
 
   beforeAll(async () => {
     const sink = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(parseJson<LogLine>(line));
         done();
       },
     });
@@ -47,7 +49,7 @@ describe('request id in API, workflow and activity logs (real Temporal, Redis, S
 
   it('when a tool turn is sent with X-Request-Id then API, workflow, model and tool activity lines carry it', async () => {
     const requestId = `obs-${Date.now()}-tool-turn`;
-    const reply = await postJson(
+    const reply = await postJson<TurnResult>(
       stack.url('/api/chat/message'),
       { message: 'Calculate 2 + 3' },
       { 'x-request-id': requestId },
@@ -108,7 +110,7 @@ describe('request id in API, workflow and activity logs (real Temporal, Redis, S
     expect(response.status).toBe(200);
     const requestId = response.headers.get('x-request-id') as string;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const body = (await response.json()) as { turn_id: string };
+    const body = parseJson<TurnResult>(await response.text());
     const mine = await linesFor(requestId, body.turn_id);
     expect(mine.filter((l) => l.msg === 'Turn started')).toEqual([expect.objectContaining({ turn_id: body.turn_id })]);
     expect(mine.filter((l) => l.msg === 'model call finished')).toHaveLength(1);

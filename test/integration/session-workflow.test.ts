@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sessionWorkflowId, stateQuery, userMessageSignal } from '../../src/contract/session-workflow';
-import type { UserMessage } from '../../src/contract/turn';
+import type { TurnResult, UserMessage } from '../../src/contract/turn';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
-import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import { postJson, type ErrorBody, type SessionCreated } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait-for';
 
 describe('chatSessionWorkflow on the real dev server', () => {
@@ -19,8 +20,8 @@ describe('chatSessionWorkflow on the real dev server', () => {
   });
 
   it('when the same turn_id is signalled twice then the turn runs and is archived once', async () => {
-    const created = await postJson(stack.url('/api/chat/session'), {});
-    const sessionId = created.body.session_id as string;
+    const created = await postJson<SessionCreated>(stack.url('/api/chat/session'), {});
+    const sessionId = created.body.session_id;
     const handle = stack.client.workflow.getHandle(sessionWorkflowId(sessionId));
     const message: UserMessage = {
       turn_id: randomUUID(),
@@ -48,16 +49,16 @@ describe('chatSessionWorkflow on the real dev server', () => {
 
   it('when the model fails without end then the turn fails with a clear error and the session goes on', async () => {
     model.setScript([{ status: 401, error: 'Invalid API key' }, { content: 'Recovered.' }]);
-    const created = await postJson(stack.url('/api/chat/session'), {});
+    const created = await postJson<SessionCreated>(stack.url('/api/chat/session'), {});
     const sessionId = created.body.session_id;
-    const failed = await postJson(stack.url('/api/chat/message'), { session_id: sessionId, message: 'hi' });
+    const failed = await postJson<ErrorBody>(stack.url('/api/chat/message'), { session_id: sessionId, message: 'hi' });
     expect(failed.status).toBe(502);
     expect(failed.body.error.code).toBe('turn_failed');
     expect(failed.body.error.message).toMatch(/401/);
     // 401 is not retried: one request, not three.
     expect(model.requests).toHaveLength(1);
 
-    const ok = await postJson(stack.url('/api/chat/message'), { session_id: sessionId, message: 'again' });
+    const ok = await postJson<TurnResult>(stack.url('/api/chat/message'), { session_id: sessionId, message: 'again' });
     expect(ok.status).toBe(200);
     expect(ok.body.response).toBe('Recovered.');
     const rows = await stack.infra.history.listTurns(sessionId);
@@ -67,7 +68,7 @@ describe('chatSessionWorkflow on the real dev server', () => {
 
   it('when the model returns a 500 once then the activity retries and the client sees a reset event', async () => {
     model.setScript([{ status: 500, error: 'upstream broke' }, { content: 'Second time lucky.' }]);
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
     expect(reply.status).toBe(200);
     expect(reply.body.response).toBe('Second time lucky.');
     expect(model.requests).toHaveLength(2);

@@ -2,7 +2,9 @@ import { createLogger } from '../../src/logger';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { parsePrometheusText, sampleValue, scrape, type Sample } from '../helpers/prometheus-text';
-import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import type { TurnResult } from '../../src/contract/turn';
+import { postJson } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
  * The Temporal worker's own metrics reach the same /metrics as the chat metrics: the runtime
@@ -28,7 +30,7 @@ describe('Temporal worker metrics on /metrics (real Temporal, Redis, SQLite; scr
   const sum = (samples: Sample[]) => samples.reduce((n, s) => n + s.value, 0);
 
   it('when a tool turn runs then activity executions and workflow task latencies of this task queue are counted on /metrics', async () => {
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'Calculate 7 * 6' });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'Calculate 7 * 6' });
     expect(reply.status).toBe(200);
     expect(reply.body.tools_used).toEqual(['calculator']);
 

@@ -4,7 +4,10 @@ import {
   type FakeReply,
   type RecordedRequest,
 } from '../helpers/fake-openai-server';
-import { postJson, startTestStack, type TestStack } from '../helpers/test-stack';
+import type { TurnResult } from '../../src/contract/turn';
+import { parseJson, postJson } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { containing } from '../helpers/matchers';
 import { sampleValue, scrape } from '../helpers/prometheus-text';
 import { activityRuns, scheduledActivities } from '../helpers/workflow-history';
 
@@ -44,7 +47,9 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
         { id: 'call-weather', name: 'weather', arguments: '{"city":"Seoul"}' },
       ]),
     );
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'Add 2 and 3, and the weather in Seoul?' });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), {
+      message: 'Add 2 and 3, and the weather in Seoul?',
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.tools_used.sort()).toEqual(['calculator', 'weather']);
     const second = model.requests[1];
@@ -53,7 +58,7 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
     expect(JSON.parse(results[0].content ?? '{}')).toMatchObject({ result: 5 });
     expect(JSON.parse(results[1].content ?? '{}')).toMatchObject({
       city: 'Seoul',
-      note: expect.stringContaining('Offline'),
+      note: containing('Offline'),
     });
     // The assistant message with both calls precedes the results (no orphans).
     const assistant = second.body.messages.find((m) => m.role === 'assistant');
@@ -76,10 +81,10 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
         { id: 'call-broken', name: 'search', arguments: '{"query": ' },
       ]),
     );
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'do odd things' });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'do odd things' });
     expect(reply.status).toBe(200);
     expect(reply.body.status).toBe('completed');
-    const results = toolMessages(model.requests[1]).map((m) => JSON.parse(m.content ?? '{}').error);
+    const results = toolMessages(model.requests[1]).map((m) => parseJson<{ error?: string }>(m.content ?? '{}').error);
     expect(results[0]).toMatch(/Unknown tool "teleport"/);
     expect(results[1]).toMatch(/Invalid arguments: expression/);
     expect(results[2]).toMatch(/not valid JSON/);
@@ -88,7 +93,7 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
 
   it('when the model keeps calling tools then the step limit ends the turn with an honest message', async () => {
     model.setScript(() => ({ tool_calls: [{ name: 'calculator', arguments: '{"expression":"1+1"}' }] }));
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'loop forever' });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'loop forever' });
     expect(reply.status).toBe(200);
     expect(reply.body.response).toMatch(/stopped after 3 model calls without reaching a final answer/);
     expect(reply.body.steps).toBe(3);
@@ -118,10 +123,10 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
     const keysBefore = await cacheKeys();
 
     const beforeFirst = await weatherCalls();
-    const first = await postJson(stack.url('/api/chat/message'), { message: 'first' });
+    const first = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'first' });
     expect(first.status).toBe(200);
     const afterFirst = await weatherCalls();
-    const second = await postJson(stack.url('/api/chat/message'), {
+    const second = await postJson<TurnResult>(stack.url('/api/chat/message'), {
       session_id: first.body.session_id,
       message: 'second',
     });
@@ -158,7 +163,7 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
           'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"fake-model","choices":[{"index":0,"delta":{"content":"no usage here"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
       },
     ]);
-    const reply = await postJson(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
+    const reply = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'hi', use_tools: false });
     expect(reply.status).toBe(200);
     expect(reply.body.response).toBe('no usage here');
     expect(reply.body.model_calls[0]).toMatchObject({ usage_estimated: true });

@@ -29,11 +29,11 @@ describe('tool-run ledger (real Redis)', () => {
       policy: { maximumAttempts: 3, timeoutSeconds: 5 },
       cacheable: false,
       idempotent: false,
-      async run({ text }, context) {
+      run({ text }, context) {
         runs.push(context as ToolRunContext);
-        return { ok: true, value: { sent: text } };
+        return Promise.resolve({ ok: true, value: { sent: text } });
       },
-    }) as unknown as ToolDefinition;
+    });
   });
 
   afterEach(async () => {

@@ -60,7 +60,7 @@ export default class QuietEnvironment extends NodeEnvironment {
     routeNodeWarnings(logDir).testLog = this.logFile;
   }
 
-  async handleTestEvent(event: Circus.Event): Promise<void> {
+  handleTestEvent(event: Circus.Event): void {
     if (!this.logFile) return;
     if (event.name === 'test_start') this.mark(markers.testStart(fullName(event.test)));
     else if (event.name === 'test_done')

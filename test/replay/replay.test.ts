@@ -38,7 +38,7 @@ const replayOptions = () => ({ workflowBundle: { codePath: process.env.TEST_WORK
  * order of commands breaks a running session, and must be guarded with `patched()`.
  */
 describe('replaying recorded session histories against the current workflow code', () => {
-  it('covers a plain, tool, fallback, cancelled, continued-as-new and ended session', () => {
+  it('when the fixtures are read then they cover a plain, tool, fallback, cancelled, continued-as-new and ended session', () => {
     expect(activities(byName('plain-turn'))).toEqual(['callModel', 'archiveTurn', 'mirrorSession']);
     expect(activities(byName('tool-turn'))).toContain('calculator');
     expect(activities(byName('fallback-turn')).filter((a) => a === 'callModel')).toHaveLength(2);
@@ -49,7 +49,7 @@ describe('replaying recorded session histories against the current workflow code
     expect(activities(byName('ended-session'))).toContain('recordSessionEnd');
   });
 
-  it('covers the same sessions recorded after the archive became a local activity (patched)', () => {
+  it('when the patched fixtures are read then they cover the same sessions recorded after the archive became a local activity', () => {
     for (const name of [
       'plain-turn',
       'tool-turn',
@@ -65,7 +65,7 @@ describe('replaying recorded session histories against the current workflow code
     }
   });
 
-  it('replays every fixture without a determinism error', async () => {
+  it('when every fixture is replayed then none has a determinism error', async () => {
     const histories = fixtures.map((f) => ({ workflowId: f.name, history: f.json }));
     const results: Array<{ workflowId: string; error?: string }> = [];
     for await (const result of Worker.runReplayHistories(replayOptions(), histories)) {
@@ -74,7 +74,7 @@ describe('replaying recorded session histories against the current workflow code
     expect(results).toEqual(fixtures.map((f) => ({ workflowId: f.name })));
   }, 120_000);
 
-  it('fails the replay when the code would issue different commands than the history holds', async () => {
+  it('when the code would issue different commands than the history holds then the replay fails', async () => {
     // Pretend an older version archived before calling the model: the current code must be caught.
     const events = structuredClone(byName('plain-turn'));
     const firstModelCall = events.find(

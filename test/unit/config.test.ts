@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../../src/config';
 import { OFFLINE_MODEL_NAME } from '../../src/llm/model-list';
 import { envExample, readmeTable } from '../../src/config-docs';
+import { matching } from '../helpers/matchers';
 
 describe('config', () => {
   it('when nothing is set then it uses the offline model and data/chat.db', () => {
@@ -38,7 +39,7 @@ describe('config', () => {
   it('when .env.example and the README are read then they match the schema (npm run config-docs)', () => {
     const root = path.resolve(__dirname, '../..');
     for (const { key, description } of describeConfig())
-      expect({ key, description }).toEqual({ key, description: expect.stringMatching(/\S/) });
+      expect({ key, description }).toEqual({ key, description: matching(/\S/) });
     expect(fs.readFileSync(path.join(root, '.env.example'), 'utf8')).toBe(envExample());
     expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(readmeTable());
   });

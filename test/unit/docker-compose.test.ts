@@ -134,7 +134,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('when a worker is stopped then compose waits longer than the shutdown grace time', () => {
-    const grace = configSchema.shape.WORKER_SHUTDOWN_GRACE_SECONDS.parse(undefined) as number;
+    const grace = configSchema.shape.WORKER_SHUTDOWN_GRACE_SECONDS.parse(undefined);
     expect(Number.parseInt(services.worker.stop_grace_period ?? '10s', 10)).toBeGreaterThan(grace);
   });
 });

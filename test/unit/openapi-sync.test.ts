@@ -9,6 +9,7 @@ import { registeredRoutes } from '../../src/api/route-inventory';
 import type { SessionService } from '../../src/api/sessions/session-service';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { operationOf, operationsOf, schemaOf } from '../helpers/openapi-views';
 
 /**
  * The OpenAPI document and the routers describe the same API. The app is built for real (its
@@ -71,37 +72,32 @@ describe('OpenAPI document', () => {
   });
 
   it('when the chat request schema is rendered then it carries the zod limits', () => {
-    const request = document.components.schemas.ChatRequest as any;
+    const request = schemaOf(document, 'ChatRequest');
+    const properties = request.properties ?? {};
     expect(document.openapi).toBe('3.1.0');
     expect(request.required).toEqual(['message']);
     expect(request.additionalProperties).toBe(false);
-    expect(request.properties.message.maxLength).toBe(config.MESSAGE_MAX_CHARS);
-    expect(request.properties.temperature).toMatchObject({ minimum: 0, maximum: 2, default: 0.7 });
-    expect(request.properties.max_tokens).toMatchObject({ minimum: 1, maximum: 4000, default: 1000 });
-    expect(request.properties.session_id.format).toBe('uuid');
+    expect(properties.message.maxLength).toBe(config.MESSAGE_MAX_CHARS);
+    expect(properties.temperature).toMatchObject({ minimum: 0, maximum: 2, default: 0.7 });
+    expect(properties.max_tokens).toMatchObject({ minimum: 1, maximum: 4000, default: 1000 });
+    expect(properties.session_id.format).toBe('uuid');
   });
 
   it('when an operation is under /api then it needs the API key; the operational routes do not', () => {
-    for (const [path, methods] of Object.entries(document.paths)) {
-      for (const op of Object.values(methods)) {
-        const isPublic = Array.isArray(op.security) && op.security.length === 0;
-        expect([path, isPublic]).toEqual([path, !path.startsWith('/api/')]);
-        if (!isPublic) expect(Object.keys(op.responses as object)).toEqual(expect.arrayContaining(['401', '429']));
-      }
+    for (const { path, op } of operationsOf(document)) {
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      expect([path, isPublic]).toEqual([path, !path.startsWith('/api/')]);
+      if (!isPublic) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '429']));
     }
     expect(document.security).toEqual([{ apiKey: [] }]);
   });
 
   it('when a stream operation lists its events then StreamEvent describes the data of each, and the terminal events are among them', () => {
-    const described = (
-      (document.components.schemas.StreamEvent as any).oneOf as Array<{ properties: { event: { const: string } } }>
-    ).map((o) => o.properties.event.const);
+    const described = (schemaOf(document, 'StreamEvent').oneOf ?? []).map((o) => o.properties?.event.const);
     expect(described.sort()).toEqual(Object.keys(eventCatalog).sort());
-    const streams = Object.entries(document.paths).flatMap(([path, methods]) =>
-      Object.values(methods).flatMap((op: any) =>
-        Object.values(op.responses as Record<string, any>).flatMap((r) =>
-          Object.entries((r.content ?? {}) as Record<string, any>).map(([type, media]) => ({ path, type, media })),
-        ),
+    const streams = operationsOf(document).flatMap(({ path, op }) =>
+      Object.values(op.responses).flatMap((r) =>
+        Object.entries(r.content ?? {}).map(([type, media]) => ({ path, type, media })),
       ),
     );
     const sse = streams.filter((s) => s.type === 'text/event-stream');
@@ -111,15 +107,15 @@ describe('OpenAPI document', () => {
     ]);
     for (const { media } of sse) {
       expect(media.schema).toEqual({ $ref: '#/components/schemas/StreamEvent' });
-      for (const event of media['x-sse-events']) expect(described).toContain(event);
+      for (const event of media['x-sse-events'] ?? []) expect(described).toContain(event);
       for (const event of TURN_ENDING_EVENTS) expect(media['x-sse-events']).toContain(event);
     }
   });
 
   it('when a turn result is documented then it has every field the workflow returns, including the fallback details', () => {
-    const turn = document.components.schemas.TurnResult as any;
-    expect(turn.properties.status.enum).toEqual(['completed', 'failed', 'cancelled', 'rejected']);
-    expect(Object.keys(turn.properties)).toEqual(
+    const turn = schemaOf(document, 'TurnResult');
+    expect(turn.properties?.status.enum).toEqual(['completed', 'failed', 'cancelled', 'rejected']);
+    expect(Object.keys(turn.properties ?? {})).toEqual(
       expect.arrayContaining([
         'models_tried',
         'model_calls',
@@ -131,20 +127,18 @@ describe('OpenAPI document', () => {
       ]),
     );
     // Nested uses of a component are references, not copies.
-    const done = (document.components.schemas.StreamEvent as any).oneOf.find(
-      (o: any) => o.properties.event.const === 'done',
-    );
-    expect(done.properties.data).toEqual({ $ref: '#/components/schemas/TurnResult' });
+    const done = schemaOf(document, 'StreamEvent').oneOf?.find((o) => o.properties?.event.const === 'done');
+    expect(done?.properties?.data).toEqual({ $ref: '#/components/schemas/TurnResult' });
   });
 
   it('when the events route is documented then its resume header and query parameters are', () => {
-    const op = document.paths['/api/chat/session/{session_id}/events'].get as any;
-    expect(op.parameters.map((p: any) => `${p.in}:${p.name}`)).toEqual([
+    const parameters = operationOf(document, 'GET', '/api/chat/session/{session_id}/events')?.parameters ?? [];
+    expect(parameters.map((p) => `${p.in}:${p.name}`)).toEqual([
       'path:session_id',
       'header:Last-Event-ID',
       'query:last_event_id',
       'query:until',
     ]);
-    expect(op.parameters.find((p: any) => p.name === 'until').schema.enum).toEqual(['done']);
+    expect(parameters.find((p) => p.name === 'until')?.schema.enum).toEqual(['done']);
   });
 });

@@ -1,4 +1,6 @@
 import OpenAI from 'openai';
+import { anyOf } from '../helpers/matchers';
+import { parseJson } from '../helpers/http';
 import { gate, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 
 /**
@@ -66,18 +68,18 @@ describe('scripted test model', () => {
     }
     expect(text).toBe('Let me check. ');
     expect(finish).toBe('tool_calls');
-    expect(Object.values(calls).map(({ id, name, arguments: args }) => ({ id, name, args: JSON.parse(args) }))).toEqual(
-      [
-        { id: 'call_a', name: 'calculator', args: { expression: '6 * 7' } },
-        { id: 'call_b', name: 'weather', args: { city: 'Seoul' } },
-      ],
-    );
+    expect(
+      Object.values(calls).map(({ id, name, arguments: args }) => ({ id, name, args: parseJson<unknown>(args) })),
+    ).toEqual([
+      { id: 'call_a', name: 'calculator', args: { expression: '6 * 7' } },
+      { id: 'call_b', name: 'weather', args: { city: 'Seoul' } },
+    ]);
     expect(calls[0].deltas).toBeGreaterThan(2); // arguments arrive in pieces, as providers send them
     expect(usage).toEqual(model.requests[0].usage);
     expect(model.requests[0].usage).toEqual({
-      prompt_tokens: expect.any(Number),
-      completion_tokens: expect.any(Number),
-      total_tokens: expect.any(Number),
+      prompt_tokens: anyOf(Number),
+      completion_tokens: anyOf(Number),
+      total_tokens: anyOf(Number),
     });
   });
 
@@ -93,7 +95,7 @@ describe('scripted test model', () => {
     expect(contentType).toMatch(/^text\/event-stream/);
     const lines = dataLines(text);
     expect(lines[lines.length - 1]).toBe('[DONE]');
-    const chunks = lines.slice(0, -1).map((line) => JSON.parse(line));
+    const chunks = lines.slice(0, -1).map((line) => parseJson<OpenAI.ChatCompletionChunk>(line));
     for (const chunk of chunks)
       expect(chunk).toMatchObject({ id: chunks[0].id, object: 'chat.completion.chunk', model: 'm' });
     expect(chunks[0].choices[0].delta.role).toBe('assistant');
@@ -113,7 +115,7 @@ describe('scripted test model', () => {
     const { text } = await raw({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
     const chunks = dataLines(text)
       .slice(0, -1)
-      .map((line) => JSON.parse(line));
+      .map((line) => parseJson<OpenAI.ChatCompletionChunk>(line));
     expect(chunks.every((c) => !('usage' in c) && c.choices.length === 1)).toBe(true);
   });
 
@@ -140,63 +142,6 @@ describe('scripted test model', () => {
         ],
       },
     });
-  });
-
-  it('when an assistant tool call has no tool result before the next message then it answers 400 like a strict provider', async () => {
-    model.setScript(() => ({ content: 'should not be reached' }));
-    const orphaned = sdk.chat.completions.create({
-      model: 'm',
-      messages: [
-        { role: 'user', content: 'add' },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'calculator', arguments: '{}' } }],
-        },
-        { role: 'user', content: 'and?' },
-      ],
-    });
-    await expect(orphaned).rejects.toMatchObject({
-      status: 400,
-      type: 'invalid_request_error',
-      message: expect.stringContaining('call_1'),
-    });
-    expect(model.requests[0].rejected).toMatch(/must be followed by tool messages/);
-  });
-
-  it('when a tool message answers no preceding tool call then it answers 400 like a strict provider', async () => {
-    model.setScript(() => ({ content: 'should not be reached' }));
-    const stray = sdk.chat.completions.create({
-      model: 'm',
-      messages: [
-        { role: 'user', content: 'add' },
-        { role: 'tool', tool_call_id: 'call_nobody', content: '{"result":1}' },
-      ],
-    });
-    await expect(stray).rejects.toMatchObject({ status: 400, type: 'invalid_request_error' });
-    expect(model.requests[0].rejected).toMatch(/role 'tool' must be a response/);
-  });
-
-  it('when every tool call is answered then the request is accepted', async () => {
-    model.setScript(() => ({ content: 'done' }));
-    const answered = await sdk.chat.completions.create({
-      model: 'm',
-      messages: [
-        { role: 'user', content: 'add' },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [
-            { id: 'call_1', type: 'function', function: { name: 'calculator', arguments: '{}' } },
-            { id: 'call_2', type: 'function', function: { name: 'weather', arguments: '{}' } },
-          ],
-        },
-        { role: 'tool', tool_call_id: 'call_2', content: '{}' },
-        { role: 'tool', tool_call_id: 'call_1', content: '{}' },
-      ],
-    });
-    expect(answered.choices[0].message.content).toBe('done');
-    expect(model.requests[0].rejected).toBeUndefined();
   });
 
   it('when a reply is held after its first chunk then it sends nothing more until released', async () => {

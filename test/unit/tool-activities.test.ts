@@ -2,6 +2,7 @@ import { runTool } from '../../activities/tool-activities';
 import { calculatorTool } from '../../src/tools/calculator';
 import { loadConfig } from '../../src/config';
 import { createToolRegistry } from '../../src/tools/registry';
+import { parseJson } from '../helpers/http';
 
 const registry = createToolRegistry(loadConfig({ WEATHER_PROVIDER: 'offline' }));
 
@@ -14,7 +15,7 @@ describe('tool execution and registry', () => {
       arguments: '{"expression": ',
     });
     expect(result.ok).toBe(false);
-    expect(JSON.parse(result.content).error).toMatch(/not valid JSON/);
+    expect(parseJson<{ error?: string }>(result.content).error).toMatch(/not valid JSON/);
   });
 
   it('when arguments fail the schema then the error names the field', async () => {

@@ -9,7 +9,7 @@ describe('waiting helpers', () => {
     let n = 0;
     await expect(
       waitUntil(
-        async () => ++n,
+        () => Promise.resolve(++n),
         (value) => value === 3,
         { intervalMs: 1 },
       ),
@@ -19,7 +19,7 @@ describe('waiting helpers', () => {
   it('when the condition never comes true then waitUntil gives up at its deadline naming what it waited for and the last value read', async () => {
     let n = 0;
     const waiting = waitUntil(
-      async () => ({ count: ++n }),
+      () => Promise.resolve({ count: ++n }),
       () => false,
       { timeoutMs: 50, intervalMs: 5, what: 'the count to reach 100' },
     );
@@ -31,12 +31,10 @@ describe('waiting helpers', () => {
 
   it('when the probe keeps throwing then waitFor gives up with the last error', async () => {
     let n = 0;
-    const waiting = waitFor(
-      async () => {
-        throw new Error(`not ready (try ${++n})`);
-      },
-      { timeoutMs: 30, intervalMs: 5 },
-    );
+    const waiting = waitFor(() => Promise.reject(new Error(`not ready (try ${++n})`)), {
+      timeoutMs: 30,
+      intervalMs: 5,
+    });
     await expect(waiting).rejects.toThrow(
       /last value: \(no probe finished\)[\s\S]*last error: Error: not ready \(try \d+\)/,
     );
@@ -45,13 +43,7 @@ describe('waiting helpers', () => {
   it('when the probe fails at first and then succeeds then waitFor returns its value', async () => {
     let n = 0;
     await expect(
-      waitFor(
-        async () => {
-          if (++n < 3) throw new Error('not yet');
-          return 'ready';
-        },
-        { intervalMs: 1 },
-      ),
+      waitFor(() => (++n < 3 ? Promise.reject(new Error('not yet')) : Promise.resolve('ready')), { intervalMs: 1 }),
     ).resolves.toBe('ready');
   });
 

@@ -4,6 +4,7 @@ import { normalizeArguments } from '../../src/store/tool-result-cache';
 import { createSearchTool } from '../../src/tools/search';
 import { offlineSearch } from '../../src/tools/search-offline';
 import { createWeatherTool } from '../../src/tools/weather';
+import { anyOf, containing } from '../helpers/matchers';
 
 /** A local stand-in for the provider's HTTP API (this machine reaches no outside host). */
 async function jsonServer(
@@ -55,7 +56,7 @@ describe('weather tool', () => {
     expect(outcome).toMatchObject({
       ok: true,
       provider: 'offline',
-      value: { city: 'Seoul', fallback_reason: expect.stringContaining('unreachable') },
+      value: { city: 'Seoul', fallback_reason: containing('unreachable') },
     });
   });
 
@@ -69,7 +70,7 @@ describe('weather tool', () => {
     });
     const outcome = await tool.run({ city: 'Nowhereville' });
     await api.close();
-    expect(outcome).toMatchObject({ ok: false, error: expect.stringContaining('Nowhereville') });
+    expect(outcome).toMatchObject({ ok: false, error: containing('Nowhereville') });
   });
 
   it('when offline then the same city always gets the same report', async () => {
@@ -108,7 +109,7 @@ describe('search tool', () => {
       timeoutMs: 300,
     });
     const outcome = await tool.run({ query: 'sqlite wal', max_results: 1 });
-    expect(outcome).toMatchObject({ ok: true, provider: 'offline', value: { fallback_reason: expect.any(String) } });
+    expect(outcome).toMatchObject({ ok: true, provider: 'offline', value: { fallback_reason: anyOf(String) } });
   });
 });
 

@@ -1,39 +1,17 @@
 import { endSessionSignal, userMessageSignal } from '../../../src/contract/session-workflow';
-import {
-  startWorkflowTestEnv,
-  userMessage,
-  WAIT_MS,
-  within,
-  type WorkflowTestEnv,
-} from '../../helpers/workflow-test-env';
-import { waitFor } from '../../helpers/wait-for';
+import { useWorkflowTestEnv, userMessage, within, type SessionHandle } from '../../helpers/workflow-test-env';
 
 /** Which messages the session admits: repeated turn ids, a full queue, an ended session. */
 describe('chatSessionWorkflow admission (stub activities)', () => {
-  let t: WorkflowTestEnv;
+  const t = useWorkflowTestEnv();
 
-  beforeAll(async () => {
-    t = await startWorkflowTestEnv();
-  });
-  afterAll(async () => {
-    await t?.teardown();
-  });
-
-  const refusal = (sessionId: string, turnId: string) =>
-    waitFor(
-      async () =>
-        t.stubs
-          .published(sessionId)
-          .find((e) => e.type === 'error' && 'turn_id' in e.data && e.data.turn_id === turnId),
-      { timeoutMs: WAIT_MS, intervalMs: 50 },
-    );
+  const refusal = (session: SessionHandle, turnId: string) =>
+    t.waitForPublished(session, (e) => e.type === 'error' && 'turn_id' in e.data && e.data.turn_id === turnId);
 
   it('when a turn_id is signalled again while it runs and after it finished then its turn runs once', async () => {
     const session = await t.startSession();
     const message = userMessage('once');
-    const held = t.stubs.hold(message.turn_id);
-    await session.signal(userMessageSignal, message);
-    await within(held.started, 'model call');
+    const held = await t.startHeldTurn(session, message);
     await session.signal(userMessageSignal, message);
     held.release();
     await t.waitForState(session, (s) => s.turns === 1 && s.current_turn === null);
@@ -50,13 +28,11 @@ describe('chatSessionWorkflow admission (stub activities)', () => {
   it('when max_pending_messages wait behind the running turn then one more is refused with session_queue_full', async () => {
     const session = await t.startSession({ max_pending_messages: 1 });
     const [running, waiting, overflow] = [userMessage('running'), userMessage('waiting'), userMessage('one too many')];
-    const held = t.stubs.hold(running.turn_id);
-    await session.signal(userMessageSignal, running);
-    await within(held.started, 'model call');
+    const held = await t.startHeldTurn(session, running);
     await session.signal(userMessageSignal, waiting);
     await session.signal(userMessageSignal, overflow);
 
-    expect((await refusal(session.sessionId, overflow.turn_id)).data).toEqual(
+    expect((await refusal(session, overflow.turn_id)).data).toEqual(
       expect.objectContaining({ status: 'rejected', code: 'session_queue_full' }),
     );
     held.release();
@@ -68,14 +44,12 @@ describe('chatSessionWorkflow admission (stub activities)', () => {
     const session = await t.startSession();
     const running = userMessage('last words');
     const late = userMessage('anyone there?');
-    const held = t.stubs.hold(running.turn_id);
-    await session.signal(userMessageSignal, running);
-    await within(held.started, 'model call');
+    const held = await t.startHeldTurn(session, running);
     // Without cancel_running the running turn finishes; the session is ending meanwhile.
     await session.signal(endSessionSignal, {});
     await session.signal(userMessageSignal, late);
 
-    expect((await refusal(session.sessionId, late.turn_id)).data).toEqual(
+    expect((await refusal(session, late.turn_id)).data).toEqual(
       expect.objectContaining({ status: 'rejected', code: 'session_ended' }),
     );
     held.release();

@@ -1,30 +1,15 @@
 import { userMessageSignal } from '../../../src/contract/session-workflow';
-import {
-  startWorkflowTestEnv,
-  userMessage,
-  WAIT_MS,
-  within,
-  type WorkflowTestEnv,
-} from '../../helpers/workflow-test-env';
+import { useWorkflowTestEnv, userMessage, WAIT_MS } from '../../helpers/workflow-test-env';
 import { waitFor } from '../../helpers/wait-for';
 
 /** A long session continues as new after `continue_as_new_after_turns` turns, carrying what it knows. */
 describe('chatSessionWorkflow continue-as-new (stub activities)', () => {
-  let t: WorkflowTestEnv;
-
-  beforeAll(async () => {
-    t = await startWorkflowTestEnv();
-  });
-  afterAll(async () => {
-    await t?.teardown();
-  });
+  const t = useWorkflowTestEnv();
 
   it('when a run reaches continue_as_new_after_turns with a message queued then the next run runs it, with the conversation and totals carried', async () => {
     const session = await t.startSession({ continue_as_new_after_turns: 1 });
     const [first, queued] = [userMessage('first run'), userMessage('carried over')];
-    const held = t.stubs.hold(first.turn_id);
-    await session.signal(userMessageSignal, first);
-    await within(held.started, 'model call');
+    const held = await t.startHeldTurn(session, first);
     await session.signal(userMessageSignal, queued);
     await t.waitForState(session, (s) => s.pending === 1);
     held.release();

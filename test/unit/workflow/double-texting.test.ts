@@ -1,23 +1,9 @@
 import { userMessageSignal } from '../../../src/contract/session-workflow';
-import {
-  startWorkflowTestEnv,
-  userMessage,
-  WAIT_MS,
-  within,
-  type WorkflowTestEnv,
-} from '../../helpers/workflow-test-env';
-import { waitFor } from '../../helpers/wait-for';
+import { useWorkflowTestEnv, userMessage } from '../../helpers/workflow-test-env';
 
 /** What the session does with a message that arrives while a turn runs (`double_texting`). */
 describe('chatSessionWorkflow double texting (stub activities)', () => {
-  let t: WorkflowTestEnv;
-
-  beforeAll(async () => {
-    t = await startWorkflowTestEnv();
-  });
-  afterAll(async () => {
-    await t?.teardown();
-  });
+  const t = useWorkflowTestEnv();
 
   const archivedTurns = (sessionId: string) =>
     t.stubs.archived(sessionId).map((a) => [a.user_message, a.result.status]);
@@ -25,9 +11,7 @@ describe('chatSessionWorkflow double texting (stub activities)', () => {
   it('when messages arrive while a turn runs with enqueue then they run after it, first come first served', async () => {
     const session = await t.startSession();
     const [first, second, third] = [userMessage('first'), userMessage('second'), userMessage('third')];
-    const held = t.stubs.hold(first.turn_id);
-    await session.signal(userMessageSignal, first);
-    await within(held.started, 'first model call');
+    const held = await t.startHeldTurn(session, first);
     await session.signal(userMessageSignal, second);
     await session.signal(userMessageSignal, { ...third, options: { ...third.options, double_texting: 'enqueue' } });
     await t.waitForState(session, (s) => s.pending === 2);
@@ -50,15 +34,10 @@ describe('chatSessionWorkflow double texting (stub activities)', () => {
     const session = await t.startSession();
     const running = userMessage('running');
     const rejected = userMessage('too soon', { double_texting: 'reject' });
-    const held = t.stubs.hold(running.turn_id);
-    await session.signal(userMessageSignal, running);
-    await within(held.started, 'model call');
+    const held = await t.startHeldTurn(session, running);
     await session.signal(userMessageSignal, rejected);
 
-    const refusal = await waitFor(async () => t.stubs.published(session.sessionId).find((e) => e.type === 'error'), {
-      timeoutMs: WAIT_MS,
-      intervalMs: 50,
-    });
+    const refusal = await t.waitForPublished(session, (e) => e.type === 'error');
     expect(refusal.data).toEqual(
       expect.objectContaining({ turn_id: rejected.turn_id, status: 'rejected', code: 'session_busy' }),
     );
@@ -76,9 +55,7 @@ describe('chatSessionWorkflow double texting (stub activities)', () => {
       userMessage('stop, do this', { double_texting: 'interrupt' }),
     ];
     const running = userMessage('long answer');
-    const held = t.stubs.hold(running.turn_id, 'The beginning of a long');
-    await session.signal(userMessageSignal, running);
-    await within(held.started, 'model call');
+    await t.startHeldTurn(session, running, 'The beginning of a long');
     await session.signal(userMessageSignal, queued);
     await session.signal(userMessageSignal, interrupting);
 

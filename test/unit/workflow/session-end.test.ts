@@ -1,23 +1,14 @@
 import { endSessionSignal, userMessageSignal } from '../../../src/contract/session-workflow';
-import { startWorkflowTestEnv, userMessage, within, type WorkflowTestEnv } from '../../helpers/workflow-test-env';
+import { useWorkflowTestEnv, userMessage, within } from '../../helpers/workflow-test-env';
 
 /** How a session ends: asked to (queued messages dropped) or idle. */
 describe('chatSessionWorkflow ending (stub activities)', () => {
-  let t: WorkflowTestEnv;
-
-  beforeAll(async () => {
-    t = await startWorkflowTestEnv();
-  });
-  afterAll(async () => {
-    await t?.teardown();
-  });
+  const t = useWorkflowTestEnv();
 
   it('when the session is ended with messages queued then the running turn finishes and the queued ones are archived as cancelled (session_ended)', async () => {
     const session = await t.startSession();
     const [running, queued] = [userMessage('running'), userMessage('queued')];
-    const held = t.stubs.hold(running.turn_id);
-    await session.signal(userMessageSignal, running);
-    await within(held.started, 'model call');
+    const held = await t.startHeldTurn(session, running);
     await session.signal(userMessageSignal, queued);
     await t.waitForState(session, (s) => s.pending === 1);
     await session.signal(endSessionSignal, { reason: 'user left' });

@@ -1,6 +1,6 @@
 import { stateQuery, userMessageSignal } from '../../../src/contract/session-workflow';
 import { echo, StubActivities, type ModelScript } from '../../helpers/stub-activities';
-import { startWorkflowTestEnv, userMessage, type WorkflowTestEnv } from '../../helpers/workflow-test-env';
+import { useWorkflowTestEnv, userMessage } from '../../helpers/workflow-test-env';
 
 const lastUserText = (input: Parameters<ModelScript>[0]) =>
   [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
@@ -23,14 +23,7 @@ const script: ModelScript = (input) =>
 
 /** The limits a turn keeps: the session's budget and the number of model calls per turn. */
 describe('chatSessionWorkflow turn limits (stub activities)', () => {
-  let t: WorkflowTestEnv;
-
-  beforeAll(async () => {
-    t = await startWorkflowTestEnv(new StubActivities(script));
-  });
-  afterAll(async () => {
-    await t?.teardown();
-  });
+  const t = useWorkflowTestEnv(new StubActivities(script));
 
   it('when the session has spent its token budget then the next turn fails with budget_exceeded and calls no model', async () => {
     // Each stub model call spends 15 tokens: the first turn uses the whole budget.

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { startDevServer, type DevServer } from '../../dev/dev-server';
+import { freePort } from '../../dev/free-port';
+import { ensureTemporalCli } from '../../dev/temporal-cli';
+import { turnIdOf } from '../../src/contract/event-catalog';
+import type { TurnResult } from '../../src/contract/turn';
+import { postJson } from '../helpers/http';
+import { useProcessHarness } from '../helpers/process-harness';
+import { expectNoUnhandled, startApiProcess, startWorkerProcess } from '../helpers/process-stack';
+
+/**
+ * Crash safety with real processes, continued (crash-safety.test.ts): the Temporal dev server
+ * restarts on its file database mid-turn. The turn completes exactly once: one archive row,
+ * the client gets its answer.
+ */
+jest.setTimeout(240_000);
+
+const LONG_ANSWER = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+
+const { stack, fakeModel, track, sessionEvents, archiveRows, newSession, messagesStreamed } = useProcessHarness();
+
+describe('crash safety with a Temporal dev server of its own (file database, real processes)', () => {
+  let devServer: DevServer | undefined;
+  let cliPath: string;
+  let port: number;
+  let dbFilename: string;
+
+  beforeAll(async () => {
+    cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, () => undefined);
+    port = await freePort();
+    dbFilename = path.join(process.env.TEST_TMP_DIR as string, `restart-${port}`, 'temporal.db');
+    devServer = await startDevServer({ cliPath, port, dbFilename });
+  });
+
+  afterAll(async () => {
+    await devServer?.stop();
+  });
+
+  it('when the dev server restarts mid-turn on the same file then the turn completes once and the client gets its answer', async () => {
+    const model = await fakeModel(() => ({ content: LONG_ANSWER, chunkDelayMs: 300 }));
+    const env = await stack(model, { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+    const worker = track(await startWorkerProcess(env.env));
+    const { api, url } = await startApiProcess(env.env);
+    track(api);
+    const sessionId = await newSession(url);
+
+    const reply = postJson<TurnResult>(`${url}/api/chat/message`, {
+      message: 'a story across a restart',
+      session_id: sessionId,
+    });
+    await messagesStreamed(env.prefix, sessionId, 3);
+    await devServer?.stop();
+    devServer = await startDevServer({ cliPath, port, dbFilename });
+
+    const { status, body } = await reply;
+    expect(status).toBe(200);
+    expect(body.response).toBe(LONG_ANSWER);
+    expect(await archiveRows(env, body.turn_id)).toBe(1);
+    const events = (await sessionEvents(env.prefix, sessionId)).filter((e) => turnIdOf(e) === body.turn_id);
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+    // Both processes rode out the outage.
+    expect(worker.child.exitCode).toBeNull();
+    expect(api.child.exitCode).toBeNull();
+    expectNoUnhandled(worker, api);
+  });
+});
