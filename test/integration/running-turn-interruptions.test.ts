@@ -1,5 +1,4 @@
 import type { TurnResult } from '../../src/contract/turn';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import {
   getJson,
   postJson,
@@ -10,34 +9,23 @@ import {
 } from '../helpers/http';
 import { dataOf, readSse, type ReceivedEvent } from '../helpers/sse-client';
 import { LONG_ANSWER, slowOrEcho } from '../helpers/slow-or-echo-script';
-import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { useScriptedStack } from '../helpers/scripted-stack';
 import { waitUntil } from '../helpers/wait-for';
 
 /** What happens to a running turn when it is cancelled, a second message arrives, or its client goes. */
 describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
-  let model: FakeOpenAiServer;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    model = await startFakeOpenAiServer(slowOrEcho);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await model?.close();
-  });
-  beforeEach(() => model.setScript(slowOrEcho));
+  const t = useScriptedStack(slowOrEcho);
 
   it('when a running turn is cancelled then the stream ends with cancelled, the partial answer is kept and the session goes on', async () => {
     let sessionId = '';
     const { events } = await readSse(
-      stack.url('/api/chat/message/stream'),
+      t.stack.url('/api/chat/message/stream'),
       { body: { message: 'slow, then cancelled' } },
       {
         onEvent: async (e) => {
           if (e.event === 'metadata') sessionId = dataOf(e, 'metadata').session_id;
           if (e.event === 'message' && dataOf(e, 'message').content.startsWith('three')) {
-            const cancel = await postJson<CancelResult>(stack.url(`/api/chat/session/${sessionId}/cancel`), {});
+            const cancel = await postJson<CancelResult>(t.stack.url(`/api/chat/session/${sessionId}/cancel`), {});
             expect(cancel.status).toBe(202);
             expect(cancel.body).toEqual(expect.objectContaining({ session_id: sessionId, cancelled: true }));
           }
@@ -51,13 +39,13 @@ describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
     expect(partial.startsWith('one two three')).toBe(true);
     expect(partial.length).toBeLessThan(LONG_ANSWER.length);
 
-    const next = await postJson<TurnResult>(stack.url('/api/chat/message'), {
+    const next = await postJson<TurnResult>(t.stack.url('/api/chat/message'), {
       session_id: sessionId,
       message: 'still there?',
     });
     expect(next.status).toBe(200);
     expect(next.body.response).toBe('Echo: still there?');
-    const history = await getJson<History>(stack.url(`/api/chat/history/${sessionId}`));
+    const history = await getJson<History>(t.stack.url(`/api/chat/history/${sessionId}`));
     const assistant = history.body.messages.filter((m) => m.role === 'assistant');
     expect(assistant.map((m) => m.status)).toEqual(['cancelled', 'completed']);
     expect(assistant[0].content).toBe(partial);
@@ -70,7 +58,7 @@ describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
       let running: () => void = () => undefined;
       const started = new Promise<void>((r) => (running = r));
       const stream = readSse(
-        stack.url('/api/chat/message/stream'),
+        t.stack.url('/api/chat/message/stream'),
         { body: { message: 'slow first' } },
         {
           onEvent: (e) => {
@@ -85,7 +73,7 @@ describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
 
     it('when a second message arrives with enqueue (default) then it waits and gets its own turn, in order', async () => {
       const { sessionId, stream } = await startSlowTurn();
-      const second = await postJson<TurnResult>(stack.url('/api/chat/message'), {
+      const second = await postJson<TurnResult>(t.stack.url('/api/chat/message'), {
         session_id: sessionId,
         message: 'second',
       });
@@ -93,7 +81,7 @@ describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
       expect(second.body.response).toBe('Echo: second');
       const first = await stream;
       expect(dataOf(first[first.length - 1], 'done').response).toBe(LONG_ANSWER);
-      const history = await getJson<History>(stack.url(`/api/chat/history/${sessionId}`));
+      const history = await getJson<History>(t.stack.url(`/api/chat/history/${sessionId}`));
       expect(history.body.messages.map((m) => m.content)).toEqual([
         'slow first',
         LONG_ANSWER,
@@ -104,7 +92,7 @@ describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
 
     it('when a second message arrives with reject then it gets 409 session_busy and the running turn is untouched', async () => {
       const { sessionId, stream } = await startSlowTurn();
-      const second = await postJson<ErrorBody>(stack.url('/api/chat/message'), {
+      const second = await postJson<ErrorBody>(t.stack.url('/api/chat/message'), {
         session_id: sessionId,
         message: 'too soon',
         double_texting: 'reject',
@@ -114,13 +102,13 @@ describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
       const first = await stream;
       expect(first[first.length - 1].event).toBe('done');
       expect(dataOf(first[first.length - 1], 'done').response).toBe(LONG_ANSWER);
-      const history = await getJson<History>(stack.url(`/api/chat/history/${sessionId}`));
+      const history = await getJson<History>(t.stack.url(`/api/chat/history/${sessionId}`));
       expect(history.body.messages.map((m) => m.content)).toEqual(['slow first', LONG_ANSWER]);
     });
 
     it('when a second message arrives with interrupt then the running turn is cancelled (partial kept) and the new message runs next', async () => {
       const { sessionId, stream } = await startSlowTurn();
-      const second = await postJson<TurnResult>(stack.url('/api/chat/message'), {
+      const second = await postJson<TurnResult>(t.stack.url('/api/chat/message'), {
         session_id: sessionId,
         message: 'change of plan',
         double_texting: 'interrupt',
@@ -129,31 +117,31 @@ describe('interrupting a running turn (real Temporal, Redis, SQLite)', () => {
       expect(second.body.response).toBe('Echo: change of plan');
       const first = await stream;
       expect(first[first.length - 1].event).toBe('cancelled');
-      const history = await getJson<History>(stack.url(`/api/chat/history/${sessionId}`));
+      const history = await getJson<History>(t.stack.url(`/api/chat/history/${sessionId}`));
       const statuses = history.body.messages.filter((m) => m.role === 'assistant').map((m) => m.status);
       expect(statuses).toEqual(['cancelled', 'completed']);
     });
   });
 
   it('when the client of a synchronous request disconnects then the turn is not cancelled and completes', async () => {
-    const created = await postJson<SessionCreated>(stack.url('/api/chat/session'), {});
+    const created = await postJson<SessionCreated>(t.stack.url('/api/chat/session'), {});
     const sessionId = created.body.session_id;
     const controller = new AbortController();
-    const request = fetch(stack.url('/api/chat/message'), {
+    const request = fetch(t.stack.url('/api/chat/message'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ session_id: sessionId, message: 'slow and abandoned' }),
       signal: controller.signal,
     }).catch((err: Error) => err);
     await waitUntil(
-      () => model.requests.length,
+      () => t.model.requests.length,
       (n) => n > 0,
       { what: 'the model to be called' },
     );
     controller.abort();
     expect(await request).toHaveProperty('name', 'AbortError');
     const history = await waitUntil(
-      async () => (await getJson<History>(stack.url(`/api/chat/history/${sessionId}`))).body.messages,
+      async () => (await getJson<History>(t.stack.url(`/api/chat/history/${sessionId}`))).body.messages,
       (messages) => messages.length === 2,
       { what: 'the abandoned turn in the history' },
     );

@@ -1,51 +1,39 @@
 import type { SessionSnapshot } from '../../src/contract/session';
 import type { TurnResult } from '../../src/contract/turn';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { getJson, postJson, type History, type SessionCreated } from '../helpers/http';
 import { processStackEnv, startApiProcess, type RoleProcess } from '../helpers/process-stack';
 import { readSse, visibleText } from '../helpers/sse-client';
 import { LONG_ANSWER, slowOrEcho } from '../helpers/slow-or-echo-script';
-import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { useScriptedStack } from '../helpers/scripted-stack';
 
 /** The API keeps nothing of its own: Redis holds a rebuildable copy, and any API process serves any session. */
 describe('a stateless API over the workflow (real Temporal, Redis, SQLite)', () => {
-  let model: FakeOpenAiServer;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    model = await startFakeOpenAiServer(slowOrEcho);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await model?.close();
-  });
-  beforeEach(() => model.setScript(slowOrEcho));
+  const t = useScriptedStack(slowOrEcho);
 
   it('when Redis loses the live snapshot then it is rebuilt and nothing is lost', async () => {
-    const first = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'remember me' });
+    const first = await postJson<TurnResult>(t.stack.url('/api/chat/message'), { message: 'remember me' });
     const sessionId = first.body.session_id;
-    const keys = await stack.infra.redis.keys(`${stack.config.REDIS_KEY_PREFIX}*`);
+    const keys = await t.stack.infra.redis.keys(`${t.stack.config.REDIS_KEY_PREFIX}*`);
     expect(keys.length).toBeGreaterThan(0);
-    await stack.infra.redis.del(...keys);
+    await t.stack.infra.redis.del(...keys);
 
-    const rebuilt = await getJson<SessionSnapshot>(stack.url(`/api/chat/session/${sessionId}`));
+    const rebuilt = await getJson<SessionSnapshot>(t.stack.url(`/api/chat/session/${sessionId}`));
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.body).toEqual(expect.objectContaining({ session_id: sessionId, turns: 1, status: 'active' }));
     expect(rebuilt.body.messages.map((m) => m.content)).toEqual(['remember me', 'Echo: remember me']);
-    expect(await stack.infra.redis.exists(stack.infra.keys.snapshot(sessionId))).toBe(1);
+    expect(await t.stack.infra.redis.exists(t.stack.infra.keys.snapshot(sessionId))).toBe(1);
 
-    const second = await postJson<TurnResult>(stack.url('/api/chat/message'), {
+    const second = await postJson<TurnResult>(t.stack.url('/api/chat/message'), {
       session_id: sessionId,
       message: 'and now?',
     });
     expect(second.status).toBe(200);
     // The model still saw the first exchange: memory lives in the workflow, not in Redis.
-    const lastRequest = model.requests[model.requests.length - 1];
+    const lastRequest = t.model.requests[t.model.requests.length - 1];
     expect(lastRequest.body.messages.map((m) => m.content)).toEqual(
       expect.arrayContaining(['remember me', 'Echo: remember me', 'and now?']),
     );
-    const history = await getJson<History>(stack.url(`/api/chat/history/${sessionId}`));
+    const history = await getJson<History>(t.stack.url(`/api/chat/history/${sessionId}`));
     expect(history.body.messages.map((m) => m.content)).toEqual([
       'remember me',
       'Echo: remember me',
@@ -59,9 +47,9 @@ describe('a stateless API over the workflow (real Temporal, Redis, SQLite)', () 
     let apiB: { api: RoleProcess; url: string };
 
     beforeAll(async () => {
-      const c = stack.config;
+      const c = t.stack.config;
       // Same task queue, Redis prefix and SQLite file as this stack's in-process worker.
-      const { env } = processStackEnv(model.baseUrl, {
+      const { env } = processStackEnv(t.model.baseUrl, {
         TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
         REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX,
         DATA_DIR: c.DATA_DIR,

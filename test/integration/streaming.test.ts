@@ -1,41 +1,30 @@
 import type { TurnResult } from '../../src/contract/turn';
-import { gate, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
+import { gate } from '../helpers/fake-openai-server';
 import { postJson } from '../helpers/http';
 import { anyOf } from '../helpers/matchers';
 import { byType, dataOf, readSse, visibleText } from '../helpers/sse-client';
 import { LONG_ANSWER, slowOrEcho } from '../helpers/slow-or-echo-script';
-import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { useScriptedStack } from '../helpers/scripted-stack';
 
 describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', () => {
-  let model: FakeOpenAiServer;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    model = await startFakeOpenAiServer(slowOrEcho);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await model?.close();
-  });
-  beforeEach(() => model.setScript(slowOrEcho));
+  const t = useScriptedStack(slowOrEcho);
 
   it('when the model holds its stream open after the first chunk then the client already has that chunk, and metadata, the rest and done follow', async () => {
     const held = gate();
-    model.setScript(() => ({ content: LONG_ANSWER, hold: { afterChunks: 1, until: held.until } }));
+    t.model.setScript(() => ({ content: LONG_ANSWER, hold: { afterChunks: 1, until: held.until } }));
     // A deadline, not a measurement: a stack that buffered chunks would otherwise wait forever.
     const deadline = setTimeout(() => held.release(), 30_000);
     let firstChunk: { whileHeld: boolean; modelChunksSent: number; modelFinished: boolean } | undefined;
     const { status, contentType, events } = await readSse(
-      stack.url('/api/chat/message/stream'),
+      t.stack.url('/api/chat/message/stream'),
       { body: { message: 'held please' } },
       {
         onEvent: (e) => {
           if (e.event !== 'message' || firstChunk) return;
           firstChunk = {
             whileHeld: !held.released(),
-            modelChunksSent: model.requests[0].chunksSent,
-            modelFinished: model.requests[0].finished,
+            modelChunksSent: t.model.requests[0].chunksSent,
+            modelFinished: t.model.requests[0].finished,
           };
           held.release();
         },
@@ -43,7 +32,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
     ).finally(() => clearTimeout(deadline));
     // The first chunk reached the client while the model was still held open after one chunk.
     expect(firstChunk).toEqual({ whileHeld: true, modelChunksSent: 1, modelFinished: false });
-    expect(model.requests[0].finished).toBe(true);
+    expect(t.model.requests[0].finished).toBe(true);
 
     expect(status).toBe(200);
     expect(contentType).toMatch(/^text\/event-stream/);
@@ -80,7 +69,7 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
 
   it('when a client drops mid-turn and reconnects with Last-Event-ID then it gets exactly the rest of the turn', async () => {
     const first = await readSse(
-      stack.url('/api/chat/message/stream'),
+      t.stack.url('/api/chat/message/stream'),
       { body: { message: 'slow and resumable' } },
       {
         stopWhen: (_e, all) => byType(all, 'message').length === 3,
@@ -90,34 +79,34 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
     const lastSeen = first.events[first.events.length - 1];
     expect(lastSeen.event).toBe('message');
 
-    const rest = await readSse(stack.url(`/api/chat/session/${sessionId}/events?until=done`), {
+    const rest = await readSse(t.stack.url(`/api/chat/session/${sessionId}/events?until=done`), {
       headers: { 'Last-Event-ID': lastSeen.id as string },
     });
     expect(rest.status).toBe(200);
     expect(rest.events[rest.events.length - 1].event).toBe('done');
 
     // The whole stream, read from its start after the turn, is exactly what the two reads saw.
-    const everything = await readSse(stack.url(`/api/chat/session/${sessionId}/events?until=done&last_event_id=0-0`));
+    const everything = await readSse(t.stack.url(`/api/chat/session/${sessionId}/events?until=done&last_event_id=0-0`));
     const seenIds = [...first.events.slice(1), ...rest.events].map((e) => e.id);
     expect(seenIds).toEqual(everything.events.map((e) => e.id));
     expect(visibleText([...first.events, ...rest.events])).toBe(LONG_ANSWER);
   });
 
   it('when the events after Last-Event-ID are gone then the stream says it expired instead of hanging', async () => {
-    const turn = await postJson<TurnResult>(stack.url('/api/chat/message'), { message: 'short one' });
+    const turn = await postJson<TurnResult>(t.stack.url('/api/chat/message'), { message: 'short one' });
     expect(turn.status).toBe(200);
     const sessionId = turn.body.session_id;
-    const key = stack.infra.keys.events(sessionId);
-    expect(await stack.infra.redis.exists(key)).toBe(1);
-    const entries = await stack.infra.redis.xrange(key, '-', '+');
-    await stack.infra.redis.xtrim(key, 'MAXLEN', 0);
-    const trimmed = await readSse(stack.url(`/api/chat/session/${sessionId}/events`), {
+    const key = t.stack.infra.keys.events(sessionId);
+    expect(await t.stack.infra.redis.exists(key)).toBe(1);
+    const entries = await t.stack.infra.redis.xrange(key, '-', '+');
+    await t.stack.infra.redis.xtrim(key, 'MAXLEN', 0);
+    const trimmed = await readSse(t.stack.url(`/api/chat/session/${sessionId}/events`), {
       headers: { 'Last-Event-ID': entries[0][0] },
     });
     expect(trimmed.events.map((e) => e.event)).toEqual(['stream_expired']);
 
-    await stack.infra.redis.del(key);
-    const expired = await readSse(stack.url(`/api/chat/session/${sessionId}/events`), {
+    await t.stack.infra.redis.del(key);
+    const expired = await readSse(t.stack.url(`/api/chat/session/${sessionId}/events`), {
       headers: { 'Last-Event-ID': entries[0][0] },
     });
     expect(expired.events.map((e) => e.event)).toEqual(['stream_expired']);
@@ -125,10 +114,10 @@ describe('streaming turns over Redis Streams (real Temporal, Redis, SQLite)', ()
   });
 
   it('when a model attempt breaks off and is retried then the stream sends reset and no duplicated prefix', async () => {
-    model.setScript((_req, index) =>
+    t.model.setScript((_req, index) =>
       index === 0 ? { content: LONG_ANSWER, dropAfterChunks: 4, chunkDelayMs: 20 } : { content: LONG_ANSWER },
     );
-    const { events } = await readSse(stack.url('/api/chat/message/stream'), { body: { message: 'flaky model' } });
+    const { events } = await readSse(t.stack.url('/api/chat/message/stream'), { body: { message: 'flaky model' } });
     const types = events.map((e) => e.event);
     expect(types).toContain('reset');
     const reset = events[types.indexOf('reset')];
