@@ -16,8 +16,15 @@ export function sessionWorkflowId(sessionId: string): string {
 export const userMessageSignal = defineSignal<[UserMessage]>('userMessage');
 /** Ends the session: queued messages are not run (each gets a `cancelled` result), then the workflow completes. */
 export const endSessionSignal = defineSignal<[EndSessionRequest?]>('endSession');
-/** Cancels the running turn (if any); queued messages still run. */
-export const cancelTurnSignal = defineSignal<[{ reason?: string }]>('cancelTurn');
+/**
+ * Cancels the running turn; queued messages still run. With `turn_id`, only that turn: a cancel
+ * for a turn that is not running (finished, or still queued behind another) is ignored.
+ */
+export interface CancelTurnRequest {
+  turn_id?: string;
+  reason?: string;
+}
+export const cancelTurnSignal = defineSignal<[CancelTurnRequest]>('cancelTurn');
 export const stateQuery = defineQuery<SessionView>('state');
 
 /** The session workflow's signature, so the API can start it by name with typed arguments. */
