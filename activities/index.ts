@@ -7,6 +7,7 @@ import type { ToolResultCache } from '../src/store/tool-result-cache';
 import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
+import { classifyStoreErrors } from './store-failure';
 import { createToolActivities } from './tool-activities';
 import type {
   ArchiveTurnInput,
@@ -30,30 +31,37 @@ export interface ActivityDeps {
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
 export function createActivities(deps: ActivityDeps) {
+  /** Store activities retry until the dependency is back; only a bug (store-failure.ts) is non-retryable. */
   const sessionActivities: SessionActivities = {
     callModel: createCallModel(deps),
     /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
     async archiveTurn(input: ArchiveTurnInput): Promise<void> {
-      await deps.sessionRecords.transaction(async (trx) => {
-        await deps.history.archiveTurn(input, trx);
-        await deps.sessionRecords.refreshTotals(input.result.session_id, input.session, trx);
-      });
+      await classifyStoreErrors(() =>
+        deps.sessionRecords.transaction(async (trx) => {
+          await deps.history.archiveTurn(input, trx);
+          await deps.sessionRecords.refreshTotals(input.result.session_id, input.session, trx);
+        }),
+      );
     },
     /** Marks the session row ended (idempotent). */
     async recordSessionEnd(input: RecordSessionEndInput): Promise<void> {
-      await deps.sessionRecords.markEnded(input.session_id, input.session, input.ended_at, input.reason);
+      await classifyStoreErrors(() =>
+        deps.sessionRecords.markEnded(input.session_id, input.session, input.ended_at, input.reason),
+      );
     },
     /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
     async mirrorSession(input: MirrorSessionInput): Promise<void> {
-      await Promise.all([
-        deps.snapshots.put(input.snapshot),
-        deps.snapshots.clearLive(input.snapshot.session_id),
-        deps.events.append(input.snapshot.session_id, input.events),
-      ]);
+      await classifyStoreErrors(() =>
+        Promise.all([
+          deps.snapshots.put(input.snapshot),
+          deps.snapshots.clearLive(input.snapshot.session_id),
+          deps.events.append(input.snapshot.session_id, input.events),
+        ]),
+      );
     },
     /** Publishes events that need no snapshot change (e.g. a rejected double text). */
     async publishEvents(input: PublishEventsInput): Promise<void> {
-      await deps.events.append(input.session_id, input.events);
+      await classifyStoreErrors(() => deps.events.append(input.session_id, input.events));
     },
   };
   return {

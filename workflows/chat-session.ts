@@ -1,4 +1,11 @@
-import { allHandlersFinished, CancellationScope, condition, log, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { ChatMessage } from '../src/contract/chat-message';
 import type { RejectionCode, SessionEvent } from '../src/contract/event-catalog';
@@ -17,7 +24,7 @@ import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn'
 import { trimConversation } from './context-window';
 import { nowIso } from './now-iso';
 import { publishToOperators } from './operator-visibility';
-import { archiveTurn, store } from './session-activities';
+import { sessionStore, type SessionStore } from './session-activities';
 import { Turn, userChatMessage } from './turn';
 import { TurnUsage } from './turn-usage';
 
@@ -69,9 +76,11 @@ export class ChatSession {
   /** Defined exactly while a turn runs: cancelling it cancels that turn. */
   private turnScope: CancellationScope | undefined;
   private turnsThisRun = 0;
+  private readonly store: SessionStore;
 
   constructor(input: ChatSessionInput) {
     this.settings = input.settings;
+    this.store = sessionStore(input.settings);
     this.state = input.carried ?? initialState(input);
   }
 
@@ -216,11 +225,20 @@ export class ChatSession {
     publishToOperators(this.state, this.settings.search_attributes);
     await condition(allHandlersFinished);
     const { session_id } = this.state;
-    await store.recordSessionEnd({ session_id, session: this.recordSeed(), ended_at: endedAt, reason: this.endReason });
-    await store.mirrorSession({
-      snapshot: this.snapshot(),
-      events: [{ type: 'session_ended', data: { session_id, reason: this.endReason, ended_at: endedAt } }],
-    });
+    await this.unlessBug('record the session end', undefined, () =>
+      this.store.recordSessionEnd({
+        session_id,
+        session: this.recordSeed(),
+        ended_at: endedAt,
+        reason: this.endReason,
+      }),
+    );
+    await this.unlessBug('mirror the session end', undefined, () =>
+      this.store.mirrorSession({
+        snapshot: this.snapshot(),
+        events: [{ type: 'session_ended', data: { session_id, reason: this.endReason, ended_at: endedAt } }],
+      }),
+    );
   }
 
   private snapshot(): SessionSnapshot {
@@ -235,13 +253,36 @@ export class ChatSession {
     this.state.recent_turn_ids = [...this.state.recent_turn_ids, turnId].slice(-RECENT_TURN_IDS);
   }
 
-  /** Answers a message without running it: the waiting client gets an `error` event with `code`. */
+  /**
+   * Answers a message without running it: the waiting client gets an `error` event with `code`.
+   * Runs in a signal handler, which must never fail the workflow: an outage only delays the
+   * publish (retried until the store is back); a bug is logged.
+   */
   private async refuse(message: UserMessage, code: RejectionCode, text: string): Promise<void> {
     this.rememberTurnId(message.turn_id);
-    await store.publishEvents({
-      session_id: this.state.session_id,
-      events: [{ type: 'error', data: { turn_id: message.turn_id, status: 'rejected', code, message: text } }],
-    });
+    await this.unlessBug('publish a refusal', message.turn_id, () =>
+      this.store.publishEvents({
+        session_id: this.state.session_id,
+        events: [{ type: 'error', data: { turn_id: message.turn_id, status: 'rejected', code, message: text } }],
+      }),
+    );
+  }
+
+  /**
+   * Runs a store write. The store retries an outage until it is over; a failure that reaches here
+   * is a bug (store-failure.ts), logged so one bad write does not end the session and drop its queue.
+   */
+  private async unlessBug(what: string, turnId: string | undefined, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.error(`Could not ${what}: the store failed for good`, {
+        session_id: this.state.session_id,
+        turn_id: turnId,
+        error: err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err),
+      });
+    }
   }
 
   /** Adds a finished turn to the state, archives it (once, by turn_id), then publishes its final event with the new snapshot. */
@@ -257,17 +298,21 @@ export class ChatSession {
     this.rememberTurnId(message.turn_id);
 
     this.currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
-    await archiveTurn({
-      result,
-      user_message: message.text,
-      metadata: { received_at: message.received_at },
-      session: this.recordSeed(),
-    });
+    await this.unlessBug('archive the turn', message.turn_id, () =>
+      this.store.archiveTurnOnce({
+        result,
+        user_message: message.text,
+        metadata: { received_at: message.received_at },
+        session: this.recordSeed(),
+      }),
+    );
     this.currentTurn = null;
     publishToOperators(state, this.settings.search_attributes, result.model_used);
     const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
     const event: SessionEvent = { type: eventType, data: { ...result } };
-    await store.mirrorSession({ snapshot: this.snapshot(), events: [event] });
+    await this.unlessBug('mirror the turn', message.turn_id, () =>
+      this.store.mirrorSession({ snapshot: this.snapshot(), events: [event] }),
+    );
   }
 
   /** A message the session accepted but will not run because it is ending: archived as cancelled. */

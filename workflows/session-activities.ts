@@ -1,4 +1,10 @@
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type {
   ArchiveTurnInput,
   ModelToolCall,
@@ -6,35 +12,61 @@ import type {
   ToolActivity,
   ToolResult,
 } from '../src/contract/activity-io';
+import type { SessionSettings } from '../src/contract/session';
+import { STORE_BUG_FAILURE_TYPE_LIST } from '../src/contract/store-failure';
+
+/** The store activities' retry cap when the session's settings name none. */
+const STORE_RETRY_MAX_INTERVAL_MS = 30_000;
+const STORE_RETRY_INITIAL_MS = 200;
 
 /**
- * Retries of the store activities. `callModel` is proxied by the model chain (its options depend
+ * Retries of the store activities: no attempt limit, so an outage of Redis or SQLite delays the
+ * session until the store is back instead of failing it; only a bug (a declared failure type) is
+ * not retried. `callModel` is proxied by the model chain (its options depend
  * on the session's settings); tools are one activity type each, with their registry's policy.
  */
-const STORE_OPTIONS = {
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
-} as const;
+function storeOptions(settings: SessionSettings): ActivityOptions & LocalActivityOptions {
+  const maximumIntervalMs = settings.store_retry_max_interval_ms ?? STORE_RETRY_MAX_INTERVAL_MS;
+  return {
+    startToCloseTimeout: '15 seconds',
+    retry: {
+      initialInterval: Math.min(STORE_RETRY_INITIAL_MS, maximumIntervalMs),
+      maximumInterval: maximumIntervalMs,
+      nonRetryableErrorTypes: STORE_BUG_FAILURE_TYPE_LIST,
+    },
+  };
+}
 
-/** Archive, mirror and publish: regular activities, each a task of its own in the history. */
-export const store =
-  proxyActivities<Pick<SessionActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd'>>(
-    STORE_OPTIONS,
-  );
-
-/**
- * The archive write as a local activity, run inside the workflow task that received the model's
- * answer. The mirror stays a regular activity so the `done` event follows the recorded workflow
- * task (search attributes and details included).
- */
-const localStore = proxyLocalActivities<Pick<SessionActivities, 'archiveTurn'>>(STORE_OPTIONS);
+type StoreActivities = Pick<SessionActivities, 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd'>;
 
 /** Marks histories that archive through the local activity; histories without it use the regular one. */
 const ARCHIVE_LOCAL_PATCH = 'archive-turn-local-activity';
 
-/** Archives one turn (idempotent by turn_id). */
-export function archiveTurn(input: ArchiveTurnInput): Promise<void> {
-  return patched(ARCHIVE_LOCAL_PATCH) ? localStore.archiveTurn(input) : store.archiveTurn(input);
+/** A session's store activities, with its retry settings. */
+export interface SessionStore extends StoreActivities {
+  /** Archives one turn (idempotent by turn_id). */
+  archiveTurnOnce(input: ArchiveTurnInput): Promise<void>;
+}
+
+export function sessionStore(settings: SessionSettings): SessionStore {
+  const options = storeOptions(settings);
+  /** Archive, mirror and publish: regular activities, each a task of its own in the history. */
+  const store = proxyActivities<StoreActivities>(options);
+  /**
+   * The archive write as a local activity, run inside the workflow task that received the model's
+   * answer. The mirror stays a regular activity so the `done` event follows the recorded workflow
+   * task (search attributes and details included).
+   */
+  const localStore = proxyLocalActivities<Pick<SessionActivities, 'archiveTurn'>>(options);
+  // The proxy has no own keys to spread: name each activity.
+  return {
+    archiveTurn: store.archiveTurn,
+    mirrorSession: store.mirrorSession,
+    publishEvents: store.publishEvents,
+    recordSessionEnd: store.recordSessionEnd,
+    archiveTurnOnce: (input) =>
+      patched(ARCHIVE_LOCAL_PATCH) ? localStore.archiveTurn(input) : store.archiveTurn(input),
+  };
 }
 
 const tools = proxyActivities<Record<string, ToolActivity>>({

@@ -76,6 +76,8 @@ export interface SessionSettings {
   model_retry_initial_ms: number;
   /** Optional in recorded inputs: 30 s when absent. */
   model_heartbeat_timeout_seconds?: number;
+  /** Cap of the store activities' retry backoff (they retry until the store is back). Optional in recorded inputs: 30 s when absent. */
+  store_retry_max_interval_ms?: number;
   /** Continue-as-new after this many turns in one run (besides when the server suggests it). */
   continue_as_new_after_turns: number;
   /** Messages that may wait behind the running turn; more are rejected (`session_queue_full`). */

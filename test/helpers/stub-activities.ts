@@ -12,6 +12,8 @@ import type {
 } from '../../src/contract/activity-io';
 import type { SessionEvent } from '../../src/contract/event-catalog';
 
+type StoreActivityName = 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd';
+
 /** What the stub model answers to a call; fields left out take the defaults of `modelAnswer`. */
 export type ModelScript = (input: CallModelInput) => Partial<CallModelResult>;
 
@@ -67,6 +69,11 @@ export class StubActivities {
   /** The workflow run that made each turn's (last) model call, by turn_id. */
   readonly modelCallRuns = new Map<string, string>();
   private readonly holds = new Map<string, Hold>();
+  /** Store activities of a session that fail their next calls, by `name:session_id`. */
+  private readonly outages = new Map<string, { remaining: number; error: () => Error }>();
+  private readonly storeHolds = new Map<string, Hold>();
+  /** Attempts of each store activity, failed ones included, by `name:session_id`. */
+  private readonly storeAttempts = new Map<string, number>();
 
   constructor(private readonly script: ModelScript = echo) {}
 
@@ -83,6 +90,36 @@ export class StubActivities {
     };
     this.holds.set(turnId, hold);
     return { started: hold.started, release: hold.release };
+  }
+
+  /** The next `times` calls of store activity `name` for the session fail with `error()` (an outage by default). */
+  failStore(
+    sessionId: string,
+    name: StoreActivityName,
+    times: number,
+    error: () => Error = () => new Error(`${name}: store unavailable`),
+  ): void {
+    this.outages.set(`${name}:${sessionId}`, { remaining: times, error });
+  }
+
+  /** The next call of store activity `name` for the session waits until `release()` (then it is recorded). */
+  holdStore(sessionId: string, name: StoreActivityName): { started: Promise<void>; release(): void } {
+    const started = deferred();
+    const released = deferred();
+    const hold = {
+      started: started.promise,
+      markStarted: started.resolve,
+      released: released.promise,
+      release: released.resolve,
+      partial: '',
+    };
+    this.storeHolds.set(`${name}:${sessionId}`, hold);
+    return { started: hold.started, release: hold.release };
+  }
+
+  /** Calls of store activity `name` for the session, failed attempts included. */
+  attemptsOf(sessionId: string, name: StoreActivityName): number {
+    return this.storeAttempts.get(`${name}:${sessionId}`) ?? 0;
   }
 
   modelCalls(sessionId: string): CallModelInput[] {
@@ -114,11 +151,33 @@ export class StubActivities {
         this.calls.calculator.push(input);
         return Promise.resolve({ ok: true, content: JSON.stringify({ result: 2 }) });
       },
-      archiveTurn: (input: ArchiveTurnInput) => Promise.resolve(void this.calls.archiveTurn.push(input)),
-      mirrorSession: (input: MirrorSessionInput) => Promise.resolve(void this.calls.mirrorSession.push(input)),
-      publishEvents: (input: PublishEventsInput) => Promise.resolve(void this.calls.publishEvents.push(input)),
-      recordSessionEnd: (input: RecordSessionEndInput) => Promise.resolve(void this.calls.recordSessionEnd.push(input)),
+      archiveTurn: (input: ArchiveTurnInput) =>
+        this.store('archiveTurn', input.result.session_id, () => this.calls.archiveTurn.push(input)),
+      mirrorSession: (input: MirrorSessionInput) =>
+        this.store('mirrorSession', input.snapshot.session_id, () => this.calls.mirrorSession.push(input)),
+      publishEvents: (input: PublishEventsInput) =>
+        this.store('publishEvents', input.session_id, () => this.calls.publishEvents.push(input)),
+      recordSessionEnd: (input: RecordSessionEndInput) =>
+        this.store('recordSessionEnd', input.session_id, () => this.calls.recordSessionEnd.push(input)),
     };
+  }
+
+  /** One store call: fails while its outage lasts, waits while held, else records its input. */
+  private async store(name: StoreActivityName, sessionId: string, record: () => void): Promise<void> {
+    const key = `${name}:${sessionId}`;
+    this.storeAttempts.set(key, (this.storeAttempts.get(key) ?? 0) + 1);
+    const outage = this.outages.get(key);
+    if (outage && outage.remaining > 0) {
+      outage.remaining -= 1;
+      throw outage.error();
+    }
+    const hold = this.storeHolds.get(key);
+    if (hold) {
+      this.storeHolds.delete(key);
+      hold.markStarted();
+      await hold.released;
+    }
+    record();
   }
 
   private async wait(hold: Hold): Promise<void> {
