@@ -54,8 +54,7 @@ describe('store activities: which failures are retried', () => {
   });
 
   it('when a payload fails its zod schema then publishEvents fails non-retryably with the invalid-payload type', async () => {
-    const zodError = z.object({ a: z.string() }).safeParse({}).error;
-    const events = { append: () => Promise.reject(zodError) };
+    const events = { append: () => Promise.resolve().then(() => z.object({ a: z.string() }).parse({})) };
     const activities = createActivities(depsWith({ events } as unknown as Partial<ActivityDeps>));
     const failure = await activities.publishEvents({ session_id: SESSION_ID, events: [] }).catch((err: unknown) => err);
     expect(failure).toMatchObject({ type: STORE_BUG_FAILURE_TYPES.invalidPayload, nonRetryable: true });
