@@ -106,6 +106,14 @@ export const configSchema = z.object({
     .describe(
       'A session workflow continues as new after this many turns in one run (and whenever Temporal suggests it).',
     ),
+  STORE_RETRY_MAX_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(30_000)
+    .describe(
+      'Longest wait between retries of an archive/mirror write while Redis or SQLite is down (they retry until it is back).',
+    ),
   SESSION_MAX_PENDING: z.coerce
     .number()
     .int()

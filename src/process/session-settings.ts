@@ -16,6 +16,7 @@ export function sessionSettings(config: Config): SessionSettings {
     model_max_attempts: config.LLM_MAX_ATTEMPTS,
     model_retry_initial_ms: config.LLM_RETRY_INITIAL_MS,
     model_heartbeat_timeout_seconds: config.LLM_HEARTBEAT_TIMEOUT_SECONDS,
+    store_retry_max_interval_ms: config.STORE_RETRY_MAX_INTERVAL_MS,
     continue_as_new_after_turns: config.SESSION_CONTINUE_AS_NEW_TURNS,
     max_pending_messages: config.SESSION_MAX_PENDING,
     max_session_tokens: config.SESSION_MAX_TOKENS,
