@@ -14,7 +14,7 @@ import { showSessionDetails } from './operator-visibility';
 export async function chatSessionWorkflow(input: ChatSessionInput): Promise<SessionView> {
   const session = new ChatSession(input);
   setHandler(userMessageSignal, (message) => session.receive(message));
-  setHandler(cancelTurnSignal, () => session.cancelTurn());
+  setHandler(cancelTurnSignal, (request) => session.cancelTurn(request));
   setHandler(endSessionSignal, (request) => session.requestEnd(request));
   setHandler(stateQuery, () => session.view());
 

@@ -20,6 +20,7 @@ import type {
   SessionView,
 } from '../src/contract/session';
 import { snapshotOf, titleOf } from '../src/contract/session-shapes';
+import type { CancelTurnRequest } from '../src/contract/session-workflow';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
 import { trimConversation } from './context-window';
 import { nowIso } from './now-iso';
@@ -75,6 +76,8 @@ export class ChatSession {
   private endReason: SessionEndReason = 'idle';
   /** Defined exactly while a turn runs: cancelling it cancels that turn. */
   private turnScope: CancellationScope | undefined;
+  /** The turn `turnScope` runs. */
+  private runningTurnId: string | undefined;
   private turnsThisRun = 0;
   private readonly store: SessionStore;
 
@@ -152,8 +155,20 @@ export class ChatSession {
     }
   }
 
-  /** The `cancelTurn` signal: cancels the running turn, if any; queued messages still run. */
-  cancelTurn(): void {
+  /**
+   * The `cancelTurn` signal: cancels the running turn, if any; queued messages still run. A cancel
+   * naming another turn (finished, or queued behind this one) is ignored: it was meant for a turn
+   * that is no longer, or not yet, running.
+   */
+  cancelTurn(request?: CancelTurnRequest): void {
+    if (request?.turn_id !== undefined && request.turn_id !== this.runningTurnId) {
+      log.info('Ignoring a cancel for a turn that is not running', {
+        session_id: this.state.session_id,
+        turn_id: request.turn_id,
+        running_turn_id: this.runningTurnId,
+      });
+      return;
+    }
     this.turnScope?.cancel();
   }
 
@@ -200,11 +215,13 @@ export class ChatSession {
     const message = this.state.pending.shift();
     if (!message) return;
     this.turnScope = new CancellationScope();
+    this.runningTurnId = message.turn_id;
     const turn = new Turn(message, this.state, this.settings, (progress) => (this.currentTurn = progress));
     const { result, messages } = await this.turnScope
       .run(() => turn.run())
       .finally(() => {
         this.turnScope = undefined;
+        this.runningTurnId = undefined;
       });
     await this.recordTurn(message, result, messages);
     this.turnsThisRun += 1;
