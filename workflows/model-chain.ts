@@ -116,15 +116,8 @@ export async function callModelChain(
       continue;
     }
     if (failedThisTurn.has(model.name)) continue;
-    if (model.provider && refusedProviders.has(model.provider)) {
-      attempts.push({
-        model: model.name,
-        outcome: 'failed',
-        error_type: CHAIN_STOPPING_MODEL_FAILURE,
-        error: 'Not tried: its provider refused the API key for an earlier model.',
-      });
-      continue;
-    }
+    // Same provider and key as a model that got 401/403: it would be refused too.
+    if (model.provider && refusedProviders.has(model.provider)) continue;
     try {
       const result = await attempt(model.name, false);
       attempts.push({ model: model.name, outcome: 'answered' });
@@ -150,6 +143,14 @@ export async function callModelChain(
     }
   }
 
+  const failed = attempts.filter((a) => a.outcome === 'failed');
+  if (failed.length > 0 && failed.every((a) => a.error_type === CHAIN_STOPPING_MODEL_FAILURE)) {
+    throw new ModelChainFailure(
+      `${failed[0].error}. Stopped the model chain: every model left uses a provider and API key that was refused.`,
+      attempts,
+      spent,
+    );
+  }
   if (settings.offline_fallback_model) {
     const result = await attempt(settings.offline_fallback_model, true);
     attempts.push({ model: settings.offline_fallback_model, outcome: 'answered' });
