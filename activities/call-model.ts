@@ -21,7 +21,9 @@ import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolRegistry } from '../src/tools/registry';
 import type { ChatMessage } from '../src/contract/chat-message';
 import type { SessionEvent } from '../src/contract/event-catalog';
-import type { CallModelInput, CallModelResult, ModelToolCall } from '../src/contract/activity-io';
+import type { CallModelInput, CallModelResult, ModelSpend, ModelToolCall } from '../src/contract/activity-io';
+import { writeUntilDone } from '../src/store/write-until-done';
+import { addSpend, progressOf, type ModelCallProgress } from './model-call-progress';
 
 export interface CallModelDeps {
   models: ModelRouter;
@@ -56,12 +58,22 @@ export function isWorkerShutdown(signal: AbortSignal): boolean {
 
 /** No per-chunk heartbeats in an attempt's first moments (cancellation waits at most this long more). */
 const QUIET_START_MS = 250;
+/** How long a failing attempt waits for its pending stream writes before it reports the failure. */
+const SETTLE_WRITES_MS = 3_000;
+
+function settleWithin(work: Array<Promise<unknown>>, ms: number): Promise<unknown> {
+  return Promise.race([Promise.allSettled(work), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+}
 
 /**
  * One model attempt, streamed: each content chunk goes to the session's Redis stream (never
  * through workflow history) and heartbeats, so a cancelled turn aborts the HTTP request.
  * A retried attempt first emits `reset` so clients drop the partial text; the first call to a
  * fallback model emits `model_switched`.
+ *
+ * Only the model's own failures count against `model_failure_limit` (kept in heartbeat details,
+ * see ModelCallProgress); once the answer is complete it is kept there too, and the store writes
+ * after it retry inside the attempt: a store outage delays the answer, never re-calls the model.
  */
 export function createCallModel(deps: CallModelDeps) {
   return async function callModel(input: CallModelInput): Promise<CallModelResult> {
@@ -87,6 +99,7 @@ export function createCallModel(deps: CallModelDeps) {
         nonRetryable: true,
       });
     }
+    const previous = progressOf(ctx.info.heartbeatDetails);
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const writes: Array<Promise<unknown>> = [];
     const batch = new SessionEventBatch(deps.events, input.session_id);
@@ -102,34 +115,138 @@ export function createCallModel(deps: CallModelDeps) {
         },
       });
     }
-    if (ctx.info.attempt > 1) emit({ type: 'reset', data: { ...base, reason: 'retry' } });
+    const reset: SessionEvent = { type: 'reset', data: { ...base, reason: 'retry' } };
+    if (ctx.info.attempt > 1) emit(reset);
     const userMessage = [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? undefined;
-    const live = (phase: 'model' | 'tools') =>
-      writes.push(
-        deps.snapshots.setLive(input.session_id, {
-          turn_id: input.turn_id,
-          step: input.step,
-          phase,
-          model: input.model,
-          user_message: userMessage,
-          updated_at: new Date().toISOString(),
-        }),
-      );
+    const liveTurn = (phase: 'model' | 'tools') => ({
+      turn_id: input.turn_id,
+      step: input.step,
+      phase,
+      model: input.model,
+      user_message: userMessage,
+      updated_at: new Date().toISOString(),
+    });
+    const live = (phase: 'model' | 'tools') => writes.push(deps.snapshots.setLive(input.session_id, liveTurn(phase)));
     live('model');
 
+    const answerEvents = (answer: CallModelResult): SessionEvent[] => [
+      ...(answer.content ? [{ type: 'message' as const, data: { ...base, content: answer.content } }] : []),
+      ...answer.tool_calls.map(
+        (call): SessionEvent => ({
+          type: 'tool_call',
+          data: { ...base, id: call.id, name: call.name, arguments: call.arguments },
+        }),
+      ),
+    ];
+    /**
+     * The writes of a complete answer, retried until the store takes them; a retry republishes the
+     * whole answer after `reset` (clients drop what they had), since a failed batch may have lost any part.
+     */
+    const publish = async (answer: CallModelResult) => {
+      if (answer.tool_calls.length > 0) live('tools');
+      await writeUntilDone(
+        () => Promise.all([...writes, batch.drain()]),
+        () =>
+          Promise.all([
+            deps.snapshots.setLive(input.session_id, liveTurn(answer.tool_calls.length > 0 ? 'tools' : 'model')),
+            deps.events.append(input.session_id, [reset, ...answerEvents(answer)]),
+          ]),
+        ctx.cancellationSignal,
+        (err, tries) =>
+          ctx.log.warn('store write after the model answered failed; retrying', {
+            ...logFields,
+            tries,
+            error: (err as Error).message,
+          }),
+      );
+    };
+
+    let progress: ModelCallProgress = previous;
+    const beat = setInterval(() => ctx.heartbeat(current()), 1000);
+    // The heartbeat details are how the next attempt learns what this one did: always send them.
+    let current = (): ModelCallProgress => progress;
+    try {
+      if (previous.answer) {
+        // The model finished in an earlier attempt that then lost a store write or its worker:
+        // publish the kept answer instead of calling (and paying) the model again.
+        ctx.log.info('model answer kept from an earlier attempt: publishing it', logFields);
+        for (const event of answerEvents(previous.answer)) emit(event);
+        await publish(previous.answer);
+        return previous.answer;
+      }
+      const answer = await stream(input, route, ctx, logFields, emit, previous, (snapshot) => {
+        current = snapshot;
+      });
+      progress = { ...previous, answer };
+      ctx.heartbeat(progress);
+      for (const call of answer.tool_calls)
+        emit({ type: 'tool_call', data: { ...base, id: call.id, name: call.name, arguments: call.arguments } });
+      await publish(answer);
+      return answer;
+    } catch (err) {
+      if (ctx.cancellationSignal.aborted && !(err instanceof CancelledFailure) && !isWorkerShutdown(ctx.cancellationSignal))
+        throw new CancelledFailure('Turn cancelled while publishing the model answer', [
+          progress.answer?.content ?? '',
+          null,
+        ]);
+      throw err;
+    } finally {
+      clearInterval(beat);
+      await settleWithin([...writes, batch.drain()], SETTLE_WRITES_MS);
+    }
+  };
+
+  /** Streams one attempt; resolves with the complete answer or throws the failure the chain acts on. */
+  async function stream(
+    input: CallModelInput,
+    route: NonNullable<ReturnType<ModelRouter['get']>>,
+    ctx: Context,
+    logFields: Record<string, unknown>,
+    emit: (event: SessionEvent) => void,
+    previous: ModelCallProgress,
+    track: (snapshot: () => ModelCallProgress) => void,
+  ): Promise<CallModelResult> {
+    const model = modelLabel(input.model);
+    const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const messages = toOpenAiMessages(input.messages);
     const sendTools = input.use_tools && route.spec.supportsTools;
     let content = '';
     let finishReason: string | null = null;
     let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+    let opened = false;
     const calls = new Map<number, { id: string; name: string; arguments: string }>();
-    // Heartbeat while the provider thinks before its first chunk too: the heartbeat timeout is
-    // how a dead worker is noticed, so a slow (but alive) model must not look dead.
-    const beat = setInterval(() => ctx.heartbeat(), 1000);
+    let promptEstimate: number | undefined;
+    const promptTokens = () => usage?.prompt_tokens ?? (promptEstimate ??= estimateTokens(JSON.stringify(messages)));
+    const completionTokens = () =>
+      usage?.completion_tokens ??
+      (content || calls.size ? estimateTokens(content + JSON.stringify([...calls.values()].map((c) => c.arguments))) : 0);
+    // What this attempt consumed so far: the provider bills the prompt once it answers at all.
+    const spentNow = (): ModelSpend | undefined =>
+      opened
+        ? {
+            model: input.model,
+            prompt_tokens: promptTokens(),
+            completion_tokens: completionTokens(),
+            cost: tokenCost(
+              promptTokens(),
+              completionTokens(),
+              route.spec.priceInputPer1M,
+              route.spec.priceOutputPer1M,
+            ),
+            usage_estimated: !usage,
+          }
+        : undefined;
+    const progressNow = (): ModelCallProgress => ({ ...previous, spent: addSpend(previous.spent, spentNow()) });
+    track(progressNow);
+    // A provider that stops mid-stream is the model's timeout, not the worker's.
+    const deadline = new AbortController();
+    const deadlineTimer = input.model_timeout_seconds
+      ? setTimeout(() => deadline.abort(), input.model_timeout_seconds * 1000)
+      : undefined;
     // A heartbeat is a server round trip the completion waits behind: a quick answer needs none.
     const startedAt = Date.now();
     try {
-      const stream = await route.client.chat.completions.create(
+      const completion = await route.client.chat.completions.create(
         {
           model: input.model,
           messages,
@@ -139,10 +256,11 @@ export function createCallModel(deps: CallModelDeps) {
           stream: true,
           stream_options: { include_usage: true },
         },
-        { signal: ctx.cancellationSignal },
+        { signal: AbortSignal.any([ctx.cancellationSignal, deadline.signal]) },
       );
-      for await (const chunk of stream) {
-        if (Date.now() - startedAt >= QUIET_START_MS) ctx.heartbeat();
+      opened = true;
+      for await (const chunk of completion) {
+        if (Date.now() - startedAt >= QUIET_START_MS) ctx.heartbeat(progressNow());
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices[0];
         if (!choice) continue;
@@ -162,29 +280,53 @@ export function createCallModel(deps: CallModelDeps) {
       }
       // The SDK ends an aborted stream quietly: a cancel must still fail the activity as cancelled.
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+      if (deadline.signal.aborted) throw new ModelDeadlineError(input);
     } catch (err) {
-      await Promise.allSettled([...writes, batch.drain()]);
+      const progress = progressNow();
       // Our worker is shutting down (grace time over): a retryable failure hands the call back
-      // to another worker; the turn is not cancelled.
+      // to another worker; the turn is not cancelled, and the model's failures are not counted.
       if (isWorkerShutdown(ctx.cancellationSignal)) {
+        ctx.heartbeat(progress);
         throw ApplicationFailure.retryable(
           'The worker shut down while the model was streaming',
           WORKER_SHUTDOWN_FAILURE_TYPE,
         );
       }
-      // Cancelled: hand the partial text back in the failure so the workflow can keep it.
+      // Cancelled: hand the partial text back in the failure so the workflow can keep it, and
+      // what the attempts consumed so the session's budget counts it.
       if (ctx.cancellationSignal.aborted) {
         modelCallsTotal.inc({ model, outcome: 'cancelled' });
+        countSpend(spentNow());
         ctx.log.info('model call cancelled', logFields);
-        throw new CancelledFailure('Turn cancelled while the model was streaming', [content]);
+        throw new CancelledFailure('Turn cancelled while the model was streaming', [content, progress.spent ?? null]);
       }
-      const failure = classifyModelError(err, input.model);
+      const failure = deadline.signal.aborted
+        ? ApplicationFailure.create({
+            type: MODEL_FAILURE_TYPES.unavailable,
+            message: new ModelDeadlineError(input).message,
+          })
+        : classifyModelError(err, input.model);
       const outcome = modelCallOutcome(failure);
       modelCallsTotal.inc({ model, outcome });
-      ctx.log.warn('model call failed', { ...logFields, outcome, error: failure.message });
+      countSpend(spentNow());
+      const failures = progress.model_failures + 1;
+      ctx.log.warn('model call failed', { ...logFields, outcome, error: failure.message, model_failures: failures });
+      if (!(failure instanceof ApplicationFailure)) throw failure;
+      const limit = input.model_failure_limit ?? Number.POSITIVE_INFINITY;
+      if (failure.nonRetryable || failures >= limit) {
+        throw ApplicationFailure.create({
+          type: failure.type ?? MODEL_FAILURE_TYPES.unavailable,
+          message: failure.nonRetryable ? failure.message : `${failure.message} (failed ${failures} times)`,
+          nonRetryable: true,
+          details: [progress.spent ?? null],
+        });
+      }
+      // Recorded before the attempt ends, so the next attempt counts on from here.
+      ctx.heartbeat({ ...progress, model_failures: failures });
+      track(() => ({ ...progress, model_failures: failures }));
       throw failure;
     } finally {
-      clearInterval(beat);
+      clearTimeout(deadlineTimer);
     }
 
     const toolCalls: ModelToolCall[] = [...calls.entries()]
@@ -200,28 +342,22 @@ export function createCallModel(deps: CallModelDeps) {
             : {}),
         };
       });
-    for (const call of toolCalls)
-      emit({ type: 'tool_call', data: { ...base, id: call.id, name: call.name, arguments: call.arguments } });
     // Unknown tools never reach an activity (the workflow answers them), so they are counted here.
     for (const call of toolCalls) if (!call.known) toolCallsTotal.inc({ tool: '(unknown)', outcome: 'unknown_tool' });
-    if (toolCalls.length > 0) live('tools');
-    await Promise.all([...writes, batch.drain()]);
 
     // Providers that send no usage still get accounted, from text length, and say so.
-    const promptTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(messages));
-    const completionTokens =
+    const prompt = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(messages));
+    const completion =
       usage?.completion_tokens ?? estimateTokens(content + JSON.stringify(toolCalls.map((c) => c.arguments)));
-    const cost = tokenCost(promptTokens, completionTokens, route.spec.priceInputPer1M, route.spec.priceOutputPer1M);
+    const cost = tokenCost(prompt, completion, route.spec.priceInputPer1M, route.spec.priceOutputPer1M);
     modelCallsTotal.inc({ model, outcome: 'ok' });
-    tokensTotal.inc({ model, kind: 'prompt' }, promptTokens);
-    tokensTotal.inc({ model, kind: 'completion' }, completionTokens);
-    costUsdTotal.inc({ model }, cost);
+    countSpend({ model: input.model, prompt_tokens: prompt, completion_tokens: completion, cost, usage_estimated: !usage });
     ctx.log.info('model call finished', {
       ...logFields,
       outcome: 'ok',
       tool_calls: toolCalls.length,
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
+      prompt_tokens: prompt,
+      completion_tokens: completion,
       usage_estimated: !usage,
     });
     return {
@@ -229,10 +365,27 @@ export function createCallModel(deps: CallModelDeps) {
       content,
       tool_calls: toolCalls,
       finish_reason: finishReason,
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
+      prompt_tokens: prompt,
+      completion_tokens: completion,
       usage_estimated: !usage,
       cost,
+      ...(previous.spent ? { failed_attempts_spend: previous.spent } : {}),
     };
-  };
+  }
+}
+
+/** Tokens and cost in the metrics, for every attempt that consumed any (answered or not). */
+function countSpend(spend: ModelSpend | undefined): void {
+  if (!spend) return;
+  const model = modelLabel(spend.model);
+  tokensTotal.inc({ model, kind: 'prompt' }, spend.prompt_tokens);
+  tokensTotal.inc({ model, kind: 'completion' }, spend.completion_tokens);
+  costUsdTotal.inc({ model }, spend.cost);
+}
+
+class ModelDeadlineError extends Error {
+  override name = 'ModelDeadlineError';
+  constructor(input: CallModelInput) {
+    super(`${input.model}: no complete answer within ${input.model_timeout_seconds} seconds`);
+  }
 }

@@ -15,6 +15,7 @@ export async function runTool(
   input: ToolInput,
   cache?: ToolResultCache,
   ledger?: ToolRunLedger,
+  signal?: AbortSignal,
 ): Promise<ToolResult & { cached?: boolean; replayed?: boolean; invalid_arguments?: boolean }> {
   let args: unknown;
   try {
@@ -32,6 +33,7 @@ export async function runTool(
     turn_id: input.turn_id,
     call_id: input.call_id,
     idempotency_key: `${input.turn_id}:${input.call_id}`,
+    ...(signal ? { signal } : {}),
   };
   if (!tool.idempotent) {
     if (!ledger) throw new ToolLedgerMissingError(tool.name);
@@ -39,6 +41,8 @@ export async function runTool(
   }
   const cached = tool.cacheable && cache ? await cache.get<ToolOutcome>(tool.name, parsed.data) : undefined;
   const outcome = cached ?? (await tool.run(parsed.data, context));
+  // A cancelled call reports nothing: the turn that asked for it is gone.
+  signal?.throwIfAborted();
   if (!outcome.ok) return errorResult(outcome.error ?? 'Tool failed', outcome.provider, outcome.value);
   if (!cached && tool.cacheable && cache) await cache.put(tool.name, parsed.data, outcome);
   return {
@@ -97,7 +101,14 @@ function errorResult(error: string, provider?: string, value?: unknown): ToolRes
   return { ok: false, content: JSON.stringify({ ...extra, error }), error, provider };
 }
 
-/** One activity per tool, named after the tool, so the Web UI shows which tool ran. */
+/** How often a running tool heartbeats (the SDK throttles what reaches the server). */
+const TOOL_HEARTBEAT_MS = 1_000;
+
+/**
+ * One activity per tool, named after the tool, so the Web UI shows which tool ran. It heartbeats
+ * while the tool runs, so a cancelled turn reaches it (the tool gets an AbortSignal in its
+ * context) and a dead worker is noticed within the heartbeat timeout.
+ */
 export function createToolActivities(
   tools: Iterable<ToolDefinition>,
   events: SessionEventStream,
@@ -118,13 +129,22 @@ export function createToolActivities(
         attempt,
       };
       let result: Awaited<ReturnType<typeof runTool>>;
+      ctx.heartbeat();
+      const beat = setInterval(() => ctx.heartbeat(), TOOL_HEARTBEAT_MS);
       try {
-        result = await runTool(tool, input, cache, ledger);
+        result = await runTool(tool, input, cache, ledger, ctx.cancellationSignal);
       } catch (err) {
+        if (ctx.cancellationSignal.aborted) {
+          toolCallsTotal.inc({ tool: tool.name, outcome: 'cancelled' });
+          ctx.log.info('tool call cancelled', logFields);
+          throw err;
+        }
         // Infrastructure failure: Temporal retries the activity, each attempt counted.
         toolCallsTotal.inc({ tool: tool.name, outcome: 'exception' });
         ctx.log.warn('tool call threw', { ...logFields, error: (err as Error).message });
         throw err;
+      } finally {
+        clearInterval(beat);
       }
       const outcome = result.ok
         ? result.cached

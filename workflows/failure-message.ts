@@ -1,4 +1,5 @@
 import { ActivityFailure, CancelledFailure } from '@temporalio/workflow';
+import type { ModelSpend } from '../src/contract/activity-io';
 
 /** The reason a turn failed, as a user can read it: the activity's own error, not its wrapper. */
 export function failureMessage(err: unknown): string {
@@ -12,4 +13,13 @@ export function partialTextOf(err: unknown): string {
   while (cause instanceof ActivityFailure) cause = cause.cause;
   const details = cause instanceof CancelledFailure ? cause.details : [];
   return typeof details[0] === 'string' ? details[0] : '';
+}
+
+/** What a cancelled model activity's attempts consumed, which it hands back after the partial text. */
+export function partialSpendOf(err: unknown): ModelSpend[] {
+  let cause: unknown = err;
+  while (cause instanceof ActivityFailure) cause = cause.cause;
+  const details = cause instanceof CancelledFailure ? cause.details : [];
+  const spend = details[1] as ModelSpend | null | undefined;
+  return spend && typeof spend.prompt_tokens === 'number' ? [spend] : [];
 }

@@ -69,8 +69,15 @@ export function sessionStore(settings: SessionSettings): SessionStore {
   };
 }
 
+/**
+ * Tools heartbeat while they run: a cancel reaches a running tool only through a heartbeat's
+ * answer (the SDK sends them at most every 80% of this), and a dead worker is noticed this soon.
+ */
+const TOOL_HEARTBEAT_TIMEOUT = '5 seconds';
+
 const tools = proxyActivities<Record<string, ToolActivity>>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: TOOL_HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
 });
 
@@ -100,6 +107,7 @@ export function runToolCall(
   return tools[call.name].executeWithOptions(
     {
       startToCloseTimeout: `${call.policy.timeout_seconds} seconds`,
+      heartbeatTimeout: TOOL_HEARTBEAT_TIMEOUT,
       retry: { initialInterval: '500 milliseconds', maximumAttempts: call.policy.maximum_attempts },
       summary: `${call.name} ${args}`,
     },

@@ -1,4 +1,4 @@
-import type { ModelToolCall } from '../src/contract/activity-io';
+import type { ModelSpend, ModelToolCall } from '../src/contract/activity-io';
 import type { ModelAttempt, ModelCallUsage, TurnResult } from '../src/contract/turn';
 import type { ModelChainAnswer } from './model-chain';
 
@@ -11,8 +11,10 @@ export type TurnIdentity = Pick<TurnResult, 'session_id' | 'turn_id' | 'created_
 const roundUsd = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
 /**
- * What a turn spent and tried: every successful model call (tokens, cost), every model the
- * fallback chain tried, the tools the model used. Totals are sums over the model calls.
+ * What a turn spent and tried: every model call (tokens, cost) — answered, and also the attempts
+ * that failed or were cancelled after the provider started answering, since those are billed too —
+ * every model the fallback chain tried, the tools the model used. Totals are sums over the model
+ * calls, so the session's budget counts every attempt.
  */
 export class TurnUsage {
   private readonly modelCalls: ModelCallUsage[] = [];
@@ -27,6 +29,8 @@ export class TurnUsage {
   recordAnswer(step: number, answer: ModelChainAnswer): void {
     const { result } = answer;
     this.recordAttempts(step, answer.attempts);
+    this.recordSpent(step, answer.spent, 'failed');
+    if (result.failed_attempts_spend) this.recordSpent(step, [result.failed_attempts_spend], 'failed');
     this.modelUsed = result.model;
     this.offlineFallback ||= answer.offlineFallback;
     this.modelCalls.push({
@@ -37,6 +41,21 @@ export class TurnUsage {
       usage_estimated: result.usage_estimated,
       cost: result.cost,
     });
+  }
+
+  /** Tokens attempts at `step` consumed without answering (a reset stream, a cancelled one, a failed model). */
+  recordSpent(step: number, spent: ModelSpend[], outcome: 'failed' | 'cancelled'): void {
+    for (const s of spent) {
+      this.modelCalls.push({
+        model: s.model,
+        step,
+        outcome,
+        prompt_tokens: s.prompt_tokens,
+        completion_tokens: s.completion_tokens,
+        usage_estimated: s.usage_estimated,
+        cost: s.cost,
+      });
+    }
   }
 
   /** Models the chain tried at `step`, answered or not. */

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../src/contract/chat-message';
 import type { SessionSettings, SessionSummary } from '../src/contract/session';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
 import { trimConversation } from './context-window';
-import { failureMessage, partialTextOf } from './failure-message';
+import { failureMessage, partialSpendOf, partialTextOf } from './failure-message';
 import { callModelChain, ModelChainFailure } from './model-chain';
 import { nowIso } from './now-iso';
 import { runToolCall } from './session-activities';
@@ -98,8 +98,15 @@ export class Turn {
       const response = await this.converse();
       return { status: 'completed', response, steps: this.stepsTaken() };
     } catch (err) {
-      if (isCancellation(err)) return { status: 'cancelled', response: partialTextOf(err), steps: this.stepsTaken() };
-      if (err instanceof ModelChainFailure) this.usage.recordAttempts(this.step, err.attempts);
+      if (isCancellation(err)) {
+        // A cancelled stream was billed for what it consumed: the budget counts it (interrupt loops).
+        this.usage.recordSpent(this.stepsTaken(), partialSpendOf(err), 'cancelled');
+        return { status: 'cancelled', response: partialTextOf(err), steps: this.stepsTaken() };
+      }
+      if (err instanceof ModelChainFailure) {
+        this.usage.recordAttempts(this.step, err.attempts);
+        this.usage.recordSpent(this.stepsTaken(), err.spent, 'failed');
+      }
       const error = failureMessage(err);
       log.warn('Turn failed', { ...this.logFields, error });
       return { status: 'failed', error, response: `The model could not answer: ${error}`, steps: this.stepsTaken() };

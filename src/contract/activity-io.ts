@@ -20,6 +20,24 @@ export interface CallModelInput {
   use_tools: boolean;
   temperature: number;
   max_tokens: number;
+  /**
+   * The model's own failures (429, 5xx, resets, provider timeouts) this call tolerates before it
+   * fails for good; infrastructure faults (worker death, shutdown, store writes) never count.
+   * Absent in older histories: the activity's retry policy limits attempts instead.
+   */
+  model_failure_limit?: number;
+  /** The model must finish streaming within this; past it the attempt is the model's failure. */
+  model_timeout_seconds?: number;
+}
+
+/** Tokens and cost one model attempt (or several) consumed, whether it answered or not. */
+export interface ModelSpend {
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost: number;
+  /** True when some tokens are estimated from text length (no usage from the provider). */
+  usage_estimated: boolean;
 }
 
 export interface ModelToolCall extends ToolCall {
@@ -39,6 +57,8 @@ export interface CallModelResult {
   /** True when the provider sent no usage and the tokens are estimated from text length. */
   usage_estimated: boolean;
   cost: number;
+  /** What earlier attempts of this call spent before failing (e.g. a connection reset mid-stream). */
+  failed_attempts_spend?: ModelSpend;
 }
 
 export interface ToolInput {

@@ -58,6 +58,11 @@ export type SessionView = SessionSnapshot & { pending: number };
 export interface ChainModel {
   name: string;
   supports_tools: boolean;
+  /**
+   * Which provider endpoint + API key the model uses, as an opaque label (never the key): a 401/403
+   * stops only the models with the same label. Absent in older inputs: a 401/403 stops the chain.
+   */
+  provider?: string;
 }
 
 /** Settings fixed at session start (recorded in the workflow input, visible in the Web UI). */

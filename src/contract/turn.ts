@@ -39,10 +39,14 @@ export const modelAttemptSchema = z.object({
 });
 export type ModelAttempt = z.infer<typeof modelAttemptSchema>;
 
-/** Accounting for one successful model call. */
+/** Accounting for one model call: an answer, or the tokens failed or cancelled attempts consumed. */
 export const modelCallUsageSchema = z.object({
   model: z.string(),
   step: z.number().int().min(1),
+  outcome: z
+    .enum(['failed', 'cancelled'])
+    .optional()
+    .describe('Absent: the call answered. failed/cancelled: tokens attempts consumed without an answer (billed too).'),
   prompt_tokens: z.number().int().min(0),
   completion_tokens: z.number().int().min(0),
   usage_estimated: z.boolean().describe('The provider sent no usage; tokens are estimated from text length.'),
@@ -75,7 +79,9 @@ export const turnResultSchema = z
     models_tried: z
       .array(modelAttemptSchema)
       .describe('Every model the fallback chain tried, in order, and how each fared.'),
-    model_calls: z.array(modelCallUsageSchema).describe('Tokens and cost of each successful model call.'),
+    model_calls: z
+      .array(modelCallUsageSchema)
+      .describe('Tokens and cost of each model call, failed and cancelled attempts included; the totals sum them.'),
     offline_fallback: z
       .boolean()
       .describe('The built-in offline model answered because every configured model failed.'),

@@ -89,3 +89,20 @@ export function parseModelList(raw: string, defaults: ProviderDefaults, env: Nod
     };
   });
 }
+
+/**
+ * One opaque label per model naming its provider endpoint + API key (`p1`, `p2`, … in order of
+ * first use), so the workflow can tell which models one invalid key stops without seeing the key.
+ */
+export function providerLabels(models: ModelSpec[]): string[] {
+  const seen = new Map<string, string>();
+  return models.map((m) => {
+    const key = `${m.baseUrl ?? '(offline)'}\n${m.apiKey}`;
+    let label = seen.get(key);
+    if (!label) {
+      label = `p${seen.size + 1}`;
+      seen.set(key, label);
+    }
+    return label;
+  });
+}

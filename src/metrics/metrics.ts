@@ -58,7 +58,7 @@ export const modelFallbacksTotal = new Counter({
 
 export const toolCallsTotal = new Counter({
   name: 'chat_tool_calls_total',
-  help: 'Tool calls by tool and outcome (ok | cached | replayed | invalid_arguments | error | exception | unknown_tool); one per tool activity attempt.',
+  help: 'Tool calls by tool and outcome (ok | cached | replayed | invalid_arguments | error | exception | cancelled | unknown_tool); one per tool activity attempt.',
   labelNames: ['tool', 'outcome'] as const,
   registers: [metricsRegistry],
 });

@@ -1,16 +1,17 @@
 import type { Config } from '../config';
 import type { SessionSettings } from '../contract/session';
-import { OFFLINE_MODEL_NAME } from '../llm/model-list';
+import { OFFLINE_MODEL_NAME, providerLabels } from '../llm/model-list';
 
 /** Session settings fixed at session start (recorded in the workflow input, visible in the Web UI). */
 export function sessionSettings(config: Config): SessionSettings {
+  const providers = providerLabels(config.llm.models);
   return {
     system_prompt: config.SYSTEM_PROMPT,
     history_window_messages: config.HISTORY_WINDOW_MESSAGES,
     history_token_budget: config.HISTORY_TOKEN_BUDGET,
     max_tool_steps: config.MAX_TOOL_STEPS,
     idle_timeout: config.SESSION_IDLE_TIMEOUT,
-    models: config.llm.models.map((m) => ({ name: m.name, supports_tools: m.supportsTools })),
+    models: config.llm.models.map((m, i) => ({ name: m.name, supports_tools: m.supportsTools, provider: providers[i] })),
     offline_fallback_model: config.llm.offlineFallback ? OFFLINE_MODEL_NAME : null,
     model_timeout_seconds: config.LLM_TIMEOUT_SECONDS,
     model_max_attempts: config.LLM_MAX_ATTEMPTS,

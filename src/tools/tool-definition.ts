@@ -23,6 +23,8 @@ export interface ToolRunContext {
   call_id: string;
   /** `turn_id:call_id`, the same on every retry of this call. */
   idempotency_key: string;
+  /** Aborts when the turn is cancelled (or the worker shuts down): a long tool stops its work. */
+  signal?: AbortSignal;
 }
 
 /**
