@@ -52,7 +52,7 @@ export async function startApi(
     sessions,
     logger,
     maxMessageChars: config.MESSAGE_MAX_CHARS,
-    health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm },
+    health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm, logger },
     security: createApiSecurity(config, infra.redis, logger),
     streaming: { events: infra.events, openBlockingConnection, releaseBlockingConnection, channels },
   });

@@ -37,11 +37,84 @@ export class SessionEndedError extends ApiError {
   }
 }
 
+/** Seconds a client should wait before retrying a request a dependency outage refused. */
+const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+/** The parts a request may wait on; named in `details.dependency` of a 503. */
+export type Dependency = 'redis' | 'archive' | 'temporal';
+
+const DEPENDENCY_LABELS: Record<Dependency, string> = {
+  redis: 'Redis',
+  archive: 'The archive database',
+  temporal: 'Temporal',
+};
+
+/**
+ * A dependency is down or not answering: 503 with Retry-After, naming the part. The cause is kept
+ * for the log; the client sees no address, file or stack.
+ */
 export class DependencyUnavailableError extends ApiError {
   override name = 'DependencyUnavailableError';
-  constructor(dependency: string, message: string) {
-    super(503, 'dependency_unavailable', `${dependency} is unavailable: ${message}`);
+  constructor(
+    readonly dependency: Dependency,
+    reason: string,
+  ) {
+    super(
+      503,
+      'dependency_unavailable',
+      `${DEPENDENCY_LABELS[dependency]} is unavailable; retry after ${DEPENDENCY_RETRY_AFTER_SECONDS} s.`,
+      { dependency, retry_after_seconds: DEPENDENCY_RETRY_AFTER_SECONDS },
+      { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+    );
+    this.cause = reason;
   }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+  'EAI_AGAIN',
+]);
+/** ioredis: disconnected (offline queue flushed or disabled), command timeout, server loading or busy. */
+const REDIS_MESSAGES =
+  /Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out|Reached the max retries per request limit|^LOADING |^BUSY |^MASTERDOWN|^READONLY/;
+/** sqlite3/knex: the file is locked, cannot be opened or read, or no pooled connection came in time. */
+const ARCHIVE_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_PROTOCOL',
+]);
+
+/**
+ * The one place that tells an outage from a bug: an error from ioredis, knex/sqlite3 or the Temporal
+ * client that means "the dependency is down" becomes DependencyUnavailableError; anything else is undefined.
+ */
+export function dependencyFailureOf(raw: unknown): DependencyUnavailableError | undefined {
+  if (raw instanceof DependencyUnavailableError) return raw;
+  if (!(raw instanceof Error)) return undefined;
+  const err = raw as Error & { code?: unknown; errno?: unknown };
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (err.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(err.message))
+    return new DependencyUnavailableError('redis', err.message);
+  if (
+    ARCHIVE_CODES.has(code) ||
+    err.name === 'KnexTimeoutError' ||
+    /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR)/.test(err.message)
+  )
+    return new DependencyUnavailableError('archive', err.message);
+  // @temporalio/client: ServiceError wraps a gRPC UNAVAILABLE/DEADLINE_EXCEEDED; ConnectionError when it cannot dial.
+  if (['ServiceError', 'ConnectionError', 'TransportError'].includes(err.name))
+    return new DependencyUnavailableError('temporal', err.message);
+  // A bare socket error reaching a request comes from ioredis (the only client without its own wrapper).
+  if (NETWORK_CODES.has(code)) return new DependencyUnavailableError('redis', err.message);
+  return undefined;
 }
 
 export class TurnTimeoutError extends ApiError {

@@ -44,7 +44,35 @@ export function createKnex(filename: string): Knex {
   });
 }
 
-export async function runMigrations(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+/** How long a process waits for another one's migrations before it gives up. */
+const MIGRATION_WAIT_MS = 120_000;
+
+/**
+ * Another process is migrating the same database: Knex's lock is held, or a replica created
+ * Knex's bookkeeping tables between our check and our create, or SQLite is busy.
+ */
+function isConcurrentMigration(err: unknown): boolean {
+  const { name, message } = err as Error;
+  return (
+    name === 'MigrationLocked' ||
+    /SQLITE_BUSY|SQLITE_LOCKED/.test(message) ||
+    /table `?knex_migrations(_lock)?`? already exists/.test(message)
+  );
+}
+
+/**
+ * Applies pending migrations. Every process runs this at start, so replicas on a fresh database
+ * race: the losers wait (capped backoff) until the winner is done, then find nothing to apply.
+ */
+export async function runMigrations(knex: Knex, waitMs = MIGRATION_WAIT_MS): Promise<string[]> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
+      return applied;
+    } catch (err) {
+      if (!isConcurrentMigration(err) || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000) * (0.5 + Math.random())));
+    }
+  }
 }

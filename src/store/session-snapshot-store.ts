@@ -49,7 +49,44 @@ export class SessionSnapshotStore {
     await this.redis.del(this.liveKey(sessionId));
   }
 
-  async put(snapshot: SessionSnapshot): Promise<void> {
-    await this.redis.set(this.keys.snapshot(snapshot.session_id), JSON.stringify(snapshot), 'EX', this.ttlSeconds);
+  /**
+   * Writes the snapshot unless the stored one is newer: the API's empty snapshot of a new session, or
+   * a `state` query result it re-mirrors, may arrive after the workflow mirrored a later turn.
+   * Returns whether it was written.
+   */
+  async put(snapshot: SessionSnapshot): Promise<boolean> {
+    const written = await this.redis.eval(
+      PUT_IF_NOT_OLDER,
+      1,
+      this.keys.snapshot(snapshot.session_id),
+      JSON.stringify(snapshot),
+      String(snapshotVersion(snapshot)),
+      String(this.ttlSeconds),
+    );
+    return written === 1;
   }
 }
+
+/**
+ * Grows with every change the workflow mirrors: a turn recorded (`turns` never decreases, across
+ * continue-as-new too) or the session ended (last, at the same turn count). PUT_IF_NOT_OLDER
+ * computes the same from the stored JSON.
+ */
+function snapshotVersion(snapshot: Pick<SessionSnapshot, 'turns' | 'status'>): number {
+  return snapshot.turns * 2 + (snapshot.status === 'ended' ? 1 : 0);
+}
+
+/** SET … EX unless the stored snapshot's version is higher; atomic, so two writers cannot interleave. */
+const PUT_IF_NOT_OLDER = `
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local ok, old = pcall(cjson.decode, stored)
+  if ok and type(old) == 'table' and type(old.turns) == 'number' then
+    local version = old.turns * 2
+    if old.status == 'ended' then version = version + 1 end
+    if version > tonumber(ARGV[2]) then return 0 end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[3]))
+return 1
+`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../config';
+import type { SessionActivities } from '../contract/activity-io';
 import { calculatorTool } from './calculator';
 import { createSearchTool } from './search';
 import type { ToolDefinition } from './tool-definition';
@@ -10,12 +11,40 @@ export interface ToolSpec {
   function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
+/**
+ * The worker registers each tool as an activity under its name: a tool named like a core activity
+ * would replace it. The Record makes a new core activity a compile error until it is listed here.
+ */
+const CORE_ACTIVITY_NAMES: Record<keyof SessionActivities, true> = {
+  callModel: true,
+  archiveTurn: true,
+  recordSessionEnd: true,
+  mirrorSession: true,
+  publishEvents: true,
+};
+
+/** A tool's name would replace a core activity or another tool: the worker refuses to start. */
+export class ToolNameError extends Error {
+  override name = 'ToolNameError';
+}
+
+function assertToolNames(tools: ToolDefinition[]): void {
+  const seen = new Set<string>();
+  for (const { name } of tools) {
+    if (Object.hasOwn(CORE_ACTIVITY_NAMES, name))
+      throw new ToolNameError(`Tool "${name}" is named like a core activity of the worker; rename the tool.`);
+    if (seen.has(name)) throw new ToolNameError(`Tool "${name}" is defined more than once; tool names must be unique.`);
+    seen.add(name);
+  }
+}
+
 /** Every tool the agent can call, by name. */
 export class ToolRegistry {
   private readonly tools: Map<string, ToolDefinition>;
   private readonly specList: ToolSpec[];
 
   constructor(tools: ToolDefinition[]) {
+    assertToolNames(tools);
     this.tools = new Map(tools.map((tool) => [tool.name, tool]));
     this.specList = tools.map((tool) => ({
       type: 'function',

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiError } from '../../errors';
+import { ApiError, dependencyFailureOf } from '../../errors';
 import type { Logger } from '../../logger';
 
 interface HttpishError extends Error {
@@ -21,7 +21,8 @@ const CODES: Record<number, string> = {
 
 /**
  * First middleware: every failure leaves as `{ error: { status, code, message, details? } }`.
- * Client errors say what was wrong; anything unexpected is logged and answers a bare 500.
+ * Client errors say what was wrong; a dependency outage answers 503 with Retry-After; anything
+ * unexpected is logged and answers a bare 500.
  */
 export function errorHandler(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -30,7 +31,9 @@ export function errorHandler(logger: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new ApiError(404, 'not_found', `No route for ${ctx.method} ${ctx.path}`);
       }
-    } catch (raw) {
+    } catch (thrown) {
+      // An outage of Redis, the archive or Temporal is a 503 with Retry-After wherever it surfaced.
+      const raw = dependencyFailureOf(thrown) ?? thrown;
       const err = raw as HttpishError;
       let status = 500;
       let code = 'internal_error';
@@ -47,7 +50,7 @@ export function errorHandler(logger: Logger): Middleware {
             : err.message;
       }
       if (status >= 500)
-        (ctx.state.logger ?? logger).error({ err: raw, path: ctx.path, method: ctx.method }, 'request failed');
+        (ctx.state.logger ?? logger).error({ err: thrown, path: ctx.path, method: ctx.method }, 'request failed');
       ctx.status = status;
       ctx.type = 'application/json';
       ctx.body = { error: { status, code, message, ...(details !== undefined ? { details } : {}) } };

@@ -75,9 +75,9 @@ const apiErrors: Record<number, ResponseSpec> = {
   },
   503: {
     ...err(
-      'A dependency (Temporal, Redis, SQLite) is unavailable, or this API process is shutting down (server_shutting_down: the turn goes on; details name where to follow it).',
+      'A dependency is unavailable (dependency_unavailable; details.dependency is redis, archive or temporal), or this API process is shutting down (server_shutting_down: the turn goes on; details name where to follow it).',
     ),
-    headers: { 'Retry-After': 'Seconds to wait before retrying (on shutdown).' },
+    headers: { 'Retry-After': 'Seconds to wait before retrying.' },
   },
 };
 const bodyErrors: Record<number, ResponseSpec> = {

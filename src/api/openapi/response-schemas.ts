@@ -34,7 +34,7 @@ const historyMessageSchema = z.object({
 
 export const historySchema = z.object({ session_id: uuid, messages: z.array(historyMessageSchema) });
 
-const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
+const checkSchema = z.object({ ok: z.boolean() }).describe('Up or down; why a part is down is in the service log.');
 
 export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -45,8 +45,6 @@ export const healthSchema = z.object({
     model: z.object({
       ok: z.boolean(),
       mode: z.enum(['offline', 'provider']),
-      model: z.string(),
-      base_url: z.string().optional(),
       offline: z.boolean(),
       warning: z.string().optional(),
     }),

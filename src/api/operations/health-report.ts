@@ -2,6 +2,7 @@ import type { Connection } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../../config';
+import type { Logger } from '../../logger';
 import { OPEN_API_WARNING } from '../security/api-security';
 
 export interface HealthDeps {
@@ -9,11 +10,19 @@ export interface HealthDeps {
   redis: Redis;
   knex: Knex;
   llm: Config['llm'];
+  /** Where a failing check's error goes: the public report says only up or down. */
+  logger: Logger;
   /** Whether API keys guard /api (omitted: reported as open). */
   auth?: { open: boolean; principalCount: number };
 }
 
-async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<{ ok: boolean; error?: string }> {
+/** Up or down; why a part is down goes to the log only (its errors name hosts, ports and files). */
+async function check(
+  part: string,
+  logger: Logger,
+  fn: () => Promise<unknown>,
+  timeoutMs = 2000,
+): Promise<{ ok: boolean }> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -24,25 +33,27 @@ async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<{ ok
     ]);
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: (err as Error).message };
+    logger.warn({ err, part }, 'health check failed');
+    return { ok: false };
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** Dependency checks for `/health`; the model entry says plainly when the offline model answers. */
+/**
+ * Dependency checks for the public `/health`: up or down per part, no addresses or errors (those are
+ * logged); the model entry says plainly when the offline model answers.
+ */
 export async function healthReport(deps: HealthDeps) {
   const [temporal, redis, sqlite] = await Promise.all([
-    check(() => deps.temporal.workflowService.getSystemInfo({})),
-    check(() => deps.redis.ping()),
-    check(() => deps.knex.raw('select 1')),
+    check('temporal', deps.logger, () => deps.temporal.workflowService.getSystemInfo({})),
+    check('redis', deps.logger, () => deps.redis.ping()),
+    check('sqlite', deps.logger, () => deps.knex.raw('select 1')),
   ]);
   const offline = deps.llm.mode === 'offline';
   const model = {
     ok: true,
     mode: deps.llm.mode,
-    model: deps.llm.model,
-    base_url: deps.llm.baseUrl,
     offline,
     ...(offline
       ? {

@@ -10,6 +10,6 @@ export async function temporalCall<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof ApiError || err instanceof WorkflowNotFoundError) throw err;
-    throw new DependencyUnavailableError('Temporal', (err as Error).message);
+    throw new DependencyUnavailableError('temporal', (err as Error).message);
   }
 }

@@ -17,7 +17,7 @@ export function turnResultOf(sessionId: string, event: TurnEndingEvent): TurnRes
     if (data.code === 'session_queue_full') throw new SessionQueueFullError(sessionId, data.message);
     throw new SessionBusyError(sessionId);
   }
-  if (!('session_id' in data)) throw new DependencyUnavailableError('Redis', data.message);
+  if (!('session_id' in data)) throw new DependencyUnavailableError('redis', data.message);
   if (data.status === 'failed' && data.code === 'budget_exceeded') {
     throw new BudgetExceededError(data.response, { session_id: sessionId, turn_id: data.turn_id });
   }
