@@ -28,7 +28,7 @@ describe('cancel_on_disconnect on a streamed turn (real Temporal, Redis, SQLite)
       (all) => all.filter((m) => m.role === 'assistant').length === count,
       { what: `${count} archived answers` },
     );
-    return messages.filter((m) => m.role === 'assistant').map((m) => m.status);
+    return messages.filter((m) => m.role === 'assistant').map((m) => m.status ?? '');
   }
 
   it('when the stream ends normally after done then no cancel is sent and the queued next turn completes', async () => {
