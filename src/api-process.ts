@@ -36,7 +36,7 @@ export async function startApi(
   const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
   const blocking = new BlockingConnectionPool(() => infra.redis.duplicate());
   const { acquire: openBlockingConnection, release: releaseBlockingConnection } = blocking;
-  const channels = new OpenChannels();
+  const channels = new OpenChannels(config.SSE_MAX_STREAMS_PER_PRINCIPAL);
   const sessions = createSessionService({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -54,7 +54,13 @@ export async function startApi(
     maxMessageChars: config.MESSAGE_MAX_CHARS,
     health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm, logger },
     security: createApiSecurity(config, infra.redis, logger),
-    streaming: { events: infra.events, openBlockingConnection, releaseBlockingConnection, channels },
+    streaming: {
+      events: infra.events,
+      openBlockingConnection,
+      releaseBlockingConnection,
+      channels,
+      drainTimeoutMs: config.SSE_DRAIN_TIMEOUT_SECONDS * 1000,
+    },
   });
   const handle = app.callback();
   // Koa's handler settles its own errors (the error middleware answers them); the promise needs no caller.

@@ -150,6 +150,21 @@ export const configSchema = z.object({
     .min(100)
     .default(5000)
     .describe('Approximate cap on events kept per session stream.'),
+  SSE_MAX_STREAMS_PER_PRINCIPAL: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe(
+      'Open SSE streams one caller (API key principal; the IP when the API runs open) may hold on one API process; more answer 429 too_many_streams (0 = no cap).',
+    ),
+  SSE_DRAIN_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .min(0.1)
+    .default(30)
+    .describe(
+      'How long an SSE client may leave its send buffer full (not reading) before the stream ends with slow_consumer.',
+    ),
   TURN_WAIT_TIMEOUT_SECONDS: z.coerce
     .number()
     .int()

@@ -156,6 +156,27 @@ export class RateLimitedError extends ApiError {
   }
 }
 
+export class TooManyStreamsError extends ApiError {
+  override name = 'TooManyStreamsError';
+  constructor(limit: number) {
+    super(
+      429,
+      'too_many_streams',
+      `Too many open event streams (at most ${limit} per caller, SSE_MAX_STREAMS_PER_PRINCIPAL); close one or retry later.`,
+      { limit },
+      { 'Retry-After': '5' },
+    );
+  }
+}
+
+/** A Last-Event-ID that is not a stream id, or names an event the stream has not reached. */
+export class InvalidLastEventIdError extends ApiError {
+  override name = 'InvalidLastEventIdError';
+  constructor(message: string) {
+    super(400, 'invalid_last_event_id', message);
+  }
+}
+
 export class SessionBusyError extends ApiError {
   override name = 'SessionBusyError';
   constructor(sessionId: string) {

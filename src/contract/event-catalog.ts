@@ -84,6 +84,16 @@ export const eventCatalog = {
   server_shutdown: z
     .object({ reason: z.string(), resume: z.string() })
     .describe('This API process is stopping: reconnect (any instance) with Last-Event-ID.'),
+  slow_consumer: z
+    .object({
+      last_event_id: z
+        .string()
+        .describe('Id of the last event the API wrote to this stream (the client may have received fewer).'),
+      resume: z.string(),
+    })
+    .describe(
+      'The client read too slowly (its send buffer stayed full for SSE_DRAIN_TIMEOUT_SECONDS): the API ends the stream (sent by the API, no id). Reconnect with the id of the last event received as Last-Event-ID.',
+    ),
 };
 
 export type EventName = keyof typeof eventCatalog;
@@ -112,6 +122,7 @@ export const TURN_STREAM_EVENTS = [
   'error',
   'cancelled',
   'server_shutdown',
+  'slow_consumer',
 ] as const satisfies readonly EventName[];
 
 /** What GET /api/chat/session/{session_id}/events sends: every event of the session. */
@@ -127,6 +138,7 @@ export const SESSION_STREAM_EVENTS = [
   'session_ended',
   'stream_expired',
   'server_shutdown',
+  'slow_consumer',
 ] as const satisfies readonly EventName[];
 
 export function isTurnEnding(event: SessionEvent): event is TurnEndingEvent {

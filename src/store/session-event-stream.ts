@@ -50,23 +50,27 @@ export class SessionEventStream {
   }
 
   /**
-   * Whether every event after `lastId` is still in the stream: false when the stream expired
-   * or was trimmed past it (Redis 7 records the newest deleted id).
+   * Whether every event after `lastId` is still in the stream: `expired` when the stream expired
+   * or was trimmed past it (Redis 7 records the newest deleted id); `ahead` when `lastId` is newer
+   * than any id the stream has given out (no such event was ever sent, so following it would stall).
    */
-  async canResumeAfter(sessionId: string, lastId: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async canResumeAfter(
+    sessionId: string,
+    lastId: string,
+  ): Promise<{ ok: true } | { ok: false; problem: 'expired' | 'ahead'; reason: string }> {
     // From the start: whatever the stream holds (maybe nothing yet) is everything.
     if (compareStreamIds(lastId, '0-0') === 0) return { ok: true };
     let info: unknown[];
     try {
       info = (await this.redis.xinfo('STREAM', this.keys.events(sessionId))) as unknown[];
     } catch {
-      return { ok: false, reason: 'The event stream of this session has expired.' };
+      return { ok: false, problem: 'expired', reason: 'The event stream of this session has expired.' };
     }
     const fields = new Map<string, unknown>();
     for (let i = 0; i + 1 < info.length; i += 2) fields.set(String(info[i]), info[i + 1]);
     const maxDeleted = fields.get('max-deleted-entry-id');
     if (typeof maxDeleted === 'string' && maxDeleted !== '0-0' && compareStreamIds(lastId, maxDeleted) < 0) {
-      return { ok: false, reason: 'Events after this id were deleted from the stream.' };
+      return { ok: false, problem: 'expired', reason: 'Events after this id were deleted from the stream.' };
     }
     // Redis 7.0 does not record trimmed ids: if entries were trimmed and the client's id is
     // older than the oldest entry left, the events between may be gone.
@@ -75,8 +79,15 @@ export class SessionEventStream {
     const oldestLeft = first?.[0];
     const lastGenerated = fields.get('last-generated-id');
     const newest = typeof lastGenerated === 'string' ? lastGenerated : '0-0';
+    if (compareStreamIds(lastId, newest) > 0) {
+      return {
+        ok: false,
+        problem: 'ahead',
+        reason: `No event ${lastId} was ever sent on this stream (newest is ${newest}).`,
+      };
+    }
     if (trimmed && (oldestLeft ? compareStreamIds(lastId, oldestLeft) < 0 : compareStreamIds(lastId, newest) < 0)) {
-      return { ok: false, reason: 'Events after this id were trimmed from the stream.' };
+      return { ok: false, problem: 'expired', reason: 'Events after this id were trimmed from the stream.' };
     }
     return { ok: true };
   }

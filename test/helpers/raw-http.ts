@@ -116,3 +116,61 @@ export function sendRaw(port: number, bytes: Buffer, timeoutMs: number): Promise
     socket.write(bytes);
   });
 }
+
+/** A streamed response read over a bare socket, so a test can stop reading like a stalled client. */
+export interface RawStream {
+  /** Status line's code once the headers arrived. */
+  status(): number | undefined;
+  /** The body so far, de-chunked (a chunk still arriving is cut where it is). */
+  body(): string;
+  /** Stops reading from the socket: the kernel buffers fill and the server's writes back up. */
+  pause(): void;
+  resume(): void;
+  /** Resolves when the connection closed (by the server, or `destroy`). */
+  closed: Promise<void>;
+  destroy(): void;
+}
+
+export function openRawStream(port: number, method: string, path: string, body?: unknown): RawStream {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  socket.write(
+    `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\naccept: text/event-stream\r\n` +
+      (payload ? `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n` : '') +
+      `\r\n${payload}`,
+  );
+  const raw = () => Buffer.concat(chunks).toString('latin1');
+  return {
+    status: () => {
+      const match = /^HTTP\/1\.[01] (\d{3})/.exec(raw());
+      return match ? Number(match[1]) : undefined;
+    },
+    body: () => {
+      const all = Buffer.concat(chunks);
+      const headerEnd = all.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return '';
+      const chunked = /\r\ntransfer-encoding: *chunked/i.test(all.subarray(0, headerEnd).toString('latin1'));
+      let rest = all.subarray(headerEnd + 4);
+      if (!chunked) return rest.toString('utf8');
+      const parts: Buffer[] = [];
+      for (;;) {
+        const lineEnd = rest.indexOf('\r\n');
+        if (lineEnd < 0) break;
+        const size = parseInt(rest.subarray(0, lineEnd).toString('latin1'), 16);
+        if (!size) break;
+        parts.push(rest.subarray(lineEnd + 2, lineEnd + 2 + size));
+        if (rest.length < lineEnd + 2 + size + 2) break;
+        rest = rest.subarray(lineEnd + 2 + size + 2);
+      }
+      return Buffer.concat(parts).toString('utf8');
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    closed,
+    destroy: () => socket.destroy(),
+  };
+}

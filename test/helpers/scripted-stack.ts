@@ -9,14 +9,14 @@ export interface ScriptedStack {
 
 /**
  * Registers the file's hooks: one scripted model and one test stack for the whole file, stopped
- * after it, and the model's script reset to `script` before each test.
+ * after it, and the model's script reset to `script` before each test. `env` sets config keys of the stack.
  */
-export function useScriptedStack(script: FakeScript): ScriptedStack {
+export function useScriptedStack(script: FakeScript, env?: Record<string, string>): ScriptedStack {
   let model: FakeOpenAiServer | undefined;
   let stack: TestStack | undefined;
   beforeAll(async () => {
     model = await startFakeOpenAiServer(script);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl });
+    stack = await startTestStack({ llmBaseUrl: model.baseUrl, env });
   });
   afterAll(async () => {
     await stack?.stop();

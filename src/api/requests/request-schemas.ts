@@ -45,9 +45,35 @@ export const endSessionQuerySchema = z
   })
   .strict();
 
+/** `POST /api/chat/session/{id}/cancel` body (optional): the turn it means. */
+export const cancelRequestSchema = z
+  .object({
+    turn_id: z
+      .uuid({ message: 'turn_id must be a UUID (the turn_id of a message of this session)' })
+      .optional()
+      .describe(
+        'Cancel only this turn: a cancel for a turn that is not running (finished, or still queued) is ignored.',
+      ),
+  })
+  .strict()
+  .describe('Optional: without turn_id the running turn, whichever it is, is cancelled.');
+
 /** `Last-Event-ID` (header or `last_event_id` query): a Redis stream id. */
 export const lastEventIdSchema = z
   .string()
   .regex(/^\d{1,20}(-\d{1,20})?$/, 'Last-Event-ID must be a stream id like 1732240000000-0');
+
+/** `GET /api/chat/session/{id}/events` query (Last-Event-ID is checked on its own: a bad one is a 400). */
+export const sessionEventsQuerySchema = z.object({
+  until: z
+    .enum(['done'], { message: 'until must be "done" when given' })
+    .optional()
+    .describe('done: end the stream after the next done, error or cancelled event (of turn_id when given).'),
+  turn_id: z
+    .uuid({ message: 'turn_id must be a UUID (the turn_id of a message of this session)' })
+    .optional()
+    .describe("Only this turn's events; with until=done the stream ends at this turn's done, error or cancelled."),
+  last_event_id: z.string().optional(),
+});
 
 export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;

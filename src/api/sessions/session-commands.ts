@@ -79,16 +79,23 @@ export class SessionCommands {
     };
   }
 
-  /** Asks the session to cancel its running turn; answers which turn was running, if any. */
+  /**
+   * Asks the session to cancel its running turn, or only `turnId` when given (the workflow ignores a
+   * cancel for a turn that is not running). Answers the turn meant and whether it was running.
+   */
   async cancelTurn(
     sessionId: string,
     owner: Principal,
-    reason = 'requested by client',
+    options: { turnId?: string; reason?: string } = {},
   ): Promise<{ session_id: string; turn_id: string | null; cancelled: boolean }> {
     const live = await this.deps.access.authorize(sessionId, owner);
-    await this.deps.workflows.cancelTurn(sessionId, reason);
-    const turnId = live?.current_turn?.turn_id ?? null;
-    return { session_id: sessionId, turn_id: turnId, cancelled: turnId !== null };
+    await this.deps.workflows.cancelTurn(sessionId, {
+      ...(options.turnId ? { turn_id: options.turnId } : {}),
+      reason: options.reason ?? 'requested by client',
+    });
+    const running = live?.current_turn?.turn_id ?? null;
+    const turnId = options.turnId ?? running;
+    return { session_id: sessionId, turn_id: turnId, cancelled: running !== null && running === turnId };
   }
 
   /**

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { parseOrThrow } from '../requests/parse-or-throw';
 import {
+  cancelRequestSchema,
   chatRequestSchema,
   endSessionQuerySchema,
   sessionIdSchema,
@@ -30,12 +31,12 @@ export function sessionRoutes(sessions: SessionService, maxMessageChars: number)
     const principal = principalOf(ctx);
     const ticket = await sessions.commands.startTurn(request, principal, ctx.state.requestId);
     const gone = requestAbortSignal(ctx.req, ctx.res);
-    // A client that leaves stops our wait; the turn goes on unless it asked otherwise.
+    // A client that leaves stops our wait; the turn goes on unless it asked otherwise (then only its own turn).
     if (request.cancel_on_disconnect) {
+      const cancel = { turnId: ticket.turn_id, reason: 'client disconnected' };
       gone.addEventListener(
         'abort',
-        () =>
-          void sessions.commands.cancelTurn(ticket.session_id, principal, 'client disconnected').catch(() => undefined),
+        () => void sessions.commands.cancelTurn(ticket.session_id, principal, cancel).catch(() => undefined),
       );
     }
     ctx.body = await sessions.turnResults.wait(ticket, gone);
@@ -59,8 +60,9 @@ export function sessionRoutes(sessions: SessionService, maxMessageChars: number)
 
   router.post('/session/:session_id/cancel', async (ctx) => {
     const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
+    const request = parseOrThrow(cancelRequestSchema, ctx.request.body ?? {}, 'cancel request');
     ctx.status = 202;
-    ctx.body = await sessions.commands.cancelTurn(sessionId, principalOf(ctx));
+    ctx.body = await sessions.commands.cancelTurn(sessionId, principalOf(ctx), { turnId: request.turn_id });
   });
 
   return router;

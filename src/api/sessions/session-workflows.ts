@@ -7,6 +7,7 @@ import {
   SESSION_WORKFLOW_TYPE,
   stateQuery,
   userMessageSignal,
+  type CancelTurnRequest,
   type ChatSessionWorkflow,
 } from '../../contract/session-workflow';
 import type { UserMessage } from '../../contract/turn';
@@ -51,8 +52,8 @@ export class SessionWorkflows {
     await this.signalRunning(sessionId, (handle) => handle.signal(userMessageSignal, message));
   }
 
-  async cancelTurn(sessionId: string, reason: string): Promise<void> {
-    await this.signalRunning(sessionId, (handle) => handle.signal(cancelTurnSignal, { reason }));
+  async cancelTurn(sessionId: string, request: CancelTurnRequest): Promise<void> {
+    await this.signalRunning(sessionId, (handle) => handle.signal(cancelTurnSignal, request));
   }
 
   /**

@@ -10,7 +10,7 @@ export interface PumpOptions {
   afterId: string;
   /** Only this turn's events (the stream of one message); undefined sends every event of the session. */
   turnId?: string;
-  /** End after the turn's last event instead of following the session on. */
+  /** End after the turn's last event (of `turnId` when given, else of any turn) instead of following the session on. */
   stopAtTurnEnd: boolean;
   observer?: TurnObserver;
 }
@@ -24,7 +24,9 @@ export interface PumpSource {
 /**
  * Copies the session's stream entries to one SSE client, each with its stream id as the SSE `id:`
  * so the client can resume with Last-Event-ID. Always ends the channel; a lost Redis stream ends
- * it with an `error` event telling the client to reconnect.
+ * it with an `error` event telling the client to reconnect. Reads no further from Redis while the
+ * client's buffer is full, and drops a client that stays behind past the drain timeout, so a slow
+ * reader holds at most one read batch in this process.
  */
 export async function pumpSessionEvents(source: PumpSource, channel: SseChannel, options: PumpOptions): Promise<void> {
   try {
@@ -37,9 +39,13 @@ export async function pumpSessionEvents(source: PumpSource, channel: SseChannel,
     })) {
       const { id, ...event } = entry;
       if (options.turnId && turnIdOf(event) !== options.turnId) continue;
-      channel.send(event, id);
+      const keptUp = channel.send(event, id);
       options.observer?.see(event);
       if (options.stopAtTurnEnd && isTurnEnding(event)) break;
+      if (!keptUp && !(await channel.drained())) {
+        if (!channel.closed) channel.dropSlowConsumer();
+        return;
+      }
     }
   } catch (err) {
     channel.send({
