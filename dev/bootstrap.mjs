@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one entry behind the npm scripts (start, test, api, worker, migrate, bench). Plain JavaScript
+// The one entry behind the npm scripts (start, test, api, worker, migrate, bench, chaos). Plain JavaScript
 // with no dependencies, because it runs before anything is installed: checks Node, installs packages
 // when the lock file changed, then hands over to TypeScript (tsx) or to the test runner.
 import { spawn, spawnSync } from 'node:child_process';
@@ -119,6 +119,8 @@ async function main() {
     case 'worker':
     case 'migrate':
       process.exit(await run(process.execPath, [...tsx, path.join(root, 'src', 'main.ts'), command, ...rest]));
+    case 'chaos':
+      process.exit(await run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'chaos.ts'), ...rest]));
     case 'bench':
       process.exit(await run(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...rest]));
     case 'test': {
@@ -135,7 +137,7 @@ async function main() {
     case 'lint':
       process.exit(await checkRules());
     default:
-      say(`Unknown command "${command}". Use start, api, worker, migrate, bench, lint or test.`);
+      say(`Unknown command "${command}". Use start, api, worker, migrate, bench, chaos, lint or test.`);
       process.exit(2);
   }
 }

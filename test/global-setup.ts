@@ -5,6 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureRedis } from '../dev/redis-launcher';
 import { startDevServer, type DevServer } from '../dev/dev-server';
 import { ensureTemporalCli } from '../dev/temporal-cli';
+import { ensureToxiproxy, startToxiproxy, type ToxiproxyServer } from '../dev/toxiproxy-launcher';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { freePort } from '../dev/free-port';
 import { pingRedis } from '../src/store/redis-reachability';
@@ -12,7 +13,14 @@ import { pingRedis } from '../src/store/redis-reachability';
 declare global {
   // Handed from setup to teardown (same process under --runInBand).
   var __TEST_STACK__:
-    { devServer: DevServer; stopRedis: () => Promise<void>; tmpDir: string; logDir: string } | undefined;
+    | {
+        devServer: DevServer;
+        toxiproxy: ToxiproxyServer;
+        stopRedis: () => Promise<void>;
+        tmpDir: string;
+        logDir: string;
+      }
+    | undefined;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -31,6 +39,8 @@ export default async function globalSetup(): Promise<void> {
   delete process.env.TEST_RUN_FAILED; // set by the log-tail reporter (a watch run starts afresh)
   say(`[test] service logs: ${logDir} (kept when a test fails)`);
   const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
+  // The fault tests put a real TCP fault proxy between the service and Redis / the model.
+  const toxiproxyPath = await ensureToxiproxy(process.env.TOXIPROXY_PATH, say);
 
   let redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   let stopRedis: () => Promise<void> = () => Promise.resolve();
@@ -42,12 +52,13 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const port = await freePort();
-  const [devServer, bundle] = await Promise.all([
+  const [devServer, bundle, toxiproxy] = await Promise.all([
     startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
     bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
       logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} },
     }),
+    freePort().then((toxiPort) => startToxiproxy(toxiproxyPath, toxiPort)),
   ]);
   const bundlePath = path.join(tmpDir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
@@ -56,5 +67,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_REDIS_URL = redisUrl;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_TMP_DIR = tmpDir;
-  globalThis.__TEST_STACK__ = { devServer, stopRedis, tmpDir, logDir };
+  process.env.TEST_TOXIPROXY_URL = toxiproxy.apiUrl;
+  globalThis.__TEST_STACK__ = { devServer, toxiproxy, stopRedis, tmpDir, logDir };
 }

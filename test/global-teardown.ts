@@ -5,6 +5,7 @@ export default async function globalTeardown(): Promise<void> {
   const stack = globalThis.__TEST_STACK__;
   if (!stack) return;
   await stack.devServer.stop();
+  await stack.toxiproxy.stop();
   await stack.stopRedis();
   // The log-tail reporter sets TEST_RUN_FAILED; TEST_KEEP_LOGS=1 keeps them on a green run too.
   if (process.env.TEST_RUN_FAILED || process.env.TEST_KEEP_LOGS) {

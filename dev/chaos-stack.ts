@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { estimateTokens } from '../src/llm/chat-completion-encoder';
+import { WORKFLOWS_PATH } from '../src/temporal/worker';
+import { startDevServer, type DevServer } from './dev-server';
+import { startFakeModelServer, type FakeModelRequest } from './fake-model-server';
+import { freePort } from './free-port';
+import { stopChild } from './stop-child';
+import { ensureTemporalCli } from './temporal-cli';
+
+/**
+ * The chaos run's real stack (scripts/chaos.ts): a Temporal dev server on a file database that
+ * can be restarted on the same file and port, one API and two worker processes
+ * (`node --import tsx src/main.ts api|worker`) whose output goes to log files, and a streaming
+ * scripted model that calls the calculator for "calculate …".
+ */
+const ROOT = path.resolve(__dirname, '..');
+const MAIN = path.join(ROOT, 'src', 'main.ts');
+
+/** The scripted model: echoes, or calls the calculator and answers with its result. */
+function chaosAnswer(request: FakeModelRequest) {
+  const messages = request.messages ?? [];
+  const last = messages[messages.length - 1];
+  const model = request.model ?? 'chaos-model';
+  const prompt_tokens = estimateTokens(messages.map((m) => m.content ?? '').join(' '));
+  if (last?.role === 'tool') {
+    const parsed = JSON.parse(last.content ?? '{}') as { result?: unknown; error?: string };
+    const content = parsed.error ? `The calculator failed: ${parsed.error}` : `The answer is ${String(parsed.result)}.`;
+    return { reply: { model, content, prompt_tokens, completion_tokens: estimateTokens(content) }, chunkDelayMs: 20 };
+  }
+  const match = /calculate\s+(.+)$/i.exec(last?.content ?? '');
+  if (match && request.tools?.some((t) => t.function?.name === 'calculator')) {
+    const tool_calls = [{ name: 'calculator', arguments: JSON.stringify({ expression: match[1] }) }];
+    return { reply: { model, tool_calls, prompt_tokens, completion_tokens: 12 } };
+  }
+  const content = `You said: ${last?.content ?? ''}. ${'streaming word by word '.repeat(4).trim()}`;
+  return { reply: { model, content, prompt_tokens, completion_tokens: estimateTokens(content) }, chunkDelayMs: 20 };
+}
+
+export interface ChaosProcess {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+export interface ChaosStack {
+  apiUrl: string;
+  sqliteFilename: string;
+  redisPrefix: string;
+  workers: ChaosProcess[];
+  /** SIGKILLs worker `index` and starts another in its place (resolved once it polls). */
+  killAndRestartWorker(index: number): Promise<void>;
+  restartTemporal(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ChaosStackOptions {
+  dir: string;
+  redisUrl: string;
+  log: (line: string) => void;
+}
+
+export async function startChaosStack({ dir, redisUrl, log }: ChaosStackOptions): Promise<ChaosStack> {
+  const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, log);
+  const temporalPort = await freePort();
+  const dbFilename = path.join(dir, 'temporal.db');
+  const dataDir = path.join(dir, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  log('[chaos] starting the Temporal dev server (file database), the model, and bundling the workflows...');
+  const [firstServer, model, bundle] = await Promise.all([
+    startDevServer({ cliPath, port: temporalPort, dbFilename, log }),
+    startFakeModelServer({ answer: chaosAnswer }),
+    bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { trace() {}, debug() {}, info() {}, warn: log, error: log, log() {} },
+    }),
+  ]);
+  let devServer: DevServer = firstServer;
+  let devServerStopped = false;
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+  const prefix = `chaos:${path.basename(dir)}:`;
+  const apiPort = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LOG_LEVEL: 'info',
+    DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: devServer.address,
+    TEMPORAL_TASK_QUEUE: `chaos-${path.basename(dir)}`,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    REDIS_AUTOSTART: 'false',
+    WORKFLOW_BUNDLE_PATH: bundlePath,
+    LLM_BASE_URL: model.baseUrl,
+    LLM_API_KEY: 'chaos-key',
+    LLM_MODEL: 'chaos-model',
+    WEATHER_PROVIDER: 'offline',
+    RATE_LIMIT_REQUESTS: '0',
+    RATE_LIMIT_MESSAGES: '0',
+    PORT: String(apiPort),
+  };
+
+  let spawned = 0;
+  /** Starts `role`; resolves once it printed `ready`. Output goes to `<dir>/<role>-<n>.log`. */
+  function spawnRole(role: 'api' | 'worker', ready: RegExp): Promise<ChaosProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, role], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const file = fs.createWriteStream(path.join(dir, `${role}-${++spawned}.log`));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    return new Promise<ChaosProcess>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(
+        () => reject(new Error(`${role} did not start within 120 s:\n${seen.slice(-2000)}`)),
+        120_000,
+      );
+      const onData = (chunk: Buffer) => {
+        file.write(chunk);
+        if (seen.length < 100_000) seen += chunk.toString();
+        if (ready.test(seen)) {
+          clearTimeout(timer);
+          seen = '';
+          resolve({ child, exited });
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      void exited.then(() => reject(new Error(`${role} exited before it was ready:\n${seen.slice(-2000)}`)));
+    });
+  }
+  const startWorker = () => spawnRole('worker', /"msg":"worker running"/);
+  const workers = await Promise.all([startWorker(), startWorker()]);
+  const api = await spawnRole('api', /"msg":"API listening"/);
+  log(
+    `[chaos] stack up: API on http://127.0.0.1:${apiPort}, 2 workers, Temporal on ${devServer.address}, logs in ${dir}`,
+  );
+
+  return {
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    sqliteFilename: path.join(dataDir, 'chat.db'),
+    redisPrefix: prefix,
+    workers,
+    async killAndRestartWorker(index) {
+      const victim = workers[index];
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      workers[index] = await startWorker();
+    },
+    async restartTemporal() {
+      devServerStopped = true;
+      await devServer.stop();
+      devServer = await startDevServer({ cliPath, port: temporalPort, dbFilename, log });
+      devServerStopped = false;
+    },
+    async stop() {
+      await Promise.all([api, ...workers].map((p) => stopChild(p.child, 5000)));
+      if (!devServerStopped) await devServer.stop();
+      await model.close();
+    },
+  };
+}
