@@ -19,7 +19,10 @@ const harness = useProcessHarness();
 describe('infrastructure faults during a model call (real processes)', () => {
   it('when the worker loses Redis after the model finished streaming then the model is called once and the answer arrives when Redis is back', async () => {
     const streamEnd = gate();
-    const model = await harness.fakeModel(() => ({ content: LONG_ANSWER, hold: { afterChunks: 3, until: streamEnd.until } }));
+    const model = await harness.fakeModel(() => ({
+      content: LONG_ANSWER,
+      hold: { afterChunks: 3, until: streamEnd.until },
+    }));
     const env = await harness.stack(model, { LLM_MAX_ATTEMPTS: '3', LLM_RETRY_INITIAL_MS: '100' });
     const redis = new URL(env.env.REDIS_URL);
     const proxy = await startTcpFaultProxy(redis.hostname, Number(redis.port || 6379));
