@@ -131,12 +131,10 @@ export function createCallModel(deps: CallModelDeps) {
 
     const answerEvents = (answer: CallModelResult): SessionEvent[] => [
       ...(answer.content ? [{ type: 'message' as const, data: { ...base, content: answer.content } }] : []),
-      ...answer.tool_calls.map(
-        (call): SessionEvent => ({
-          type: 'tool_call',
-          data: { ...base, id: call.id, name: call.name, arguments: call.arguments },
-        }),
-      ),
+      ...answer.tool_calls.map((call): SessionEvent => ({
+        type: 'tool_call',
+        data: { ...base, id: call.id, name: call.name, arguments: call.arguments },
+      })),
     ];
     /**
      * The writes of a complete answer, retried until the store takes them; a retry republishes the
@@ -152,12 +150,13 @@ export function createCallModel(deps: CallModelDeps) {
             deps.events.append(input.session_id, [reset, ...answerEvents(answer)]),
           ]),
         ctx.cancellationSignal,
-        (err, tries) =>
+        (err, tries) => {
           ctx.log.warn('store write after the model answered failed; retrying', {
             ...logFields,
             tries,
             error: (err as Error).message,
-          }),
+          });
+        },
       );
     };
 
@@ -184,7 +183,11 @@ export function createCallModel(deps: CallModelDeps) {
       await publish(answer);
       return answer;
     } catch (err) {
-      if (ctx.cancellationSignal.aborted && !(err instanceof CancelledFailure) && !isWorkerShutdown(ctx.cancellationSignal))
+      if (
+        ctx.cancellationSignal.aborted &&
+        !(err instanceof CancelledFailure) &&
+        !isWorkerShutdown(ctx.cancellationSignal)
+      )
         throw new CancelledFailure('Turn cancelled while publishing the model answer', [
           progress.answer?.content ?? '',
           null,
@@ -219,7 +222,9 @@ export function createCallModel(deps: CallModelDeps) {
     const promptTokens = () => usage?.prompt_tokens ?? (promptEstimate ??= estimateTokens(JSON.stringify(messages)));
     const completionTokens = () =>
       usage?.completion_tokens ??
-      (content || calls.size ? estimateTokens(content + JSON.stringify([...calls.values()].map((c) => c.arguments))) : 0);
+      (content || calls.size
+        ? estimateTokens(content + JSON.stringify([...calls.values()].map((c) => c.arguments)))
+        : 0);
     // What this attempt consumed so far: the provider bills the prompt once it answers at all.
     const spentNow = (): ModelSpend | undefined =>
       opened
@@ -351,7 +356,13 @@ export function createCallModel(deps: CallModelDeps) {
       usage?.completion_tokens ?? estimateTokens(content + JSON.stringify(toolCalls.map((c) => c.arguments)));
     const cost = tokenCost(prompt, completion, route.spec.priceInputPer1M, route.spec.priceOutputPer1M);
     modelCallsTotal.inc({ model, outcome: 'ok' });
-    countSpend({ model: input.model, prompt_tokens: prompt, completion_tokens: completion, cost, usage_estimated: !usage });
+    countSpend({
+      model: input.model,
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      cost,
+      usage_estimated: !usage,
+    });
     ctx.log.info('model call finished', {
       ...logFields,
       outcome: 'ok',

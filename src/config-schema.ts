@@ -188,7 +188,9 @@ export const configSchema = z.object({
     .min(1)
     .max(10)
     .default(3)
-    .describe('Attempts per model (Temporal retries) before the chain moves on.'),
+    .describe(
+      "Failures of a model's own (429, 5xx, resets, provider timeouts) per model call before the chain moves on; a dead worker, a shutdown or a store outage does not count.",
+    ),
   LLM_HEARTBEAT_TIMEOUT_SECONDS: z.coerce
     .number()
     .int()

@@ -11,7 +11,11 @@ export function sessionSettings(config: Config): SessionSettings {
     history_token_budget: config.HISTORY_TOKEN_BUDGET,
     max_tool_steps: config.MAX_TOOL_STEPS,
     idle_timeout: config.SESSION_IDLE_TIMEOUT,
-    models: config.llm.models.map((m, i) => ({ name: m.name, supports_tools: m.supportsTools, provider: providers[i] })),
+    models: config.llm.models.map((m, i) => ({
+      name: m.name,
+      supports_tools: m.supportsTools,
+      provider: providers[i],
+    })),
     offline_fallback_model: config.llm.offlineFallback ? OFFLINE_MODEL_NAME : null,
     model_timeout_seconds: config.LLM_TIMEOUT_SECONDS,
     model_max_attempts: config.LLM_MAX_ATTEMPTS,

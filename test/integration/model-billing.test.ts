@@ -78,4 +78,3 @@ describe('billing every model attempt (real Temporal, Redis, SQLite; scripted mo
     expect(after.body.error.code).toBe('budget_exceeded');
   });
 });
-
