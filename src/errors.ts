@@ -117,6 +117,17 @@ export function dependencyFailureOf(raw: unknown): DependencyUnavailableError | 
   return undefined;
 }
 
+export class IdempotencyKeyReusedError extends ApiError {
+  override name = 'IdempotencyKeyReusedError';
+  constructor() {
+    super(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+    );
+  }
+}
+
 export class TurnTimeoutError extends ApiError {
   override name = 'TurnTimeoutError';
   constructor(sessionId: string, turnId: string) {

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { ValidationError } from '../../errors';
 import { TurnObserver } from '../../metrics/turn-observer';
+import { idempotencyKeyOf } from '../requests/idempotency-key';
 import { parseOrThrow } from '../requests/parse-or-throw';
 import { chatRequestSchema, lastEventIdSchema, sessionIdSchema } from '../requests/request-schemas';
 import { principalOf } from '../security/principal-of';
@@ -27,7 +28,7 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
     const request = parseOrThrow(chatRequest, ctx.request.body, 'chat message');
     const principal = principalOf(ctx);
     const { commands } = deps.sessions;
-    const ticket = await commands.startTurn(request, principal, ctx.state.requestId);
+    const ticket = await commands.startTurn(request, principal, ctx.state.requestId, idempotencyKeyOf(ctx));
     const channel = new SseChannel(ctx);
     const untrack = deps.channels.track(channel);
     channel.send({
