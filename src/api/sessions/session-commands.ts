@@ -33,25 +33,26 @@ export interface SessionCommandsDeps {
 export class SessionCommands {
   constructor(private readonly deps: SessionCommandsDeps) {}
 
-  /** With an Idempotency-Key, a retry answers the same session (derived from the key) and starts nothing new. */
+  /**
+   * With an Idempotency-Key, the session id comes from the key and a retry answers the same session;
+   * the workflow is started once (by the first request, or by a retry when the first one failed).
+   */
   async createSession(owner: Principal, idempotencyKey?: string): Promise<{ session_id: string; created_at: string }> {
     let sessionId: string = randomUUID();
     let createdAt = new Date().toISOString();
-    if (idempotencyKey !== undefined) {
+    if (idempotencyKey === undefined) {
+      await this.deps.workflows.start({ sessionId, createdAt, owner });
+    } else {
       sessionId = idempotentId('session', owner, idempotencyKey);
       const earlier = await this.claimKey(owner, idempotencyKey, {
         fingerprint: requestFingerprint('session', {}),
         session_id: sessionId,
         received_at: createdAt,
       });
-      if (earlier) createdAt = earlier.received_at;
-      // Started by the first request (or by an earlier run of this key whose record Redis lost).
-      if (await this.deps.workflows.startOnce({ sessionId, createdAt, owner })) {
-        await this.recordStart(sessionId, createdAt, owner, null);
-      }
-      return { session_id: sessionId, created_at: createdAt };
+      createdAt = earlier?.received_at ?? createdAt;
+      await this.deps.workflows.startOnce({ sessionId, createdAt, owner });
     }
-    await this.deps.workflows.start({ sessionId, createdAt, owner });
+    // Idempotent: the row is ensured, and the empty snapshot never replaces a newer one.
     await this.recordStart(sessionId, createdAt, owner, null);
     return { session_id: sessionId, created_at: createdAt };
   }
