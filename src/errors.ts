@@ -98,8 +98,9 @@ const ARCHIVE_CODES = new Set([
  */
 export function dependencyFailureOf(raw: unknown): DependencyUnavailableError | undefined {
   if (raw instanceof DependencyUnavailableError) return raw;
-  if (!(raw instanceof Error)) return undefined;
-  const err = raw as Error & { code?: unknown; errno?: unknown };
+  // Not `instanceof Error`: errors made by native addons (sqlite3) may come from another realm.
+  if (typeof raw !== 'object' || raw === null || typeof (raw as Error).message !== 'string') return undefined;
+  const err = raw as Error & { code?: unknown };
   const code = typeof err.code === 'string' ? err.code : '';
   if (err.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(err.message))
     return new DependencyUnavailableError('redis', err.message);
