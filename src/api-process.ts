@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app';
 import { createApiSecurity } from './api/security/api-security';
+import { IdempotencyStore } from './store/idempotency-store';
 import { createSessionService } from './api/sessions/session-service';
 import { OpenChannels } from './api/streaming/open-channels';
 import { TurnWaiter } from './api/streaming/turn-waiter';
@@ -45,6 +46,7 @@ export async function startApi(
     events: infra.events,
     history: infra.history,
     records: infra.sessionRecords,
+    idempotency: new IdempotencyStore(infra.redis, infra.keys, config.IDEMPOTENCY_TTL_SECONDS),
     turnEndings: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
   });

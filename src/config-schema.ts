@@ -144,6 +144,14 @@ export const configSchema = z.object({
     .min(10)
     .default(3600)
     .describe('Sliding TTL of the Redis session snapshot and event stream.'),
+  IDEMPOTENCY_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(86_400)
+    .default(86_400)
+    .describe(
+      'How long an Idempotency-Key is remembered (at least 24 h); a retry after that still maps to the same turn, which runs at most once.',
+    ),
   STREAM_MAX_LEN: z.coerce
     .number()
     .int()

@@ -98,8 +98,9 @@ const ARCHIVE_CODES = new Set([
  */
 export function dependencyFailureOf(raw: unknown): DependencyUnavailableError | undefined {
   if (raw instanceof DependencyUnavailableError) return raw;
-  if (!(raw instanceof Error)) return undefined;
-  const err = raw as Error & { code?: unknown; errno?: unknown };
+  // Not `instanceof Error`: errors made by native addons (sqlite3) may come from another realm.
+  if (typeof raw !== 'object' || raw === null || typeof (raw as Error).message !== 'string') return undefined;
+  const err = raw as Error & { code?: unknown };
   const code = typeof err.code === 'string' ? err.code : '';
   if (err.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(err.message))
     return new DependencyUnavailableError('redis', err.message);
@@ -115,6 +116,17 @@ export function dependencyFailureOf(raw: unknown): DependencyUnavailableError | 
   // A bare socket error reaching a request comes from ioredis (the only client without its own wrapper).
   if (NETWORK_CODES.has(code)) return new DependencyUnavailableError('redis', err.message);
   return undefined;
+}
+
+export class IdempotencyKeyReusedError extends ApiError {
+  override name = 'IdempotencyKeyReusedError';
+  constructor() {
+    super(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+    );
+  }
 }
 
 export class TurnTimeoutError extends ApiError {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ArchiveTurnInput } from '../contract/activity-io';
+import type { TurnResult } from '../contract/turn';
 
 export interface ChatHistoryRow {
   id: number;
@@ -51,6 +52,7 @@ export class ChatHistoryStore {
         created_at: result.created_at,
         extra_metadata: JSON.stringify({
           status: result.status,
+          code: result.code,
           steps: result.steps,
           error: result.error,
           prompt_tokens: result.prompt_tokens,
@@ -72,6 +74,32 @@ export class ChatHistoryStore {
       tools_used: parseJson<string[]>(row.tools_used, []),
       extra_metadata: parseJson<Record<string, unknown>>(row.extra_metadata, {}),
     }));
+  }
+
+  /** The archived turn as its result, or undefined when it is not archived (yet). */
+  async turnResult(turnId: string): Promise<TurnResult | undefined> {
+    const row = (await this.knex('chat_history').where({ turn_id: turnId }).first()) as StoredRow | undefined;
+    if (!row) return undefined;
+    const meta = parseJson<Partial<TurnResult>>(row.extra_metadata, {});
+    return {
+      session_id: row.session_id,
+      turn_id: row.turn_id,
+      status: meta.status ?? 'completed',
+      ...(meta.code !== undefined ? { code: meta.code } : {}),
+      response: row.assistant_message ?? '',
+      tools_used: parseJson<string[]>(row.tools_used, []),
+      model_used: row.model_used ?? '',
+      tokens_used: row.tokens_used,
+      prompt_tokens: meta.prompt_tokens ?? 0,
+      completion_tokens: meta.completion_tokens ?? 0,
+      cost: row.cost,
+      steps: meta.steps ?? 0,
+      ...(meta.error !== undefined ? { error: meta.error } : {}),
+      models_tried: meta.models_tried ?? [],
+      model_calls: meta.model_calls ?? [],
+      offline_fallback: meta.offline_fallback ?? false,
+      created_at: row.created_at,
+    };
   }
 
   async countTurns(turnId: string): Promise<number> {

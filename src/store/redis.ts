@@ -19,6 +19,10 @@ export class RedisKeys {
   events(sessionId: string): string {
     return `${this.prefix}session:${sessionId}:events`;
   }
+  /** What a request with an Idempotency-Key did; `scope` hashes the principal and the key. */
+  idempotency(scope: string): string {
+    return `${this.prefix}idempotency:${scope}`;
+  }
   /** Prefix of one rate limiter's counters (rate-limiter-flexible appends `:<client key>`). */
   rateLimit(limiter: string): string {
     return `${this.prefix}ratelimit:${limiter}`;

@@ -43,7 +43,7 @@ describe('dependency outages told from bugs', () => {
     const failure = dependencyFailureOf(err);
     expect(failure).toMatchObject({ status: 503, code: 'dependency_unavailable', details: { dependency } });
     expect(failure?.headers?.['Retry-After']).toMatch(/^\d+$/);
-    expect(failure?.message).not.toContain((err).message);
+    expect(failure?.message).not.toContain(err.message);
   });
 
   it('when a programming error surfaces then it is not taken for an outage', () => {

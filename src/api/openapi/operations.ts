@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeySchema } from '../requests/idempotency-key';
 import { chatRequestSchema, lastEventIdSchema, sessionIdSchema } from '../requests/request-schemas';
 import {
   cancelResultSchema,
@@ -94,6 +95,25 @@ const idErrors: Record<number, ResponseSpec> = {
   422: err('session_id is not a UUID.'),
 };
 
+/** The Idempotency-Key header of the operations that start something, and the answers it adds. */
+const idempotencyHeader = [
+  {
+    name: IDEMPOTENCY_KEY_HEADER,
+    description:
+      'Optional. A retry with the same key (same principal, same body) repeats the first request instead of acting again: ' +
+      'the same session and turn (ids derived from the key), the same answer (from the archive once the turn finished, ' +
+      'else by waiting for it), no second model call. Remembered at least IDEMPOTENCY_TTL_SECONDS (24 h); the same key ' +
+      'with another body is refused (idempotency_key_reused).',
+    schema: idempotencyKeySchema,
+  },
+];
+const idempotencyErrors: Record<number, ResponseSpec> = {
+  400: err('Malformed JSON body, or an invalid Idempotency-Key header (invalid_idempotency_key).'),
+  422: err(
+    'A field is missing, of the wrong type or out of range (validation_failed; details name each field), or the Idempotency-Key was already used with another request (idempotency_key_reused).',
+  ),
+};
+
 /** Routes documented before they are registered (none now); the sync test tolerates only these. */
 export const DOCUMENTED_AHEAD: readonly string[] = [];
 
@@ -105,7 +125,15 @@ export const operations: OperationSpec[] = [
     summary: 'Start a session',
     description: 'Starts the session workflow `chat-session-<session_id>`.',
     tag: 'chat',
-    responses: { 201: { description: 'Session started.', schema: 'SessionCreated' }, ...apiErrors },
+    headerParams: idempotencyHeader,
+    responses: {
+      201: {
+        description: 'Session started (or, on a retry with the same Idempotency-Key, the same session).',
+        schema: 'SessionCreated',
+      },
+      ...idempotencyErrors,
+      ...apiErrors,
+    },
   },
   {
     method: 'post',
@@ -114,6 +142,7 @@ export const operations: OperationSpec[] = [
     summary: 'Send a message and wait for the answer',
     description: 'No session_id starts a new session. Waits for the turn up to TURN_WAIT_TIMEOUT_SECONDS.',
     tag: 'chat',
+    headerParams: idempotencyHeader,
     requestBody: 'ChatRequest',
     responses: {
       200: {
@@ -121,6 +150,7 @@ export const operations: OperationSpec[] = [
         schema: 'TurnResult',
       },
       ...bodyErrors,
+      ...idempotencyErrors,
       402: err('The session has used its token or cost budget (budget_exceeded); no model was called.'),
       404: err('session_id names no session of the caller.'),
       409: err('A turn is running and the message asked double_texting=reject (session_busy).'),
@@ -138,8 +168,10 @@ export const operations: OperationSpec[] = [
     description:
       'Same body as /api/chat/message. Answers text/event-stream: `metadata` first, then the events of the turn (`message` chunks, `reset`, `model_switched`, `tool_call`, `tool_result`), ending with `done`, `error` or `cancelled` (or `server_shutdown`). ' +
       sseFraming +
-      ' To resume after a drop, follow GET /api/chat/session/{session_id}/events with the last id seen.',
+      ' To resume after a drop, follow GET /api/chat/session/{session_id}/events with the last id seen.' +
+      ' A retry with the same Idempotency-Key streams the same turn from its start.',
     tag: 'chat',
+    headerParams: idempotencyHeader,
     requestBody: 'ChatRequest',
     responses: {
       200: {
@@ -149,6 +181,7 @@ export const operations: OperationSpec[] = [
         events: TURN_STREAM_EVENTS,
       },
       ...bodyErrors,
+      ...idempotencyErrors,
       404: err('session_id names no session of the caller.'),
       410: err('The session has ended (session_ended).'),
       ...apiErrors,

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { SessionRecord, SessionSettings, SessionSnapshot } from '../../contract/session';
 import { titleOf } from '../../contract/session-shapes';
 import type { UserMessage } from '../../contract/turn';
-import { SessionNotFoundError, ValidationError } from '../../errors';
+import { IdempotencyKeyReusedError, SessionNotFoundError, ValidationError } from '../../errors';
+import type { ChatHistoryStore } from '../../store/chat-history-store';
+import type { IdempotencyStore, IdempotentRequest } from '../../store/idempotency-store';
 import type { SessionEventStream } from '../../store/session-event-stream';
 import type { SessionRecordStore } from '../../store/session-record-store';
 import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
 import type { ChatRequest } from '../requests/request-schemas';
 import type { Principal } from '../security/principal-of';
+import { idempotencyScope, idempotentId, requestFingerprint } from './idempotency';
 import type { SessionAccess } from './session-access';
 import type { SessionWorkflows } from './session-workflows';
 import type { TurnTicket } from './turn-ticket';
@@ -19,6 +22,9 @@ export interface SessionCommandsDeps {
   records: SessionRecordStore;
   snapshots: SessionSnapshotStore;
   events: SessionEventStream;
+  /** What requests with an Idempotency-Key did; the archive tells whether their turn already ran. */
+  idempotency: IdempotencyStore;
+  history: ChatHistoryStore;
   /** How long ending a session waits for its workflow to complete. */
   endWaitMs: number;
 }
@@ -27,10 +33,26 @@ export interface SessionCommandsDeps {
 export class SessionCommands {
   constructor(private readonly deps: SessionCommandsDeps) {}
 
-  async createSession(owner: Principal): Promise<{ session_id: string; created_at: string }> {
-    const sessionId = randomUUID();
-    const createdAt = new Date().toISOString();
-    await this.deps.workflows.start({ sessionId, createdAt, owner });
+  /**
+   * With an Idempotency-Key, the session id comes from the key and a retry answers the same session;
+   * the workflow is started once (by the first request, or by a retry when the first one failed).
+   */
+  async createSession(owner: Principal, idempotencyKey?: string): Promise<{ session_id: string; created_at: string }> {
+    let sessionId: string = randomUUID();
+    let createdAt = new Date().toISOString();
+    if (idempotencyKey === undefined) {
+      await this.deps.workflows.start({ sessionId, createdAt, owner });
+    } else {
+      sessionId = idempotentId('session', owner, idempotencyKey);
+      const earlier = await this.claimKey(owner, idempotencyKey, {
+        fingerprint: requestFingerprint('session', {}),
+        session_id: sessionId,
+        received_at: createdAt,
+      });
+      createdAt = earlier?.received_at ?? createdAt;
+      await this.deps.workflows.startOnce({ sessionId, createdAt, owner });
+    }
+    // Idempotent: the row is ensured, and the empty snapshot never replaces a newer one.
     await this.recordStart(sessionId, createdAt, owner, null);
     return { session_id: sessionId, created_at: createdAt };
   }
@@ -39,26 +61,20 @@ export class SessionCommands {
    * Accepts one message: validates the model, signals the session (or starts one when no
    * session_id is given), and returns where its events start in the session's stream.
    */
-  async startTurn(request: ChatRequest, owner: Principal, requestId?: string): Promise<TurnTicket> {
+  async startTurn(
+    request: ChatRequest,
+    owner: Principal,
+    requestId?: string,
+    idempotencyKey?: string,
+  ): Promise<TurnTicket> {
     const models = this.deps.settings.models;
     if (request.model && !models.some((m) => m.name === request.model)) {
       throw new ValidationError(`Unknown model "${request.model}"`, [
         { field: 'model', message: `must be one of: ${models.map((m) => m.name).join(', ')}` },
       ]);
     }
-    const message: UserMessage = {
-      turn_id: randomUUID(),
-      text: request.message,
-      options: {
-        use_tools: request.use_tools,
-        model: request.model,
-        temperature: request.temperature,
-        max_tokens: request.max_tokens,
-        double_texting: request.double_texting,
-      },
-      received_at: new Date().toISOString(),
-      ...(requestId ? { request_id: requestId } : {}),
-    };
+    if (idempotencyKey !== undefined) return this.startIdempotentTurn(request, owner, idempotencyKey, requestId);
+    const message = this.userMessage(request, randomUUID(), new Date().toISOString(), requestId);
     let sessionId = request.session_id;
     let afterId = '0-0';
     if (sessionId === undefined) {
@@ -77,6 +93,74 @@ export class SessionCommands {
       model: request.model ?? models[0]?.name,
       received_at: message.received_at,
     };
+  }
+
+  /**
+   * A message with an Idempotency-Key: its turn id (and, without session_id, its session id) come from
+   * the key, so a retry names the same turn and the workflow ignores it as a repeat. The first request
+   * is remembered (with where its events start) and a retry reuses it; a turn already archived is not
+   * signalled again (its session may have ended since).
+   */
+  private async startIdempotentTurn(
+    request: ChatRequest,
+    owner: Principal,
+    key: string,
+    requestId?: string,
+  ): Promise<TurnTicket> {
+    const turnId = idempotentId('turn', owner, key);
+    const newSession = request.session_id === undefined;
+    const sessionId = request.session_id ?? idempotentId('session', owner, key);
+    if (!newSession) await this.deps.access.authorize(sessionId, owner);
+    const first: IdempotentRequest = {
+      fingerprint: requestFingerprint('message', request),
+      session_id: sessionId,
+      turn_id: turnId,
+      after_id: newSession ? '0-0' : await this.deps.events.lastId(sessionId),
+      model: request.model ?? this.deps.settings.models[0]?.name,
+      received_at: new Date().toISOString(),
+    };
+    const claimed = (await this.claimKey(owner, key, first)) ?? first;
+    const ticket: TurnTicket = {
+      session_id: sessionId,
+      turn_id: turnId,
+      after_id: claimed.after_id ?? '0-0',
+      model: claimed.model,
+      received_at: claimed.received_at,
+      idempotent: true,
+    };
+    if ((await this.deps.history.countTurns(turnId)) > 0) return ticket;
+    const message = this.userMessage(request, turnId, claimed.received_at, requestId);
+    if (newSession) {
+      await this.deps.workflows.startWithMessage({ sessionId, createdAt: message.received_at, owner }, message);
+      await this.recordStart(sessionId, message.received_at, owner, titleOf(message.text));
+    } else {
+      await this.deps.workflows.sendMessage(sessionId, message);
+    }
+    return ticket;
+  }
+
+  private userMessage(request: ChatRequest, turnId: string, receivedAt: string, requestId?: string): UserMessage {
+    return {
+      turn_id: turnId,
+      text: request.message,
+      options: {
+        use_tools: request.use_tools,
+        model: request.model,
+        temperature: request.temperature,
+        max_tokens: request.max_tokens,
+        double_texting: request.double_texting,
+      },
+      received_at: receivedAt,
+      ...(requestId ? { request_id: requestId } : {}),
+    };
+  }
+
+  /** Remembers the first request with this key; returns the earlier one, or 422 when the key was used for another request. */
+  private async claimKey(owner: Principal, key: string, first: IdempotentRequest): Promise<IdempotentRequest | null> {
+    const earlier = await this.deps.idempotency.claim(idempotencyScope(owner, key), first);
+    if (earlier && (earlier.fingerprint !== first.fingerprint || earlier.session_id !== first.session_id))
+      throw new IdempotencyKeyReusedError();
+    return earlier;
   }
 
   /**

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { idempotencyKeyOf } from '../requests/idempotency-key';
 import { parseOrThrow } from '../requests/parse-or-throw';
 import {
   cancelRequestSchema,
@@ -18,7 +19,7 @@ export function sessionRoutes(sessions: SessionService, maxMessageChars: number)
 
   router.post('/session', async (ctx) => {
     ctx.status = 201;
-    ctx.body = await sessions.commands.createSession(principalOf(ctx));
+    ctx.body = await sessions.commands.createSession(principalOf(ctx), idempotencyKeyOf(ctx));
   });
 
   router.get('/sessions', async (ctx) => {
@@ -27,9 +28,10 @@ export function sessionRoutes(sessions: SessionService, maxMessageChars: number)
   });
 
   router.post('/message', async (ctx) => {
+    const key = idempotencyKeyOf(ctx);
     const request = parseOrThrow(chatRequest, ctx.request.body, 'chat message');
     const principal = principalOf(ctx);
-    const ticket = await sessions.commands.startTurn(request, principal, ctx.state.requestId);
+    const ticket = await sessions.commands.startTurn(request, principal, ctx.state.requestId, key);
     const gone = requestAbortSignal(ctx.req, ctx.res);
     // A client that leaves stops our wait; the turn goes on unless it asked otherwise (then only its own turn).
     if (request.cancel_on_disconnect) {

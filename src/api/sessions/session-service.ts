@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { SessionSettings } from '../../contract/session';
 import type { ChatHistoryStore } from '../../store/chat-history-store';
+import type { IdempotencyStore } from '../../store/idempotency-store';
 import type { SessionEventStream } from '../../store/session-event-stream';
 import type { SessionRecordStore } from '../../store/session-record-store';
 import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
@@ -18,6 +19,7 @@ export interface SessionServiceDeps {
   events: SessionEventStream;
   history: ChatHistoryStore;
   records: SessionRecordStore;
+  idempotency: IdempotencyStore;
   turnEndings: TurnEndings;
   turnWaitTimeoutMs: number;
 }
@@ -42,6 +44,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       records: deps.records,
       snapshots: deps.snapshots,
       events: deps.events,
+      idempotency: deps.idempotency,
+      history: deps.history,
       endWaitMs: deps.turnWaitTimeoutMs,
     }),
     reads: new SessionReads({
@@ -52,6 +56,6 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       history: deps.history,
       historyWindowMessages: deps.settings.history_window_messages,
     }),
-    turnResults: new TurnResultWaiter(deps.turnEndings, deps.turnWaitTimeoutMs),
+    turnResults: new TurnResultWaiter(deps.turnEndings, deps.turnWaitTimeoutMs, deps.history),
   };
 }

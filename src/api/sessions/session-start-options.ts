@@ -26,6 +26,8 @@ export function sessionStartOptions(
   return {
     taskQueue,
     workflowId: sessionWorkflowId(sessionId),
+    // A session id names one session for good: an ended session is never started again (ids derived from an Idempotency-Key repeat).
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [{ session_id: sessionId, created_at: createdAt, owner, settings }],
     memo: { owner },
     ...(settings.search_attributes

@@ -1,4 +1,9 @@
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { SessionSettings, SessionView } from '../../contract/session';
 import {
   cancelTurnSignal,
@@ -36,16 +41,35 @@ export class SessionWorkflows {
     );
   }
 
-  /** Starts the session with its first message in one call, so the message cannot be lost between the two. */
+  /** Starts the session unless its workflow exists already (running or closed); true when this call started it. */
+  async startOnce(start: SessionStart): Promise<boolean> {
+    try {
+      await this.start(start);
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Starts the session with its first message in one call, so the message cannot be lost between the two.
+   * A running session gets the message as a signal; a closed one is not started again (410).
+   */
   async startWithMessage(start: Omit<SessionStart, 'firstMessage'>, message: UserMessage): Promise<void> {
     const options = sessionStartOptions(this.taskQueue, this.settings, { ...start, firstMessage: message.text });
-    await temporalCall(() =>
-      this.client.workflow.signalWithStart<ChatSessionWorkflow, [UserMessage]>(SESSION_WORKFLOW_TYPE, {
-        ...options,
-        signal: userMessageSignal,
-        signalArgs: [message],
-      }),
-    );
+    try {
+      await temporalCall(() =>
+        this.client.workflow.signalWithStart<ChatSessionWorkflow, [UserMessage]>(SESSION_WORKFLOW_TYPE, {
+          ...options,
+          signal: userMessageSignal,
+          signalArgs: [message],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new SessionEndedError(start.sessionId);
+      throw err;
+    }
   }
 
   async sendMessage(sessionId: string, message: UserMessage): Promise<void> {

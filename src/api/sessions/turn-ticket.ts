@@ -6,4 +6,6 @@ export interface TurnTicket {
   after_id: string;
   model: string | undefined;
   received_at: string;
+  /** Sent with an Idempotency-Key: the turn may have run already, its result may be in the archive. */
+  idempotent?: boolean;
 }

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { InvalidLastEventIdError } from '../../errors';
 import { TurnObserver } from '../../metrics/turn-observer';
+import { idempotencyKeyOf } from '../requests/idempotency-key';
 import { parseOrThrow } from '../requests/parse-or-throw';
 import {
   chatRequestSchema,
@@ -56,7 +57,7 @@ export function streamRoutes(deps: StreamRouteDeps): Router {
     const release = deps.channels.claim(streamCaller(ctx));
     let ticket;
     try {
-      ticket = await commands.startTurn(request, principal, ctx.state.requestId);
+      ticket = await commands.startTurn(request, principal, ctx.state.requestId, idempotencyKeyOf(ctx));
     } catch (err) {
       release();
       throw err;
