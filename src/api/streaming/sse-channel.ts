@@ -105,10 +105,10 @@ export class SseChannel {
       },
     });
     this.end();
+    // The connection goes too: a client this far behind starts over on a new one.
     const res = this.ctx.res;
-    setTimeout(() => {
-      if (!res.writableFinished) res.destroy();
-    }, this.options.drainTimeoutMs).unref();
+    res.once('finish', () => res.socket?.destroySoon());
+    setTimeout(() => res.destroy(), this.options.drainTimeoutMs).unref();
   }
 
   /** A comment line keeps proxies from closing an idle stream (skipped while the client is behind). */
