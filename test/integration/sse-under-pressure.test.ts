@@ -78,7 +78,7 @@ describe('SSE under pressure (real Temporal, Redis, SQLite)', () => {
     const port = Number(new URL(t.stack.api.url).port);
     const raw = openRawStream(port, 'GET', `/api/chat/session/${sessionId}/events`);
     await waitUntil(
-      async () => raw.status(),
+      () => Promise.resolve(raw.status()),
       (status) => status === 200,
       { what: 'the stream to open' },
     );
