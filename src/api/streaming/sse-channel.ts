@@ -106,9 +106,10 @@ export class SseChannel {
     });
     this.end();
     // The connection goes too: a client this far behind starts over on a new one.
-    const res = this.ctx.res;
-    res.once('finish', () => res.socket?.destroySoon());
-    setTimeout(() => res.destroy(), this.options.drainTimeoutMs).unref();
+    const socket = this.ctx.res.socket;
+    if (!socket) return;
+    this.ctx.res.once('finish', () => socket.destroySoon());
+    setTimeout(() => socket.destroy(), this.options.drainTimeoutMs).unref();
   }
 
   /** A comment line keeps proxies from closing an idle stream (skipped while the client is behind). */
