@@ -1,5 +1,6 @@
 import { startApi } from '../../src/api-process';
 import { SessionWorkflows } from '../../src/api/sessions/session-workflows';
+import type { SessionSnapshot } from '../../src/contract/session';
 import type { TurnResult } from '../../src/contract/turn';
 import { getJson, postJson, type History, type SessionCreated } from '../helpers/http';
 import { openSse } from '../helpers/live-sse-client';
@@ -9,8 +10,8 @@ import { useScriptedStack } from '../helpers/scripted-stack';
 import { testLogger } from '../helpers/test-log';
 import { waitUntil } from '../helpers/wait-for';
 
-/** `cancel_on_disconnect` cancels the streamed turn only when its client really leaves before the turn ended. */
-describe('cancel_on_disconnect on a streamed turn (real Temporal, Redis, SQLite)', () => {
+/** `cancel_on_disconnect` cancels the request's turn only when its client really leaves before the turn ended. */
+describe('cancel_on_disconnect (real Temporal, Redis, SQLite)', () => {
   const t = useScriptedStack(slowOrEcho);
   let cancels: jest.SpyInstance;
   beforeEach(() => {
@@ -64,6 +65,26 @@ describe('cancel_on_disconnect on a streamed turn (real Temporal, Redis, SQLite)
     const turnId = dataOf(events[0], 'metadata').turn_id;
     expect(await assistantStatuses(sessionId, 1)).toEqual(['cancelled']);
     expect(cancels).toHaveBeenCalledWith(sessionId, expect.objectContaining({ turn_id: turnId }));
+  });
+
+  it('when the client of a synchronous request with cancel_on_disconnect leaves mid-turn then the cancel names that turn', async () => {
+    const sessionId = await newSession();
+    const controller = new AbortController();
+    const request = fetch(t.stack.url('/api/chat/message'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ session_id: sessionId, message: 'slow and abandoned', cancel_on_disconnect: true }),
+      signal: controller.signal,
+    }).catch((err: Error) => err);
+    const running = await waitUntil(
+      async () => (await getJson<SessionSnapshot>(t.stack.url(`/api/chat/session/${sessionId}`))).body.current_turn,
+      (turn) => Boolean(turn?.turn_id),
+      { what: 'the turn to run' },
+    );
+    controller.abort();
+    await request;
+    expect(await assistantStatuses(sessionId, 1)).toEqual(['cancelled']);
+    expect(cancels).toHaveBeenCalledWith(sessionId, expect.objectContaining({ turn_id: running?.turn_id }));
   });
 
   it('when the API shuts down during the stream then the turn is not cancelled and completes', async () => {

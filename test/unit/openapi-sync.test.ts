@@ -138,6 +138,7 @@ describe('OpenAPI document', () => {
       'header:Last-Event-ID',
       'query:last_event_id',
       'query:until',
+      'query:turn_id',
     ]);
     expect(parameters.find((p) => p.name === 'until')?.schema.enum).toEqual(['done']);
   });

@@ -109,7 +109,12 @@ function operationObject(op: OperationSpec): JsonSchema {
     ...(op.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(op.requestBody
-      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.requestBody) } } } }
+      ? {
+          requestBody: {
+            required: !op.requestBodyOptional,
+            content: { 'application/json': { schema: ref(op.requestBody) } },
+          },
+        }
       : {}),
     responses,
   };

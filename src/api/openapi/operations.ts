@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeySchema } from '../requests/idempotency-key';
-import { chatRequestSchema, lastEventIdSchema, sessionIdSchema } from '../requests/request-schemas';
+import {
+  cancelRequestSchema,
+  chatRequestSchema,
+  lastEventIdSchema,
+  sessionEventsQuerySchema,
+  sessionIdSchema,
+} from '../requests/request-schemas';
 import {
   cancelResultSchema,
   errorResponseSchema,
@@ -28,6 +34,7 @@ export function componentSchemas(maxMessageChars: number) {
     SessionList: sessionListSchema,
     SessionRecord: sessionRecordSchema,
     CancelResult: cancelResultSchema,
+    CancelRequest: cancelRequestSchema,
   } satisfies Record<string, z.ZodType>;
 }
 
@@ -57,6 +64,8 @@ export interface OperationSpec {
   headerParams?: Array<{ name: string; description: string; schema: z.ZodType }>;
   queryParams?: Array<{ name: string; description: string; schema: z.ZodType }>;
   requestBody?: SchemaName;
+  /** The body may be left out (default: required). */
+  requestBodyOptional?: boolean;
   responses: Record<number, ResponseSpec>;
 }
 
@@ -89,6 +98,16 @@ const bodyErrors: Record<number, ResponseSpec> = {
 };
 const sseFraming =
   'Each event has an `event:` name, a JSON `data:` line (see StreamEvent for the data of each name) and, when it comes from the session stream, an `id:` (a Redis stream id). Comment lines (`: ping`) keep idle connections open.';
+
+/** Answers of both SSE routes before the stream starts. */
+const tooManyStreams: ResponseSpec = {
+  ...err(
+    'Rate limited (rate_limited), or the caller already holds SSE_MAX_STREAMS_PER_PRINCIPAL open streams on this API process (too_many_streams: close one, or retry after Retry-After).',
+  ),
+  headers: { 'Retry-After': 'Seconds to wait before retrying.' },
+};
+const slowConsumer =
+  ' A client that stops reading (its send buffer stays full for SSE_DRAIN_TIMEOUT_SECONDS) gets a last `slow_consumer` event and the connection is closed: resume with the id of the last event received as Last-Event-ID.';
 
 const idErrors: Record<number, ResponseSpec> = {
   404: err('No such session.'),
@@ -168,7 +187,9 @@ export const operations: OperationSpec[] = [
     description:
       'Same body as /api/chat/message. Answers text/event-stream: `metadata` first, then the events of the turn (`message` chunks, `reset`, `model_switched`, `tool_call`, `tool_result`), ending with `done`, `error` or `cancelled` (or `server_shutdown`). ' +
       sseFraming +
-      ' To resume after a drop, follow GET /api/chat/session/{session_id}/events with the last id seen.' +
+      ' To resume after a drop, follow GET /api/chat/session/{session_id}/events?until=done&turn_id={turn_id} with the last id seen.' +
+      slowConsumer +
+      ' With cancel_on_disconnect the turn is cancelled only when the client disconnects before the turn ends (not when the stream ends normally, when the API shuts down, or when it drops a slow consumer).' +
       ' A retry with the same Idempotency-Key streams the same turn from its start.',
     tag: 'chat',
     headerParams: idempotencyHeader,
@@ -185,6 +206,7 @@ export const operations: OperationSpec[] = [
       404: err('session_id names no session of the caller.'),
       410: err('The session has ended (session_ended).'),
       ...apiErrors,
+      429: tooManyStreams,
     },
   },
   {
@@ -214,7 +236,8 @@ export const operations: OperationSpec[] = [
     description:
       'Every event of the session from the start of its stream, or after Last-Event-ID, then live. Without until=done it stays open (through turns and `session_ended`) until the client leaves. ' +
       sseFraming +
-      ' If the id is older than the capped stream keeps, the answer is one `stream_expired` event.',
+      ' If the id is older than the capped stream keeps, the answer is one `stream_expired` event; an id the stream has not reached yet (or not a stream id) is a 400.' +
+      slowConsumer,
     tag: 'chat',
     pathParams: sessionParam,
     headerParams: [
@@ -232,8 +255,14 @@ export const operations: OperationSpec[] = [
       },
       {
         name: 'until',
-        description: 'done: end the stream after the next done, error or cancelled event.',
+        description: 'done: end the stream after the next done, error or cancelled event (of turn_id when given).',
         schema: z.enum(['done']),
+      },
+      {
+        name: 'turn_id',
+        description:
+          "Only this turn's events (a message's turn_id); with until=done the stream ends at this turn's done, error or cancelled, not another turn's.",
+        schema: sessionEventsQuerySchema.shape.turn_id.unwrap(),
       },
     ],
     responses: {
@@ -243,9 +272,13 @@ export const operations: OperationSpec[] = [
         contentType: 'text/event-stream',
         events: SESSION_STREAM_EVENTS,
       },
+      400: err(
+        'Last-Event-ID (or last_event_id) is not a stream id, or names an event the stream has not reached (invalid_last_event_id).',
+      ),
       404: err('No such session.'),
-      422: err('session_id is not a UUID, Last-Event-ID is not a stream id, or until is not "done".'),
+      422: err('session_id is not a UUID, until is not "done", or turn_id is not a UUID.'),
       ...apiErrors,
+      429: tooManyStreams,
     },
   },
   {
@@ -254,12 +287,17 @@ export const operations: OperationSpec[] = [
     operationId: 'cancelTurn',
     summary: 'Cancel the turn in progress',
     description:
-      'Asynchronous: the running turn ends with a `cancelled` event (its partial answer kept); queued messages still run.',
+      'Asynchronous: the running turn ends with a `cancelled` event (its partial answer kept); queued messages still run. The optional body `{"turn_id": "..."}` cancels only that turn: if it is not the running one (finished, or still queued), nothing is cancelled.',
     tag: 'chat',
     pathParams: sessionParam,
+    requestBody: 'CancelRequest',
+    requestBodyOptional: true,
     responses: {
       202: { description: 'Cancellation requested.', schema: 'CancelResult' },
       ...idErrors,
+      422: err('session_id or turn_id is not a UUID, or the body has other fields.'),
+      400: err('Malformed JSON body.'),
+      415: err('Body is not application/json.'),
       410: err('The session has ended.'),
       ...apiErrors,
     },

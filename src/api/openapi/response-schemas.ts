@@ -83,7 +83,9 @@ export const sessionListSchema = z.object({
 export const cancelResultSchema = z
   .object({
     session_id: uuid,
-    turn_id: uuid.nullable().describe('The turn that was running, or null when none was.'),
-    cancelled: z.boolean().describe('Whether a running turn was asked to stop; queued messages still run.'),
+    turn_id: uuid
+      .nullable()
+      .describe('The turn named in the request, else the one that was running, or null when none was.'),
+    cancelled: z.boolean().describe('Whether that turn was running and was asked to stop; queued messages still run.'),
   })
   .describe('Cancellation is asynchronous: the turn ends with a `cancelled` event.');

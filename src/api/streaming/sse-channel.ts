@@ -105,10 +105,11 @@ export class SseChannel {
       },
     });
     this.end();
-    const res = this.ctx.res;
-    setTimeout(() => {
-      if (!res.writableFinished) res.destroy();
-    }, this.options.drainTimeoutMs).unref();
+    // The connection goes too: a client this far behind starts over on a new one.
+    const socket = this.ctx.res.socket;
+    if (!socket) return;
+    this.ctx.res.once('finish', () => socket.destroySoon());
+    setTimeout(() => socket.destroy(), this.options.drainTimeoutMs).unref();
   }
 
   /** A comment line keeps proxies from closing an idle stream (skipped while the client is behind). */
