@@ -48,9 +48,12 @@ export interface ChaosStack {
   apiUrl: string;
   sqliteFilename: string;
   redisPrefix: string;
-  workers: ChaosProcess[];
-  /** SIGKILLs worker `index` and starts another in its place (resolved once it polls). */
-  killAndRestartWorker(index: number): Promise<void>;
+  /** Indices of the worker slots whose process is up (polling). */
+  readyWorkers(): number[];
+  /** Resolves once every worker slot has its process up again. */
+  allWorkersReady(): Promise<void>;
+  /** SIGKILLs worker `index` (resolved once it is gone) and starts another in its place, in the background. */
+  killWorker(index: number): Promise<void>;
   restartTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -132,8 +135,26 @@ export async function startChaosStack({ dir, redisUrl, log }: ChaosStackOptions)
       void exited.then(() => reject(new Error(`${role} exited before it was ready:\n${seen.slice(-2000)}`)));
     });
   }
-  const startWorker = () => spawnRole('worker', /"msg":"worker running"/);
-  const workers = await Promise.all([startWorker(), startWorker()]);
+  // Ready when the SDK worker polls ("worker running" comes earlier): a kill before that tests nothing.
+  const startWorker = () => spawnRole('worker', /"state":"RUNNING"/);
+  // One after the other: the first runs the migrations (processes racing on a fresh database hit Knex's migration lock).
+  const slots: Array<{ proc?: ChaosProcess; starting?: Promise<void> }> = [{ proc: await startWorker() }];
+  slots.push({ proc: await startWorker() });
+  let stopping = false;
+  /** Starts a worker in `slot` again, retrying while it cannot start (e.g. the dev server is restarting). */
+  const restart = (slot: (typeof slots)[number]) => {
+    slot.starting = (async () => {
+      while (!stopping) {
+        try {
+          slot.proc = await startWorker();
+          return;
+        } catch (err) {
+          log(`[chaos] a worker did not start, retrying: ${String(err).slice(0, 300)}`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    })();
+  };
   const api = await spawnRole('api', /"msg":"API listening"/);
   log(
     `[chaos] stack up: API on http://127.0.0.1:${apiPort}, 2 workers, Temporal on ${devServer.address}, logs in ${dir}`,
@@ -143,12 +164,17 @@ export async function startChaosStack({ dir, redisUrl, log }: ChaosStackOptions)
     apiUrl: `http://127.0.0.1:${apiPort}`,
     sqliteFilename: path.join(dataDir, 'chat.db'),
     redisPrefix: prefix,
-    workers,
-    async killAndRestartWorker(index) {
-      const victim = workers[index];
+    readyWorkers: () => slots.flatMap((slot, i) => (slot.proc ? [i] : [])),
+    async allWorkersReady() {
+      await Promise.all(slots.flatMap((slot) => (slot.starting ? [slot.starting] : [])));
+    },
+    async killWorker(index) {
+      const victim = slots[index].proc;
+      if (!victim) return;
+      slots[index].proc = undefined;
       victim.child.kill('SIGKILL');
       await victim.exited;
-      workers[index] = await startWorker();
+      restart(slots[index]);
     },
     async restartTemporal() {
       devServerStopped = true;
@@ -157,7 +183,10 @@ export async function startChaosStack({ dir, redisUrl, log }: ChaosStackOptions)
       devServerStopped = false;
     },
     async stop() {
-      await Promise.all([api, ...workers].map((p) => stopChild(p.child, 5000)));
+      stopping = true;
+      await Promise.all(slots.flatMap((slot) => (slot.starting ? [slot.starting] : [])));
+      const procs = [api, ...slots.flatMap((slot) => (slot.proc ? [slot.proc] : []))];
+      await Promise.all(procs.map((p) => stopChild(p.child, 5000)));
       if (!devServerStopped) await devServer.stop();
       await model.close();
     },

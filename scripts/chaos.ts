@@ -39,12 +39,18 @@ interface SentTurn {
   /** What the answer must contain (the echo, or the calculator's result). */
   expected: string;
   attempts: number;
+  /** Why each retry was needed (status or error). */
+  retries: string[];
   answer?: TurnResult;
   failure?: string;
 }
 
 /** One logical request: retried with the same Idempotency-Key until answered or refused for good. */
-async function send(url: string, body: unknown, turn: { attempts: number; failure?: string }): Promise<unknown> {
+async function send(
+  url: string,
+  body: unknown,
+  turn: { attempts: number; retries: string[]; failure?: string },
+): Promise<unknown> {
   const key = randomUUID();
   const deadline = Date.now() + REQUEST_DEADLINE_MS;
   let last = '';
@@ -61,9 +67,11 @@ async function send(url: string, body: unknown, turn: { attempts: number; failur
       if (response.ok) return JSON.parse(text) as unknown;
       last = `${response.status} ${text.slice(0, 200)}`;
       if (![429, 503, 504].includes(response.status)) break;
+      turn.retries.push(String(response.status));
       await sleep(Math.min(10, Number(response.headers.get('retry-after') ?? 1)) * 1000);
     } catch (err) {
       last = (err as Error).message;
+      turn.retries.push((err as Error).name === 'TimeoutError' ? 'client timeout' : 'connection error');
       await sleep(1000);
     }
   }
@@ -72,7 +80,7 @@ async function send(url: string, body: unknown, turn: { attempts: number; failur
 }
 
 async function sessionLoop(apiUrl: string, index: number, sent: SentTurn[], stopping: () => boolean): Promise<void> {
-  const created = (await send(`${apiUrl}/api/chat/session`, {}, { attempts: 0 })) as
+  const created = (await send(`${apiUrl}/api/chat/session`, {}, { attempts: 0, retries: [] })) as
     { session_id?: string } | undefined;
   if (!created?.session_id) throw new Error(`session ${index} could not be created`);
   for (let n = 1; !stopping(); n++) {
@@ -84,6 +92,7 @@ async function sessionLoop(apiUrl: string, index: number, sent: SentTurn[], stop
       text,
       expected: calc ? String(a * b) : `You said: ${text}`,
       attempts: 0,
+      retries: [],
     };
     sent.push(turn);
     turn.answer = (await send(
@@ -92,6 +101,12 @@ async function sessionLoop(apiUrl: string, index: number, sent: SentTurn[], stop
       turn,
     )) as TurnResult | undefined;
   }
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }
 
 interface ArchiveRow {
@@ -124,20 +139,28 @@ async function main(): Promise<number> {
   );
   let kills = 0;
   let restarts = 0;
-  say(`[chaos] ${SESSIONS} sessions sending; ${KILLS} worker kills, ${TEMPORAL_RESTARTS} Temporal restarts to come`);
+  const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
+  say(
+    `[chaos] ${elapsed()}: ${SESSIONS} sessions sending; ${KILLS} worker kills, ${TEMPORAL_RESTARTS} Temporal restarts to come`,
+  );
   while (kills < KILLS) {
+    // The replacement polls before the next 1–3 s start: one worker is always up, the other just came back.
+    await stack.allWorkersReady();
     await sleep(1000 + Math.random() * 2000);
-    await stack.killAndRestartWorker(Math.floor(Math.random() * stack.workers.length));
+    const ready = stack.readyWorkers();
+    await stack.killWorker(ready[Math.floor(Math.random() * ready.length)]);
     kills++;
     if (restartAt.has(kills)) {
       await stack.restartTemporal();
       restarts++;
     }
-    if (kills % 10 === 0) say(`[chaos] ${kills} kills, ${restarts} Temporal restarts, ${sent.length} turns sent`);
+    if (kills % 10 === 0 || restartAt.has(kills))
+      say(`[chaos] ${elapsed()}: ${kills} kills, ${restarts} Temporal restarts, ${sent.length} turns sent`);
   }
   stopping = true;
-  say('[chaos] chaos over; waiting for the turns in flight...');
+  say(`[chaos] ${elapsed()}: chaos over; waiting for the turns in flight...`);
   await load;
+  say(`[chaos] ${elapsed()}: all requests answered or given up; checking the archive`);
 
   const knex = createKnex(stack.sqliteFilename);
   const rows = await knex<ArchiveRow>('chat_history').select(
@@ -189,6 +212,7 @@ async function main(): Promise<number> {
     sessions: SESSIONS,
     turns_sent: sent.length,
     requests_sent: sent.reduce((n, t) => n + t.attempts, 0),
+    retried_because: countBy(sent.flatMap((t) => t.retries)),
     archived,
     duplicates,
     lost,

@@ -27,14 +27,24 @@ function hostPort(url: string): string {
 
 export function useFaultStack(script: FakeScript, env: Record<string, string> = {}): FaultStack {
   let parts: { model: FakeOpenAiServer; stack: TestStack; redisProxy: Proxy; modelProxy: Proxy } | undefined;
+  // Whatever started is stopped, even when a later step of beforeAll failed.
+  const started: Array<() => Promise<void>> = [];
   beforeAll(async () => {
     const id = randomUUID().slice(0, 8);
     const model = await startFakeOpenAiServer(script);
+    started.push(() => model.close());
     const redisProxy = await createProxy(`redis-${id}`, hostPort(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1'));
+    started.push(() => redisProxy.delete());
     const modelProxy = await createProxy(`model-${id}`, hostPort(model.baseUrl));
+    started.push(() => modelProxy.delete());
     const stack = await startTestStack({
       llmBaseUrl: `http://${modelProxy.listen}/v1`,
       env: { REDIS_URL: `redis://${redisProxy.listen}`, ...env },
+    });
+    started.push(async () => {
+      await redisProxy.reset();
+      await modelProxy.reset();
+      await stack.stop();
     });
     parts = { model, stack, redisProxy, modelProxy };
   });
@@ -43,13 +53,7 @@ export function useFaultStack(script: FakeScript, env: Record<string, string> = 
     await parts?.modelProxy.reset();
   });
   afterAll(async () => {
-    if (!parts) return;
-    await parts.redisProxy.reset();
-    await parts.modelProxy.reset();
-    await parts.stack.stop();
-    await parts.model.close();
-    await parts.redisProxy.delete();
-    await parts.modelProxy.delete();
+    for (const stop of started.reverse()) await stop();
   });
   beforeEach(() => parts?.model.setScript(script));
   const get = () => {

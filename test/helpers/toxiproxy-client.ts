@@ -28,15 +28,35 @@ export class ToxiproxyApiError extends Error {
   override name = 'ToxiproxyApiError';
 }
 
-async function call(apiUrl: string, method: string, pathname: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${apiUrl}${pathname}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new ToxiproxyApiError(`${method} ${pathname} -> ${response.status}: ${text}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
+/**
+ * One API call; a connection error (a reused keep-alive connection the server closed) is retried,
+ * and `okAfterRetry` lists statuses that mean a retried call had already succeeded.
+ */
+async function call(
+  apiUrl: string,
+  method: string,
+  pathname: string,
+  body?: unknown,
+  okAfterRetry: number[] = [],
+): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(`${apiUrl}${pathname}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    const text = await response.text();
+    if (attempt > 1 && okAfterRetry.includes(response.status)) return undefined;
+    if (!response.ok) throw new ToxiproxyApiError(`${method} ${pathname} -> ${response.status}: ${text}`);
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  }
 }
 
 export interface Proxy {
@@ -67,7 +87,7 @@ export async function createProxy(name: string, upstream: string): Promise<Proxy
   const api = apiUrl();
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
-  await call(api, 'POST', '/proxies', { name, listen, upstream, enabled: true });
+  await call(api, 'POST', '/proxies', { name, listen, upstream, enabled: true }, [409]);
   const path = `/proxies/${encodeURIComponent(name)}`;
   return {
     name,
@@ -78,17 +98,18 @@ export async function createProxy(name: string, upstream: string): Promise<Proxy
     },
     async addToxic(toxic, options = {}) {
       const toxicName = options.name ?? `${toxic.type}_${++toxics}`;
-      await call(api, 'POST', `${path}/toxics`, {
+      const body = {
         name: toxicName,
         type: toxic.type,
         stream: options.stream ?? 'downstream',
         toxicity: options.toxicity ?? 1,
         attributes: toxic.attributes,
-      });
+      };
+      await call(api, 'POST', `${path}/toxics`, body, [409]);
       return toxicName;
     },
     async removeToxic(toxicName) {
-      await call(api, 'DELETE', `${path}/toxics/${encodeURIComponent(toxicName)}`);
+      await call(api, 'DELETE', `${path}/toxics/${encodeURIComponent(toxicName)}`, undefined, [404]);
     },
     async reset() {
       const list = (await call(api, 'GET', `${path}/toxics`)) as Array<{ name: string }>;
@@ -96,7 +117,7 @@ export async function createProxy(name: string, upstream: string): Promise<Proxy
       await call(api, 'POST', path, { enabled: true });
     },
     async delete() {
-      await call(api, 'DELETE', path);
+      await call(api, 'DELETE', path, undefined, [404]);
     },
   };
 }

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { TurnResult } from '../../../src/contract/turn';
 import { expectArchivedOnce, expectSessionAnswers, useFaultStack } from '../../helpers/fault-stack';
 import { postJson } from '../../helpers/http';
 import { waitUntil } from '../../helpers/wait-for';
 
 /**
- * Another process (the `sqlite3` shell) holds an EXCLUSIVE transaction on the archive file for
+ * Another process (node with the sqlite3 package) holds an EXCLUSIVE transaction on the archive file for
  * 30 s while a turn finishes: the archive write waits (busy timeout, then activity retries) and
  * lands once the lock is released; nothing is lost, nothing is written twice.
  */
@@ -16,23 +17,36 @@ const faults = useFaultStack((request) => ({
   content: `You said: ${request.body.messages[request.body.messages.length - 1].content}`,
 }));
 
+/** Another process: opens the file with the sqlite3 package, takes the lock, commits when its stdin ends. */
+const LOCKER = `
+const sqlite3 = require('sqlite3');
+const db = new sqlite3.Database(process.argv[1]);
+db.exec('BEGIN EXCLUSIVE', (err) => {
+  if (err) { console.error(err.message); process.exit(1); }
+  console.log('locked');
+  process.stdin.on('end', () => db.exec('COMMIT', () => db.close(() => process.exit(0))));
+  process.stdin.resume();
+});`;
+
 /** Holds BEGIN EXCLUSIVE on `file` from another process; resolves once the lock is taken. */
 async function lockExclusively(file: string): Promise<{ release(): Promise<void> }> {
-  const shell = spawn('sqlite3', [file], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const locker = spawn(process.execPath, ['-e', LOCKER, file], {
+    cwd: path.resolve(__dirname, '../../..'),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
-  shell.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  shell.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  shell.stdin.write("BEGIN EXCLUSIVE;\nSELECT 'locked';\n");
+  locker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  locker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await waitUntil(
     () => output,
     (text) => text.includes('locked'),
-    { what: 'the sqlite3 shell to take the lock' },
+    { what: 'the other process to take the lock' },
   );
   return {
     release: () =>
       new Promise<void>((resolve) => {
-        shell.once('exit', () => resolve());
-        shell.stdin.end('COMMIT;\n.quit\n');
+        locker.once('exit', () => resolve());
+        locker.stdin.end();
       }),
   };
 }
