@@ -10,12 +10,12 @@ import { waitUntil } from '../helpers/wait-for';
 
 const HELD_TOOL_MODULE = path.resolve(__dirname, '../helpers/side-effect-tool.ts');
 
-/** "pay …" calls a tool that holds for a minute; a tool result is acknowledged; anything else is echoed. */
+/** "pay …" calls a tool that holds for 10 s (past the cancel); a tool result is acknowledged; anything else is echoed. */
 function payOrEcho(request: RecordedRequest): FakeReply {
   const last = request.body.messages.at(-1);
   if (last?.role === 'tool') return { content: `Tool said: ${last.content}` };
   if (last?.content?.startsWith('pay'))
-    return { tool_calls: [{ name: SIDE_EFFECT_TOOL, arguments: JSON.stringify({ label: 'held', hold_ms: 60_000 }) }] };
+    return { tool_calls: [{ name: SIDE_EFFECT_TOOL, arguments: JSON.stringify({ label: 'held', hold_ms: 10_000 }) }] };
   return { content: `Echo: ${last?.content}` };
 }
 
