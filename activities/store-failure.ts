@@ -20,7 +20,7 @@ function bugTypeOf(err: unknown): StoreBugFailureType | undefined {
  * type (retrying cannot fix a missing table), else `err` itself, which Temporal retries until
  * the dependency is back (connection refused, timeouts, SQLITE_BUSY).
  */
-export function storeFailureOf(err: unknown): unknown {
+function storeFailureOf(err: unknown): unknown {
   const type = bugTypeOf(err);
   if (!type) return err;
   const { message } = err as Error;

@@ -24,7 +24,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
     if (session.shouldContinueAsNew()) {
       // Signals that arrive meanwhile land in the queue, which the next run carries.
       await condition(allHandlersFinished);
-      await continueAsNew<typeof chatSessionWorkflow>({ ...input, carried: session.state });
+      await continueAsNew<typeof chatSessionWorkflow>({ ...input, carried: session.carriedState() });
     }
   }
   await session.end();

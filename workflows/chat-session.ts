@@ -4,6 +4,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
@@ -31,6 +32,13 @@ import { TurnUsage } from './turn-usage';
 
 /** Turn ids remembered for duplicate detection (carried across continue-as-new). */
 const RECENT_TURN_IDS = 500;
+
+/** Marks histories whose runs also continue as new when idle, counting signals that ran no turn. */
+const IDLE_CONTINUE_AS_NEW_PATCH = 'continue-as-new-when-idle';
+/** Marks histories where `max_pending_messages: 0` runs a message that arrives while idle. */
+const NO_QUEUE_PATCH = 'max-pending-zero-runs-when-idle';
+/** Marks histories where a message that arrived as the idle timer fired was run, not dropped. */
+const IDLE_TIMEOUT_MESSAGE_PATCH = 'idle-timeout-keeps-message';
 
 /** What the session does with an arriving message. */
 export type Admission =
@@ -79,12 +87,24 @@ export class ChatSession {
   /** The turn `turnScope` runs. */
   private runningTurnId: string | undefined;
   private turnsThisRun = 0;
+  /** Signals of this run that ran no turn (cancels, refused or repeated messages): they grow the history too. */
+  private signalsWithoutTurn = 0;
+  /** Whether this history continues as new when idle (IDLE_CONTINUE_AS_NEW_PATCH). */
+  private idleContinueAsNew = false;
   private readonly store: SessionStore;
 
   constructor(input: ChatSessionInput) {
     this.settings = input.settings;
     this.store = sessionStore(input.settings);
-    this.state = input.carried ?? initialState(input);
+    const { end_requested, ...carried } = input.carried ?? initialState(input);
+    this.state = carried;
+    // An end asked for while the previous run handed over: this run only ends the session.
+    if (end_requested) this.requestEnd();
+  }
+
+  /** The state the next run starts from (continue-as-new), an end already asked for included. */
+  carriedState(): SessionState {
+    return this.endRequested ? { ...this.state, end_requested: true } : this.state;
   }
 
   /** The message's turn is running, was run or refused recently, or waits in the queue. */
@@ -107,8 +127,11 @@ export class ChatSession {
     return this.currentTurn !== null || this.state.pending.length > 0;
   }
 
+  /** No room behind the running turn. `max_pending_messages: 0` means no queue: a message runs only when idle. */
   isQueueFull(): boolean {
-    return this.state.pending.length >= this.settings.max_pending_messages;
+    const max = this.settings.max_pending_messages;
+    if (max === 0 && !this.isBusy()) return !patched(NO_QUEUE_PATCH);
+    return this.state.pending.length >= max;
   }
 
   /** The admission rules, in order: duplicate, ended, busy with `reject`, queue full, busy with `interrupt`, else enqueue. */
@@ -140,6 +163,7 @@ export class ChatSession {
   /** The `userMessage` signal: admits the message and acts on the decision. Never throws. */
   async receive(message: UserMessage): Promise<void> {
     const admission = this.admit(message);
+    if (admission.decision === 'ignore' || admission.decision === 'refuse') this.signalsWithoutTurn += 1;
     switch (admission.decision) {
       case 'ignore':
         log.info('Ignoring repeated turn', { turn_id: message.turn_id, request_id: message.request_id });
@@ -148,7 +172,7 @@ export class ChatSession {
         return this.refuse(message, admission.code, admission.reason);
       case 'interrupt':
         this.state.pending.unshift(message);
-        this.cancelTurn();
+        this.turnScope?.cancel();
         return;
       case 'enqueue':
         this.state.pending.push(message);
@@ -161,6 +185,7 @@ export class ChatSession {
    * that is no longer, or not yet, running.
    */
   cancelTurn(request?: CancelTurnRequest): void {
+    this.signalsWithoutTurn += 1;
     if (request?.turn_id !== undefined && request.turn_id !== this.runningTurnId) {
       log.info('Ignoring a cancel for a turn that is not running', {
         session_id: this.state.session_id,
@@ -176,7 +201,7 @@ export class ChatSession {
   requestEnd(request?: EndSessionRequest): void {
     this.endRequested = true;
     this.endReason = 'deleted';
-    if (request?.cancel_running) this.cancelTurn();
+    if (request?.cancel_running) this.turnScope?.cancel();
   }
 
   /** The `state` query. */
@@ -203,11 +228,15 @@ export class ChatSession {
    * next message should run; false when the session should end (idle, or asked to).
    */
   async waitForMessage(): Promise<boolean> {
+    this.idleContinueAsNew = patched(IDLE_CONTINUE_AS_NEW_PATCH);
+    // Also wakes when the run grew long without turns, so it continues as new (no turn runs then).
     const woke = await condition(
-      () => this.state.pending.length > 0 || this.endRequested,
+      () => this.state.pending.length > 0 || this.endRequested || (this.idleContinueAsNew && this.runIsLong()),
       this.settings.idle_timeout as Duration,
     );
-    return woke && !this.endRequested;
+    if (this.endRequested) return false;
+    // The idle timer fired in the activation that brought a message: the message still runs.
+    return woke || (this.state.pending.length > 0 && patched(IDLE_TIMEOUT_MESSAGE_PATCH));
   }
 
   /** Runs the oldest queued message as a turn, then records it. */
@@ -229,9 +258,13 @@ export class ChatSession {
 
   /** The history grew large (the server says so) or this run made its share of turns, and no end is pending. */
   shouldContinueAsNew(): boolean {
-    const longRun =
-      workflowInfo().continueAsNewSuggested || this.turnsThisRun >= this.settings.continue_as_new_after_turns;
-    return longRun && !this.endRequested;
+    return this.runIsLong() && !this.endRequested;
+  }
+
+  /** The server suggests continue-as-new, or the run made its share of turns (signals that ran none count too). */
+  private runIsLong(): boolean {
+    const work = this.turnsThisRun + (this.idleContinueAsNew ? this.signalsWithoutTurn : 0);
+    return workflowInfo().continueAsNewSuggested || work >= this.settings.continue_as_new_after_turns;
   }
 
   /** Ends the session: queued messages are archived as cancelled, then the end is recorded and published. */

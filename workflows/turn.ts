@@ -154,7 +154,14 @@ export class Turn {
     return answer.result;
   }
 
-  /** Runs every tool call of the model's answer in parallel and adds the results to the turn. */
+  /**
+   * Runs every tool call of the model's answer in parallel and adds the results to the turn. When
+   * the step does not finish (the turn is cancelled or interrupted, or a tool runs out of retries),
+   * each call still gets a result: a synthetic `{"error":"cancelled"}` or `{"error":"failed: …"}`.
+   * Kept rather than dropping the exchange so the model later sees what it asked for and that it did
+   * not happen (it will not claim a result, and may retry); strict providers answer 400 to a tool call
+   * without a result.
+   */
   private async runTools(answer: CallModelResult): Promise<void> {
     const { message, session } = this;
     const calls = answer.tool_calls;
@@ -166,16 +173,28 @@ export class Turn {
     });
     this.report({ turn_id: message.turn_id, step: this.step, phase: 'tools' });
     this.usage.recordToolCalls(calls);
-    const results = await Promise.all(
-      calls.map((call) => runToolCall(session.session_id, message.turn_id, call, message.request_id)),
-    );
-    calls.forEach((call, i) =>
-      this.messages.push({
-        role: 'tool',
-        tool_call_id: call.id,
-        content: results[i].content,
-        turn_id: message.turn_id,
-      }),
-    );
+    const results: Array<string | undefined> = calls.map(() => undefined);
+    try {
+      await Promise.all(
+        calls.map(async (call, i) => {
+          results[i] = (await runToolCall(session.session_id, message.turn_id, call, message.request_id)).content;
+        }),
+      );
+    } catch (err) {
+      const unfinished = JSON.stringify({
+        error: isCancellation(err) ? 'cancelled' : `failed: ${failureMessage(err)}`,
+      });
+      results.forEach((content, i) => (results[i] = content ?? unfinished));
+      throw err;
+    } finally {
+      calls.forEach((call, i) =>
+        this.messages.push({
+          role: 'tool',
+          tool_call_id: call.id,
+          content: results[i] ?? '',
+          turn_id: message.turn_id,
+        }),
+      );
+    }
   }
 }

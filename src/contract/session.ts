@@ -50,6 +50,8 @@ export type SessionState = SessionSummary & {
   pending: UserMessage[];
   /** Recently seen turn ids, so a repeated signal is ignored; bounded. */
   recent_turn_ids: string[];
+  /** An end was asked for while the previous run handed over: the next run ends the session. */
+  end_requested?: boolean;
 };
 
 /** The answer of the `state` query: the snapshot with every message and the queue's length. */

@@ -72,6 +72,10 @@ export class StubActivities {
   /** Store activities of a session that fail their next calls, by `name:session_id`. */
   private readonly outages = new Map<string, { remaining: number; error: () => Error }>();
   private readonly storeHolds = new Map<string, Hold>();
+  /** Calculator calls of a turn that wait (heartbeating, so a cancel reaches them), by turn_id. */
+  private readonly toolHolds = new Map<string, Hold>();
+  /** Turns whose calculator calls fail every attempt. */
+  private readonly failingTools = new Set<string>();
   /** Attempts of each store activity, failed ones included, by `name:session_id`. */
   private readonly storeAttempts = new Map<string, number>();
 
@@ -117,6 +121,26 @@ export class StubActivities {
     return { started: hold.started, release: hold.release };
   }
 
+  /** The calculator calls of turn `turnId` wait until `release()`. */
+  holdTool(turnId: string): { started: Promise<void>; release(): void } {
+    const started = deferred();
+    const released = deferred();
+    const hold = {
+      started: started.promise,
+      markStarted: started.resolve,
+      released: released.promise,
+      release: released.resolve,
+      partial: '',
+    };
+    this.toolHolds.set(turnId, hold);
+    return { started: hold.started, release: hold.release };
+  }
+
+  /** Every attempt of the calculator calls of turn `turnId` throws (the tool runs out of retries). */
+  failTool(turnId: string): void {
+    this.failingTools.add(turnId);
+  }
+
   /** Calls of store activity `name` for the session, failed attempts included. */
   attemptsOf(sessionId: string, name: StoreActivityName): number {
     return this.storeAttempts.get(`${name}:${sessionId}`) ?? 0;
@@ -147,9 +171,12 @@ export class StubActivities {
         if (hold) await this.wait(hold);
         return modelAnswer(input, this.script);
       },
-      calculator: (input: ToolInput): Promise<ToolResult> => {
+      calculator: async (input: ToolInput): Promise<ToolResult> => {
         this.calls.calculator.push(input);
-        return Promise.resolve({ ok: true, content: JSON.stringify({ result: 2 }) });
+        if (this.failingTools.has(input.turn_id)) throw new Error('calculator backend unavailable');
+        const hold = this.toolHolds.get(input.turn_id);
+        if (hold) await this.wait(hold);
+        return { ok: true, content: JSON.stringify({ result: 2 }) };
       },
       archiveTurn: (input: ArchiveTurnInput) =>
         this.store('archiveTurn', input.result.session_id, () => this.calls.archiveTurn.push(input)),
