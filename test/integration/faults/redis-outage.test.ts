@@ -6,21 +6,26 @@ import { waitUntil } from '../../helpers/wait-for';
 
 /**
  * Redis down (the proxy refuses connections) for longer than the store activities' OLD retry
- * budget, during a turn. The old policy (200 ms initial, x2, 10 s cap, 20 attempts) gave up
- * 0.2+0.4+0.8+1.6+3.2+6.4+13×10 ≈ 143 s after the first failed write and failed the workflow:
- * the session was dead for good. The outage lasts FAULT_REDIS_OUTAGE_SECONDS (default 160 s, so
- * it outlasts that budget; a shorter value no longer proves the point, it only makes a quick run).
+ * budget, during a turn. The old policy (200 ms initial, x2, 20 attempts, 10 s cap) gave up after
+ * 20 attempts and failed the workflow: the session was dead for good. Here the backoff cap is
+ * 500 ms (STORE_RETRY_MAX_INTERVAL_MS), so 20 attempts take ~9 s and the 30 s outage is ~60
+ * attempts: past any attempt limit of the old shape. FAULT_REDIS_OUTAGE_SECONDS=160 with
+ * FAULT_STORE_RETRY_MAX_INTERVAL_MS=10000 replays the old budget at full length (~143 s).
  */
-const OUTAGE_MS = Number(process.env.FAULT_REDIS_OUTAGE_SECONDS ?? 160) * 1000;
+const OUTAGE_MS = Number(process.env.FAULT_REDIS_OUTAGE_SECONDS ?? 30) * 1000;
+const STORE_RETRY_MAX_INTERVAL_MS = process.env.FAULT_STORE_RETRY_MAX_INTERVAL_MS ?? '500';
 jest.setTimeout(OUTAGE_MS + 180_000);
 
 const held = gate();
-const faults = useFaultStack((request: RecordedRequest) => {
-  const last = request.body.messages[request.body.messages.length - 1];
-  if (last.content === 'before the outage')
-    return { content: 'Answered through the outage.', hold: { afterChunks: 1, until: held.until } };
-  return { content: `You said: ${last.content}` };
-});
+const faults = useFaultStack(
+  (request: RecordedRequest) => {
+    const last = request.body.messages[request.body.messages.length - 1];
+    if (last.content === 'before the outage')
+      return { content: 'Answered through the outage.', hold: { afterChunks: 1, until: held.until } };
+    return { content: `You said: ${last.content}` };
+  },
+  { STORE_RETRY_MAX_INTERVAL_MS },
+);
 
 /** A request during the outage: its status and Retry-After, or how it failed to answer within 10 s. */
 async function probe(send: () => Promise<JsonResponse<unknown>>): Promise<string> {
