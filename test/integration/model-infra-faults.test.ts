@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { expectNoUnhandled, killHard, startApiProcess, startWorkerProcess } from '../helpers/process-stack';
 import { useProcessHarness } from '../helpers/process-harness';
 import { gate } from '../helpers/fake-openai-server';
 import { postJson } from '../helpers/http';
-import { startTcpFaultProxy } from '../helpers/tcp-fault-proxy';
+import { createProxy } from '../helpers/toxiproxy-client';
 import { waitUntil } from '../helpers/wait-for';
 import type { TurnResult } from '../../src/contract/turn';
 
@@ -25,8 +26,8 @@ describe('infrastructure faults during a model call (real processes)', () => {
     }));
     const env = await harness.stack(model, { LLM_MAX_ATTEMPTS: '3', LLM_RETRY_INITIAL_MS: '100' });
     const redis = new URL(env.env.REDIS_URL);
-    const proxy = await startTcpFaultProxy(redis.hostname, Number(redis.port || 6379));
-    harness.onCleanup(() => proxy.close());
+    const proxy = await createProxy(`worker-redis-${randomUUID()}`, `${redis.hostname}:${redis.port || 6379}`);
+    harness.onCleanup(() => proxy.delete());
     // Only the worker reaches Redis through the proxy: the API (and the test) keep theirs.
     const worker = harness.track(
       await startWorkerProcess({ ...env.env, REDIS_URL: `redis://127.0.0.1:${proxy.port}${redis.pathname}` }),
@@ -37,7 +38,7 @@ describe('infrastructure faults during a model call (real processes)', () => {
 
     const reply = postJson<TurnResult>(`${url}/api/chat/message`, { message: 'tell me', session_id: sessionId });
     await harness.messagesStreamed(env.prefix, sessionId, 3);
-    proxy.cut();
+    await proxy.setEnabled(false);
     streamEnd.release();
     await waitUntil(
       () => Promise.resolve(model.requests[0]?.finished),
@@ -46,7 +47,7 @@ describe('infrastructure faults during a model call (real processes)', () => {
     );
     // Longer than the old in-activity failure (ioredis gives up after 2 reconnects) and than a heartbeat timeout.
     await new Promise((r) => setTimeout(r, 8_000));
-    proxy.restore();
+    await proxy.setEnabled(true);
 
     const { status, body } = await reply;
     expect(status).toBe(200);
