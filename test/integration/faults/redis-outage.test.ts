@@ -87,6 +87,6 @@ describe('fault: Redis down during a turn for longer than the old retry budget',
     await expectArchivedOnce(stack, sessionId, [firstRow?.turn_id ?? 'missing', after.turn_id]);
     expect(model.requests.filter((r) => r.body.messages.at(-1)?.content === 'before the outage')).toHaveLength(1);
     // Never a 500 (or a hang): a dependency outage is a 503 the client can retry after.
-    expect(seen.filter((s) => s !== '503 retry-after')).toEqual([]);
+    expect(seen.filter((s) => s !== '503 retry-after dependency_unavailable')).toEqual([]);
   });
 });
