@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { incrOnce } from './incr-once';
 import { z } from 'zod';
 import type { Config } from '../../src/config';
 import { defineTool, type ToolDefinition } from '../../src/tools/tool-definition';
@@ -15,7 +15,6 @@ export function sideEffectCounterKey(prefix: string, label: string): string {
 }
 
 export function createTools(config: Config): ToolDefinition[] {
-  let redis: Redis | undefined;
   const tool = defineTool({
     name: SIDE_EFFECT_TOOL,
     description: 'Records a payment (test tool: counts executions in Redis).',
@@ -24,8 +23,11 @@ export function createTools(config: Config): ToolDefinition[] {
     cacheable: false,
     idempotent: false,
     async run({ label, hold_ms }, context) {
-      redis ??= new Redis(config.REDIS_URL, { connectionName: 'side-effect-tool' });
-      const count = await redis.incr(sideEffectCounterKey(config.REDIS_KEY_PREFIX, label));
+      const count = await incrOnce(
+        config.REDIS_URL,
+        'side-effect-tool',
+        sideEffectCounterKey(config.REDIS_KEY_PREFIX, label),
+      );
       if (hold_ms > 0) await new Promise((r) => setTimeout(r, hold_ms));
       return {
         ok: true,

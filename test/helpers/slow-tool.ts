@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { incrOnce } from './incr-once';
 import { z } from 'zod';
 import type { Config } from '../../src/config';
 import { defineTool, type ToolDefinition } from '../../src/tools/tool-definition';
@@ -25,7 +25,6 @@ function hold(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 export function createTools(config: Config): ToolDefinition[] {
-  let redis: Redis | undefined;
   const tool = defineTool({
     name: SLOW_TOOL,
     description: 'Works for a while, then records that it finished (test tool).',
@@ -35,8 +34,7 @@ export function createTools(config: Config): ToolDefinition[] {
     idempotent: true,
     async run({ label, hold_ms }, context) {
       await hold(hold_ms, context?.signal);
-      redis ??= new Redis(config.REDIS_URL, { connectionName: 'slow-tool' });
-      await redis.incr(slowToolCounterKey(config.REDIS_KEY_PREFIX, label));
+      await incrOnce(config.REDIS_URL, 'slow-tool', slowToolCounterKey(config.REDIS_KEY_PREFIX, label));
       return { ok: true, value: { label, finished: true }, provider: 'test' };
     },
   });
