@@ -52,6 +52,21 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** A hold in `holds` under `key`: the held call marks it started and waits for its release. */
+function holdIn(holds: Map<string, Hold>, key: string, partial = ''): { started: Promise<void>; release(): void } {
+  const started = deferred();
+  const released = deferred();
+  const hold = {
+    started: started.promise,
+    markStarted: started.resolve,
+    released: released.promise,
+    release: released.resolve,
+    partial,
+  };
+  holds.set(key, hold);
+  return { started: hold.started, release: hold.release };
+}
+
 /**
  * The session workflow's activities as plain functions that record their inputs: no Redis, no
  * SQLite, no model server. A held turn's model call blocks (heartbeating, so a cancel reaches
@@ -83,17 +98,7 @@ export class StubActivities {
 
   /** The model call(s) of turn `turnId` wait until `release()`; a cancel ends them with `partial` as the streamed text. */
   hold(turnId: string, partial = ''): { started: Promise<void>; release(): void } {
-    const started = deferred();
-    const released = deferred();
-    const hold = {
-      started: started.promise,
-      markStarted: started.resolve,
-      released: released.promise,
-      release: released.resolve,
-      partial,
-    };
-    this.holds.set(turnId, hold);
-    return { started: hold.started, release: hold.release };
+    return holdIn(this.holds, turnId, partial);
   }
 
   /** The next `times` calls of store activity `name` for the session fail with `error()` (an outage by default). */
@@ -108,32 +113,12 @@ export class StubActivities {
 
   /** The next call of store activity `name` for the session waits until `release()` (then it is recorded). */
   holdStore(sessionId: string, name: StoreActivityName): { started: Promise<void>; release(): void } {
-    const started = deferred();
-    const released = deferred();
-    const hold = {
-      started: started.promise,
-      markStarted: started.resolve,
-      released: released.promise,
-      release: released.resolve,
-      partial: '',
-    };
-    this.storeHolds.set(`${name}:${sessionId}`, hold);
-    return { started: hold.started, release: hold.release };
+    return holdIn(this.storeHolds, `${name}:${sessionId}`);
   }
 
   /** The calculator calls of turn `turnId` wait until `release()`. */
   holdTool(turnId: string): { started: Promise<void>; release(): void } {
-    const started = deferred();
-    const released = deferred();
-    const hold = {
-      started: started.promise,
-      markStarted: started.resolve,
-      released: released.promise,
-      release: released.resolve,
-      partial: '',
-    };
-    this.toolHolds.set(turnId, hold);
-    return { started: hold.started, release: hold.release };
+    return holdIn(this.toolHolds, turnId);
   }
 
   /** Every attempt of the calculator calls of turn `turnId` throws (the tool runs out of retries). */
