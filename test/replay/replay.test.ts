@@ -65,6 +65,31 @@ describe('replaying recorded session histories against the current workflow code
     }
   });
 
+  it('when the v2 fixtures are read then they hold the idle continue-as-new patch marker of the same sessions', () => {
+    const patchIds = (events: JsonEvent[]) =>
+      events.flatMap((e) => {
+        const marker = e.markerRecordedEventAttributes as
+          { markerName: string; details?: Record<string, { payloads: Array<{ data: string }> }> } | undefined;
+        if (marker?.markerName !== 'core_patch') return [];
+        const data = marker.details?.['patch-data']?.payloads[0]?.data ?? '';
+        return [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id];
+      });
+    for (const name of [
+      'plain-turn',
+      'tool-turn',
+      'fallback-turn',
+      'cancelled-turn',
+      'continue-as-new',
+      'ended-session',
+    ]) {
+      expect([name, patchIds(byName(`v2-${name}`))]).toEqual([
+        name,
+        expect.arrayContaining(['continue-as-new-when-idle']),
+      ]);
+      expect([name, patchIds(byName(name))]).toEqual([name, []]);
+    }
+  });
+
   it('when every fixture is replayed then none has a determinism error', async () => {
     const histories = fixtures.map((f) => ({ workflowId: f.name, history: f.json }));
     const results: Array<{ workflowId: string; error?: string }> = [];
