@@ -177,6 +177,8 @@ export function createCallModel(deps: CallModelDeps) {
         current = snapshot;
       });
       progress = { ...previous, answer };
+      // From here every beat carries the answer: a beat without it would erase it for the next attempt.
+      current = () => progress;
       ctx.heartbeat(progress);
       for (const call of answer.tool_calls)
         emit({ type: 'tool_call', data: { ...base, id: call.id, name: call.name, arguments: call.arguments } });

@@ -8,11 +8,11 @@ import { waitUntil } from '../../helpers/wait-for';
  * Redis down (the proxy refuses connections) for longer than the store activities' OLD retry
  * budget, during a turn. The old policy (200 ms initial, x2, 20 attempts, 10 s cap) gave up after
  * 20 attempts and failed the workflow: the session was dead for good. Here the backoff cap is
- * 500 ms (STORE_RETRY_MAX_INTERVAL_MS), so 20 attempts take ~9 s and the 30 s outage is ~60
+ * 500 ms (STORE_RETRY_MAX_INTERVAL_MS), so 20 attempts take ~9 s and the 40 s outage is ~80
  * attempts: past any attempt limit of the old shape. FAULT_REDIS_OUTAGE_SECONDS=160 with
  * FAULT_STORE_RETRY_MAX_INTERVAL_MS=10000 replays the old budget at full length (~143 s).
  */
-const OUTAGE_MS = Number(process.env.FAULT_REDIS_OUTAGE_SECONDS ?? 30) * 1000;
+const OUTAGE_MS = Number(process.env.FAULT_REDIS_OUTAGE_SECONDS ?? 40) * 1000;
 const STORE_RETRY_MAX_INTERVAL_MS = process.env.FAULT_STORE_RETRY_MAX_INTERVAL_MS ?? '500';
 jest.setTimeout(OUTAGE_MS + 180_000);
 
@@ -24,7 +24,9 @@ const faults = useFaultStack(
       return { content: 'Answered through the outage.', hold: { afterChunks: 1, until: held.until } };
     return { content: `You said: ${last.content}` };
   },
-  { STORE_RETRY_MAX_INTERVAL_MS },
+  // A short model timeout makes the callModel attempt (timeout + 30 s) time out during the outage:
+  // the next attempt must publish the answer the first one kept, not call the model again.
+  { STORE_RETRY_MAX_INTERVAL_MS, LLM_TIMEOUT_SECONDS: '3' },
 );
 
 /** A request during the outage: its status and Retry-After, or how it failed to answer within 10 s. */
