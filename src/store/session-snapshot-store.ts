@@ -3,13 +3,23 @@ import type { LiveTurn } from '../contract/turn';
 import type { SessionSnapshot } from '../contract/session';
 import type { RedisKeys } from './redis';
 
+/** The compare-and-set as a named ioredis command: EVALSHA, so the script is not resent per write. */
+type RedisWithPutSnapshot = Redis & {
+  putSnapshotIfNotOlder(key: string, json: string, version: string, ttlSeconds: string): Promise<number>;
+};
+
 /** The session snapshot mirrored to Redis for fast reads, with a sliding TTL. */
 export class SessionSnapshotStore {
+  private readonly redis: RedisWithPutSnapshot;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly keys: RedisKeys,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    redis.defineCommand('putSnapshotIfNotOlder', { numberOfKeys: 1, lua: PUT_IF_NOT_OLDER });
+    this.redis = redis as RedisWithPutSnapshot;
+  }
 
   /** The snapshot with the live turn (if one runs) folded in as `current_turn`. */
   async get(sessionId: string): Promise<SessionSnapshot | null> {
@@ -55,9 +65,7 @@ export class SessionSnapshotStore {
    * Returns whether it was written.
    */
   async put(snapshot: SessionSnapshot): Promise<boolean> {
-    const written = await this.redis.eval(
-      PUT_IF_NOT_OLDER,
-      1,
+    const written = await this.redis.putSnapshotIfNotOlder(
       this.keys.snapshot(snapshot.session_id),
       JSON.stringify(snapshot),
       String(snapshotVersion(snapshot)),

@@ -20,6 +20,17 @@ const fixtures = fs
     json: JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, file), 'utf8')) as { events: JsonEvent[] },
   }));
 
+/** The sessions every fixture set records (`npm run record-fixtures`). */
+const RECORDED_SESSIONS = [
+  'plain-turn',
+  'tool-turn',
+  'fallback-turn',
+  'cancelled-turn',
+  'continue-as-new',
+  'continued-run',
+  'ended-session',
+];
+
 const byName = (name: string) => {
   const found = fixtures.find((f) => f.name === name);
   if (!found) throw new Error(`fixture ${name}.json is missing from ${FIXTURES_DIR}`);
@@ -50,15 +61,7 @@ describe('replaying recorded session histories against the current workflow code
   });
 
   it('when the patched fixtures are read then they cover the same sessions recorded after the archive became a local activity', () => {
-    for (const name of [
-      'plain-turn',
-      'tool-turn',
-      'fallback-turn',
-      'cancelled-turn',
-      'continue-as-new',
-      'continued-run',
-      'ended-session',
-    ]) {
+    for (const name of RECORDED_SESSIONS) {
       const events = byName(`patched-${name}`);
       expect([name, activities(events).includes('archiveTurn')]).toEqual([name, false]);
       expect([name, types(events).has('EVENT_TYPE_MARKER_RECORDED')]).toEqual([name, true]);
@@ -74,14 +77,7 @@ describe('replaying recorded session histories against the current workflow code
         const data = marker.details?.['patch-data']?.payloads[0]?.data ?? '';
         return [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id];
       });
-    for (const name of [
-      'plain-turn',
-      'tool-turn',
-      'fallback-turn',
-      'cancelled-turn',
-      'continue-as-new',
-      'ended-session',
-    ]) {
+    for (const name of RECORDED_SESSIONS) {
       expect([name, patchIds(byName(`v2-${name}`))]).toEqual([
         name,
         expect.arrayContaining(['continue-as-new-when-idle']),
