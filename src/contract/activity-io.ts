@@ -45,6 +45,10 @@ export interface ModelToolCall extends ToolCall {
   known: boolean;
   /** The tool's retry policy from the registry, so the workflow need not import it. */
   policy?: { maximum_attempts: number; timeout_seconds: number };
+  /** The tool's approval policy says this call waits for a person's decision before it runs. */
+  needs_approval?: boolean;
+  /** The tool's JSON Schema, sent only with calls that may wait for approval (edited arguments are checked against it). */
+  parameters?: Record<string, unknown>;
 }
 
 export interface CallModelResult {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalOutcomeSchema, pendingApprovalSchema } from './tool-approval';
 import { turnResultSchema } from './turn';
 
 /** Fields of every event a model call writes. */
@@ -70,6 +71,19 @@ export const eventCatalog = {
       .optional()
       .describe('A retry returned the recorded result of a non-idempotent tool instead of running it again.'),
   }),
+  approval_required: pendingApprovalSchema.describe(
+    'A tool call waits for a decision: POST /api/chat/session/{session_id}/tool-calls/{call_id}/approval.',
+  ),
+  approval_resolved: z
+    .object({
+      turn_id: z.uuid(),
+      call_id: z.string(),
+      tool: z.string(),
+      outcome: approvalOutcomeSchema,
+      reason: z.string().optional(),
+      arguments_edited: z.boolean().optional(),
+    })
+    .describe('A waiting tool call was decided: approved (it runs now), denied, expired (timeout) or cancelled.'),
   done: turnResultSchema,
   cancelled: turnResultSchema,
   error: z.union([turnResultSchema, rejectedTurnSchema, streamFailedSchema]),
@@ -118,6 +132,8 @@ export const TURN_STREAM_EVENTS = [
   'model_switched',
   'tool_call',
   'tool_result',
+  'approval_required',
+  'approval_resolved',
   'done',
   'error',
   'cancelled',
@@ -132,6 +148,8 @@ export const SESSION_STREAM_EVENTS = [
   'model_switched',
   'tool_call',
   'tool_result',
+  'approval_required',
+  'approval_resolved',
   'done',
   'error',
   'cancelled',

@@ -1,5 +1,6 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ChatSessionInput, EndSessionRequest, SessionView } from './session';
+import type { ApprovalAnswer, ApprovalDecision } from './tool-approval';
 import type { UserMessage } from './turn';
 
 /** Workflow type by name, so the API never loads workflow code. */
@@ -25,6 +26,11 @@ export interface CancelTurnRequest {
   reason?: string;
 }
 export const cancelTurnSignal = defineSignal<[CancelTurnRequest]>('cancelTurn');
+/**
+ * Decides a tool call waiting for approval. Its validator refuses an unknown call_id
+ * (APPROVAL_NOT_FOUND) and one already decided, expired or cancelled (APPROVAL_ALREADY_DECIDED).
+ */
+export const decideToolCallUpdate = defineUpdate<ApprovalAnswer, [ApprovalDecision]>('decideToolCall');
 export const stateQuery = defineQuery<SessionView>('state');
 
 /** The session workflow's signature, so the API can start it by name with typed arguments. */

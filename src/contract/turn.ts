@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApprovalMode } from './tool-approval';
 
 const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
 
@@ -12,6 +13,8 @@ export interface TurnOptions {
   max_tokens: number;
   /** Default `enqueue` (FIFO, each message its own turn). */
   double_texting?: DoubleTextingPolicy;
+  /** Default `auto` (each tool's approval policy); `always`: every tool call waits for a decision. */
+  approval?: ApprovalMode;
 }
 
 /** The payload of the `userMessage` signal: one user message, one turn. */

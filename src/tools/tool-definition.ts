@@ -16,6 +16,12 @@ export interface ToolPolicy {
   timeoutSeconds: number;
 }
 
+/**
+ * Whether a call waits for a person's decision before it runs: `never`, `always`, or decided per
+ * call by a rule on its (validated) arguments. TOOL_APPROVAL overrides it per tool.
+ */
+export type ToolApprovalPolicy = 'never' | 'always' | ((args: unknown) => boolean);
+
 /** Who is calling a tool: the idempotency key lets a tool with side effects pass one to its backend. */
 export interface ToolRunContext {
   session_id: string;
@@ -43,6 +49,10 @@ export interface ToolDefinition<Schema extends z.ZodType = z.ZodType> {
    * the activity runs it at most once per call through the tool-run ledger.
    */
   idempotent: boolean;
+  /** Absent: `never`. */
+  approval?: ToolApprovalPolicy;
+  /** JSON Schema sent to the model as is (MCP tools); absent: derived from `schema`. */
+  parameters?: Record<string, unknown>;
   run(args: z.infer<Schema>, context?: ToolRunContext): Promise<ToolOutcome>;
 }
 
