@@ -60,6 +60,30 @@ function isConcurrentMigration(err: unknown): boolean {
   );
 }
 
+/** Knex's lock table: one row whose `is_locked` column is the migration lock. */
+const LOCK_TABLE = 'knex_migrations_lock';
+
+/**
+ * Seeds Knex's lock table with its single row in one statement. Knex checks for the row and
+ * inserts it in two steps, so replicas starting together could each insert one; with two rows its
+ * lock (`update … where is_locked = 0`, expecting one row) is never taken again and every start
+ * fails with MigrationLocked. A database left with several unlocked rows is repaired here too.
+ */
+async function seedMigrationLock(knex: Knex): Promise<void> {
+  if (!(await knex.schema.hasTable(LOCK_TABLE))) {
+    // Another replica may create it first: "already exists" is retried by the caller.
+    await knex.schema.createTable(LOCK_TABLE, (t) => {
+      t.increments('index').primary();
+      t.integer('is_locked');
+    });
+  }
+  await knex.raw('insert into ?? (is_locked) select 0 where not exists (select 1 from ??)', [LOCK_TABLE, LOCK_TABLE]);
+  await knex.raw(
+    'delete from ?? where ?? <> (select min(??) from ??) and not exists (select 1 from ?? where is_locked = 1)',
+    [LOCK_TABLE, 'index', 'index', LOCK_TABLE, LOCK_TABLE],
+  );
+}
+
 /**
  * Applies pending migrations. Every process runs this at start, so replicas on a fresh database
  * race: the losers wait (capped backoff) until the winner is done, then find nothing to apply.
@@ -68,6 +92,7 @@ export async function runMigrations(knex: Knex, waitMs = MIGRATION_WAIT_MS): Pro
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
+      await seedMigrationLock(knex);
       const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
       return applied;
     } catch (err) {
