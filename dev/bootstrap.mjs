@@ -56,6 +56,15 @@ function run(command, args, env = process.env) {
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
+/** Builds the chat page (web/ → web/dist) when missing or stale; prints progress; never needs the network. */
+async function buildWebPage() {
+  const code = await run(process.execPath, ['--import', 'tsx', path.join(root, 'dev', 'web-build.ts')]);
+  if (code !== 0) {
+    say('[setup] FAILED: the chat page did not build (errors above). Fix web/, then run again.');
+    process.exit(code);
+  }
+}
+
 /** The house rules, each with what to do when it fails. Run by `npm test` (before Jest) and `npm run lint`. */
 const RULES = [
   {
@@ -114,6 +123,7 @@ async function main() {
   const tsx = [...(fs.existsSync(envFile) ? [`--env-file=${envFile}`] : []), '--import', 'tsx'];
   switch (command) {
     case 'start':
+      await buildWebPage();
       process.exit(await run(process.execPath, [...tsx, path.join(root, 'dev', 'all-in-one.ts'), ...rest]));
     case 'api':
     case 'worker':
@@ -132,6 +142,7 @@ async function main() {
       }
       const rules = await checkRules();
       if (rules !== 0) process.exit(rules);
+      await buildWebPage();
       process.exit(await run(bin('jest'), ['--runInBand', ...rest]));
     }
     case 'lint':

@@ -8,33 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { parseArgs } from 'node:util';
+import { CHROMIUM_FLAGS, findChromium } from '../dev/chromium';
 import { loadConfig } from '../src/config';
 import { sessionWorkflowId } from '../src/contract/session-workflow';
 import { createTemporalClient } from '../src/temporal/client';
 import { temporalAddressOf } from '../src/temporal/temporal-address';
-
-/** Flags this machine's closed network needs (no background fetches, no QUIC). */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function findChromium(): string {
-  for (const candidate of [
-    process.env.CHROMIUM_PATH,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-  ]) {
-    if (candidate && fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error("No Chromium found: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH.");
-}
 
 /** Opens `url`, waits until every text in `expect` is on the page (or times out), screenshots it. */
 async function check(

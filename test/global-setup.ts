@@ -9,6 +9,7 @@ import { ensureToxiproxy, startToxiproxy, type ToxiproxyServer } from '../dev/to
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { freePort } from '../dev/free-port';
 import { pingRedis } from '../src/store/redis-reachability';
+import { ensureWebBuild } from '../dev/web-build';
 
 declare global {
   // Handed from setup to teardown (same process under --runInBand).
@@ -38,6 +39,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_LOG_DIR = logDir;
   delete process.env.TEST_RUN_FAILED; // set by the log-tail reporter (a watch run starts afresh)
   say(`[test] service logs: ${logDir} (kept when a test fails)`);
+  // The page tests load the built chat page (npm test builds it first; a direct `npx jest` too).
+  ensureWebBuild(say);
   const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
   // The fault tests put a real TCP fault proxy between the service and Redis / the model.
   const toxiproxyPath = await ensureToxiproxy(process.env.TOXIPROXY_PATH, say);

@@ -17,6 +17,7 @@ import type { ApiSecurity } from './security/api-security';
 import { sessionRoutes } from './sessions/session-routes';
 import type { SessionService } from './sessions/session-service';
 import { streamRoutes, type StreamingDeps } from './streaming/stream-routes';
+import { chatPage } from './web/chat-page';
 
 export interface AppDeps {
   sessions: SessionService;
@@ -25,12 +26,15 @@ export interface AppDeps {
   maxMessageChars: number;
   security: ApiSecurity;
   streaming: StreamingDeps;
+  /** The built chat page (default web/dist). */
+  webDistDir?: string;
 }
 
 /**
  * The Koa app. Order matters: request id and logging outermost (they see the final status),
- * then metrics, security headers and CORS (kept on error answers), the error handler, rate
- * limits (before auth, so failed logins are throttled per IP), auth, JSON-only bodies, routes.
+ * then metrics, security headers and CORS (kept on error answers), the error handler, the chat
+ * page (public, not rate limited), rate limits (before auth, so failed logins are throttled per
+ * IP), auth, JSON-only bodies, routes.
  */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
@@ -45,6 +49,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(corsAllowlist(deps.security.corsOrigins));
   app.use(errorHandler(deps.logger));
   app.use(knownMethods());
+  app.use(chatPage(deps.webDistDir));
   app.use(rateLimit({ ...deps.security.rateLimit, authenticator: deps.security.authenticator, logger: deps.logger }));
   app.use(authenticate(deps.security.authenticator));
   app.use(requireJsonBody());

@@ -10,10 +10,11 @@ export interface StartBanner {
   uiUrl?: string;
 }
 
-/** What runs where, printed once the process is up; the model line says plainly when the offline model answers. */
+/** What runs where, printed once the process is up (the chat page first); the model line says plainly when the offline model answers. */
 export function printStartBanner({ config, temporalAddress, apiUrl, uiUrl }: StartBanner): void {
   say('');
   if (apiUrl) {
+    say(`  Chat page:      ${apiUrl}/   (open it in a browser)`);
     say(`  API:            ${apiUrl}   (try: curl -X POST ${apiUrl}/api/chat/session)`);
     say(`  Health:         ${apiUrl}/health`);
     say(`  API docs:       ${apiUrl}/docs   Metrics: ${apiUrl}/metrics`);

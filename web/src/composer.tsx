@@ -1,0 +1,71 @@
+import { useState } from 'preact/hooks';
+import type { SendOptions } from './chat-controller';
+
+interface Props {
+  running: boolean;
+  onSend: (text: string, options: SendOptions) => void;
+  onStop: () => void;
+}
+
+/** Enter sends, Shift+Enter adds a line; messages sent during a turn queue behind it; Stop cancels the turn. */
+export function Composer({ running, onSend, onStop }: Props) {
+  const [text, setText] = useState('');
+  const [useTools, setUseTools] = useState(true);
+  const [model, setModel] = useState('');
+
+  const send = () => {
+    if (!text.trim()) return;
+    onSend(text, { useTools, model: model.trim() || undefined });
+    setText('');
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label for="message" class="visually-hidden">
+        Message
+      </label>
+      <textarea
+        id="message"
+        rows={3}
+        placeholder="Ask something (Enter sends, Shift+Enter adds a line)"
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}
+      />
+      <div class="controls">
+        <label>
+          <input type="checkbox" checked={useTools} onChange={(e) => setUseTools(e.currentTarget.checked)} /> Use tools
+        </label>
+        <label>
+          Model{' '}
+          <input
+            type="text"
+            value={model}
+            placeholder="default chain"
+            size={14}
+            onInput={(e) => setModel(e.currentTarget.value)}
+          />
+        </label>
+        {running && (
+          <button type="button" class="stop" onClick={onStop}>
+            Stop
+          </button>
+        )}
+        <button type="submit" class="send">
+          {running ? 'Queue' : 'Send'}
+        </button>
+      </div>
+    </form>
+  );
+}

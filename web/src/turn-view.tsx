@@ -1,0 +1,95 @@
+import { MarkdownView } from './markdown-view';
+import type { Segment, ToolCard, TurnState } from './turn-state';
+
+function prettyJson(text: string | undefined): string {
+  if (!text) return '';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function ToolCardView({ card }: { card: ToolCard }) {
+  const state = card.result === undefined ? 'running…' : card.ok ? 'ok' : 'failed';
+  return (
+    <section class="tool-card" aria-label={`Tool ${card.name}`}>
+      <header>
+        <strong>Tool: {card.name}</strong> <span class="badge">{state}</span>
+        {card.replayed && <span class="badge">cached result</span>}
+        {card.durationMs !== undefined && <span class="muted"> {card.durationMs} ms</span>}
+      </header>
+      <div class="tool-io">
+        <div>
+          <div class="muted">Arguments</div>
+          <pre>{prettyJson(card.arguments)}</pre>
+        </div>
+        {card.result !== undefined && (
+          <div>
+            <div class="muted">Result</div>
+            <pre class="tool-result">{prettyJson(card.result)}</pre>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function SegmentView({ segment }: { segment: Segment }) {
+  switch (segment.kind) {
+    case 'text':
+      return <MarkdownView text={segment.text} />;
+    case 'tool':
+      return <ToolCardView card={segment} />;
+    case 'note':
+      return <p class="note">{segment.text}</p>;
+    case 'approval':
+      return (
+        <section class="tool-card approval" aria-label={`Approval for ${segment.tool}`}>
+          <strong>Approval needed: {segment.tool}</strong>
+          <pre>{prettyJson(segment.arguments)}</pre>
+          <p>{segment.outcome ? `Decision: ${segment.outcome}` : 'Waiting for a decision.'}</p>
+        </section>
+      );
+  }
+}
+
+const STATUS_LABEL: Record<TurnState['status'], string> = {
+  queued: 'Queued: waits for the answer before it',
+  streaming: 'Answering…',
+  completed: '',
+  cancelled: 'Stopped',
+  failed: 'Failed',
+  rejected: 'Not sent',
+};
+
+/** One exchange: the user's message, then the answer with its tool cards, notes and accounting. */
+export function TurnView({ turn, live }: { turn: TurnState; live: boolean }) {
+  const label = STATUS_LABEL[turn.status];
+  return (
+    <article class={`turn turn-${turn.status}`} data-turn-status={turn.status}>
+      <div class="user-message">
+        <span class="visually-hidden">You said:</span>
+        <p>{turn.userText}</p>
+      </div>
+      <div class="answer" aria-live={live ? 'polite' : 'off'} aria-busy={live && turn.status === 'streaming'}>
+        {turn.segments.map((segment, i) => (
+          <SegmentView key={i} segment={segment} />
+        ))}
+        {label && <p class={`status status-${turn.status}`}>{label}</p>}
+        {turn.problem && (
+          <p class="problem" role="alert">
+            {turn.problem}
+          </p>
+        )}
+        {turn.status === 'completed' && (turn.model || turn.tokens !== undefined) && (
+          <p class="turn-meta">
+            {turn.model && <span>Model: {turn.model}</span>}
+            {turn.tokens !== undefined && <span>Tokens: {turn.tokens}</span>}
+            {turn.cost !== undefined && <span>Cost: ${turn.cost.toFixed(6)}</span>}
+          </p>
+        )}
+      </div>
+    </article>
+  );
+}
