@@ -26,7 +26,13 @@ function KeyDialog({ onKey }: { onKey: (key: string) => void }) {
       <h2 id="key-title">API key needed</h2>
       <p>This server asks for an API key. It is kept in this tab only and sent as a header, never in a URL.</p>
       <label for="api-key">API key</label>
-      <input id="api-key" type="password" autocomplete="off" value={key} onInput={(e) => setKey(e.currentTarget.value)} />
+      <input
+        id="api-key"
+        type="password"
+        autocomplete="off"
+        value={key}
+        onInput={(e) => setKey(e.currentTarget.value)}
+      />
       <button type="submit">Use this key</button>
     </form>
   );
@@ -104,8 +110,8 @@ export function App() {
         )}
         {health.checks?.model?.offline && (
           <p class="banner offline-model">
-            Offline model: answers are rule-based, not from a real LLM. Set OPENROUTER_API_KEY or LLM_BASE_URL and restart
-            for a real model.
+            Offline model: answers are rule-based, not from a real LLM. Set OPENROUTER_API_KEY or LLM_BASE_URL and
+            restart for a real model.
           </p>
         )}
         {view.reconnecting && (

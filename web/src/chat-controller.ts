@@ -162,7 +162,11 @@ export class ChatController {
         this.sessionStarted(data.session_id as string);
       }
       if (event.event === 'stream_expired') {
-        this.updateTurn(key, (t) => ({ ...t, status: 'failed', problem: 'This answer is too old to resume; reload the page to read it from the history.' }));
+        this.updateTurn(key, (t) => ({
+          ...t,
+          status: 'failed',
+          problem: 'This answer is too old to resume; reload the page to read it from the history.',
+        }));
         return;
       }
       if (this.view.reconnecting) this.set({ reconnecting: false });

@@ -91,7 +91,10 @@ export function applyEvent(turn: TurnState, type: string, data: Record<string, u
       const step = data.step as number;
       const index = segments.findIndex((s) => s.kind === 'text' && s.step === step);
       if (index >= 0) segments.splice(index, 1);
-      segments.push({ kind: 'note', text: `The model call was retried (step ${step}); its partial answer was replaced.` });
+      segments.push({
+        kind: 'note',
+        text: `The model call was retried (step ${step}); its partial answer was replaced.`,
+      });
       break;
     }
     case 'model_switched':
@@ -138,7 +141,8 @@ export function applyEvent(turn: TurnState, type: string, data: Record<string, u
       break;
     case 'approval_resolved': {
       const index = segments.findIndex((s) => s.kind === 'approval' && s.callId === data.call_id);
-      if (index >= 0) segments[index] = { ...(segments[index] as Segment & { kind: 'approval' }), outcome: data.outcome as string };
+      if (index >= 0)
+        segments[index] = { ...(segments[index] as Segment & { kind: 'approval' }), outcome: data.outcome as string };
       break;
     }
     case 'done':

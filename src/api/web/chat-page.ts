@@ -24,7 +24,10 @@ function serve(ctx: Context, body: Buffer, type: string, cacheControl: string): 
 export function chatPage(distDir: string = WEB_DIST_DIR): Middleware {
   const files = new StaticFiles(distDir);
   return async (ctx, next) => {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      await next();
+      return;
+    }
     if (SHELL_PATH.test(ctx.path)) {
       const shell = files.get('index.html');
       if (!shell)
@@ -45,6 +48,6 @@ export function chatPage(distDir: string = WEB_DIST_DIR): Middleware {
         return;
       }
     }
-    return next();
+    await next();
   };
 }

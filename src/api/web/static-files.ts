@@ -34,7 +34,8 @@ export class StaticFiles {
   }
 
   private read(name: string): StaticFile | undefined {
-    if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.split('/').some((part) => part === '..' || part === '')) return undefined;
+    if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.split('/').some((part) => part === '..' || part === ''))
+      return undefined;
     const full = path.join(this.root, name);
     if (!full.startsWith(this.root + path.sep)) return undefined;
     try {
