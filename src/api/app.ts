@@ -10,6 +10,7 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { requireJsonBody } from './middleware/require-json-body';
 import { securityHeaders } from './middleware/security-headers';
+import { docsAssets } from './openapi/docs-page';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import type { HealthDeps } from './operations/health-report';
 import { operationsRoutes } from './operations/operations-routes';
@@ -33,7 +34,7 @@ export interface AppDeps {
 /**
  * The Koa app. Order matters: request id and logging outermost (they see the final status),
  * then metrics, security headers and CORS (kept on error answers), the error handler, the chat
- * page (public, not rate limited), rate limits (before auth, so failed logins are throttled per
+ * page and the docs' assets (public, not rate limited), rate limits (before auth, so failed logins are throttled per
  * IP), auth, JSON-only bodies, routes.
  */
 export function createApp(deps: AppDeps): Koa {
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler(deps.logger));
   app.use(knownMethods());
   app.use(chatPage(deps.webDistDir));
+  app.use(docsAssets());
   app.use(rateLimit({ ...deps.security.rateLimit, authenticator: deps.security.authenticator, logger: deps.logger }));
   app.use(authenticate(deps.security.authenticator));
   app.use(requireJsonBody());

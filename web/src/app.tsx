@@ -51,6 +51,7 @@ export function App() {
           history.pushState(null, '', `/chat/${sessionId}`);
           setRefresh((n) => n + 1);
         },
+        () => setRefresh((n) => n + 1),
       ),
     [],
   );

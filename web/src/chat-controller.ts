@@ -63,6 +63,8 @@ export class ChatController {
   constructor(
     private readonly changed: () => void,
     private readonly sessionStarted: (sessionId: string) => void,
+    /** A turn ended: the session's turns and cost changed. */
+    private readonly turnEnded: () => void,
   ) {}
 
   private set(patch: Partial<ChatView>): void {
@@ -171,7 +173,10 @@ export class ChatController {
       }
       if (this.view.reconnecting) this.set({ reconnecting: false });
       this.updateTurn(key, (t) => applyEvent(t, event.event, data, event.id));
-      if (isFinished(this.turn(key) as TurnState)) return;
+      if (isFinished(this.turn(key) as TurnState)) {
+        this.turnEnded();
+        return;
+      }
     }
   }
 

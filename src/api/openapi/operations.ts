@@ -361,7 +361,9 @@ export const operations: OperationSpec[] = [
     method: 'get',
     path: '/docs',
     operationId: 'docsPage',
-    summary: 'Human-readable API reference',
+    summary: 'API reference (Swagger UI)',
+    description:
+      'Swagger UI (from the swagger-ui-dist package, served by this API: no CDN) over /openapi.json, with try-it-out and the API key (Authorize). Its assets are under /docs/assets/.',
     tag: 'operations',
     public: true,
     responses: { 200: { description: 'An HTML page.', contentType: 'text/html' } },

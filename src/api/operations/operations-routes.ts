@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { metricsRegistry } from '../../metrics/metrics';
-import { DOCS_CONTENT_SECURITY_POLICY, renderDocsPage } from '../openapi/docs-page';
+import { DOCS_CONTENT_SECURITY_POLICY, DOCS_PAGE_HTML } from '../openapi/docs-page';
 import type { OpenApiDocument } from '../openapi/openapi-document';
 import { healthReport, type HealthDeps } from './health-report';
 
@@ -8,7 +8,6 @@ import { healthReport, type HealthDeps } from './health-report';
 export function operationsRoutes(health: HealthDeps, document: OpenApiDocument): Router {
   const router = new Router();
   const documentJson = JSON.stringify(document);
-  const docsHtml = renderDocsPage(document);
 
   router.get('/health', async (ctx) => {
     const report = await healthReport(health);
@@ -29,7 +28,7 @@ export function operationsRoutes(health: HealthDeps, document: OpenApiDocument):
   router.get('/docs', (ctx) => {
     ctx.set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = docsHtml;
+    ctx.body = DOCS_PAGE_HTML;
   });
 
   return router;
