@@ -10,7 +10,10 @@ describe('API docs page', () => {
   it('when /docs opens then Swagger UI lists the operations with the Authorize dialog and nothing is refused', async () => {
     const { page, errors } = await chromium.open(scripted.stack.url('/docs'));
     await page.getByText('Send a message and stream the answer (SSE)').waitFor();
-    await page.getByRole('button', { name: /Authorize/ }).first().waitFor();
+    await page
+      .getByRole('button', { name: /Authorize/ })
+      .first()
+      .waitFor();
     await page.getByRole('link', { name: 'Back to the chat page' }).waitFor();
     await screenshot(page, 'docs-1440');
     expect(errors).toEqual([]);

@@ -1,0 +1,50 @@
+import { freePort } from '../../dev/free-port';
+import { startApi, type RunningApi } from '../../src/api-process';
+import { LONG_ANSWER, slowOrEcho } from '../helpers/slow-or-echo-script';
+import { screenshot, seriousA11yViolations, useChatBrowser } from '../helpers/chat-browser';
+import { useScriptedStack } from '../helpers/scripted-stack';
+import { testLogger } from '../helpers/test-log';
+
+/** The API process goes away in the middle of an answer and comes back on the same address. */
+describe('chat page: the API restarts mid-answer', () => {
+  const scripted = useScriptedStack(slowOrEcho);
+  const chromium = useChatBrowser();
+  const apis: RunningApi[] = [];
+  afterEach(async () => {
+    for (const api of apis.splice(0)) await api.stop();
+  });
+
+  /** An API on `port` over the stack's worker, Redis and archive (a restarted API process). */
+  async function apiOn(port: number, name: string): Promise<RunningApi> {
+    const { stack } = scripted;
+    const config = { ...stack.config, PORT: port };
+    const api = await startApi(config, stack.infra, testLogger({ api: name }), stack.config.TEMPORAL_ADDRESS as string);
+    apis.push(api);
+    return api;
+  }
+
+  it('when the API stops mid-stream then the page says it is reconnecting, and completes the answer once it is back', async () => {
+    const port = await freePort();
+    const first = await apiOn(port, 'first');
+    const { page, errors } = await chromium.open(`${first.url}/`);
+    await page.getByLabel('Message').fill('slow through a restart');
+    await page.getByLabel('Message').press('Enter');
+    await page.locator('.answer .markdown').getByText('three', { exact: false }).waitFor();
+
+    await first.stop();
+    apis.splice(apis.indexOf(first), 1);
+    const notice = page.getByRole('status').filter({ hasText: 'Reconnecting' });
+    await notice.waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'reconnecting-1440');
+
+    await apiOn(port, 'second');
+    const done = page.locator('[data-turn-status="completed"]');
+    await done.waitFor({ timeout: 30_000 });
+    expect((await done.locator('.markdown').textContent())?.trim()).toBe(LONG_ANSWER);
+    await notice.waitFor({ state: 'detached' });
+    // Only the failed fetches while the API was down may be logged, nothing else.
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource|Failed to fetch/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+});
