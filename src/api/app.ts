@@ -10,6 +10,7 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { requireJsonBody } from './middleware/require-json-body';
 import { securityHeaders } from './middleware/security-headers';
+import { modelRoutes } from './models/model-routes';
 import { docsAssets } from './openapi/docs-page';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import type { HealthDeps } from './operations/health-report';
@@ -62,9 +63,10 @@ export function createApp(deps: AppDeps): Koa {
     buildOpenApiDocument({ maxMessageChars: deps.maxMessageChars }),
   );
   const sessions = sessionRoutes(deps.sessions, deps.maxMessageChars);
+  const models = modelRoutes(deps.health.llm);
   const streams = streamRoutes({ ...deps.streaming, sessions: deps.sessions, maxMessageChars: deps.maxMessageChars });
   // Order is part of the answer: a path two routes share lists its methods in this order (Allow, 405).
-  for (const router of [operations, sessions, streams])
+  for (const router of [operations, sessions, streams, models])
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   return app;
 }

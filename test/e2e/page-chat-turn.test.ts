@@ -71,4 +71,22 @@ describe('chat page: a turn', () => {
     expect(await second.page.locator('.answer .markdown').last().textContent()).toContain('The answer is 12.');
     await second.page.context().close();
   });
+
+  it('when a model is picked from the configured chain then the message names it', async () => {
+    const { page } = await chromium.open(scripted.stack.url('/'));
+    const picker = page.getByLabel('Model', { exact: true });
+    await picker.getByRole('option', { name: 'fake-model' }).waitFor({ state: 'attached' });
+    await picker.selectOption('fake-model');
+    await page.getByLabel('Use tools').uncheck();
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/chat/message/stream'));
+    await page.getByLabel('Message').fill('hello model');
+    await page.getByLabel('Message').press('Enter');
+    expect((await sent).postDataJSON()).toMatchObject({
+      message: 'hello model',
+      model: 'fake-model',
+      use_tools: false,
+    });
+    await page.locator('[data-turn-status="completed"]').waitFor();
+    await page.context().close();
+  });
 });

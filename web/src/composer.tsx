@@ -1,4 +1,5 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { getJson } from './api-client';
 import type { SendOptions } from './chat-controller';
 
 interface Props {
@@ -12,10 +13,16 @@ export function Composer({ running, onSend, onStop }: Props) {
   const [text, setText] = useState('');
   const [useTools, setUseTools] = useState(true);
   const [model, setModel] = useState('');
+  const [models, setModels] = useState<string[]>([]);
+  useEffect(() => {
+    getJson<{ models: Array<{ name: string }> }>('/api/chat/models')
+      .then((list) => setModels(list.models.map((m) => m.name)))
+      .catch(() => setModels([]));
+  }, []);
 
   const send = () => {
     if (!text.trim()) return;
-    onSend(text, { useTools, model: model.trim() || undefined });
+    onSend(text, { useTools, model: model || undefined });
     setText('');
   };
 
@@ -47,16 +54,15 @@ export function Composer({ running, onSend, onStop }: Props) {
         <label>
           <input type="checkbox" checked={useTools} onChange={(e) => setUseTools(e.currentTarget.checked)} /> Use tools
         </label>
-        <label>
-          Model{' '}
-          <input
-            type="text"
-            value={model}
-            placeholder="default chain"
-            size={14}
-            onInput={(e) => setModel(e.currentTarget.value)}
-          />
-        </label>
+        <label for="model">Model</label>
+        <select id="model" value={model} onChange={(e) => setModel(e.currentTarget.value)}>
+          <option value="">Default (the configured chain)</option>
+          {models.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
         {running && (
           <button type="button" class="stop" onClick={onStop}>
             Stop

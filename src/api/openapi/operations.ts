@@ -12,6 +12,7 @@ import {
   errorResponseSchema,
   healthSchema,
   historySchema,
+  modelListSchema,
   sessionCreatedSchema,
   sessionListSchema,
   streamEventSchema,
@@ -35,6 +36,7 @@ export function componentSchemas(maxMessageChars: number) {
     SessionRecord: sessionRecordSchema,
     CancelResult: cancelResultSchema,
     CancelRequest: cancelRequestSchema,
+    ModelList: modelListSchema,
   } satisfies Record<string, z.ZodType>;
 }
 
@@ -315,6 +317,16 @@ export const operations: OperationSpec[] = [
       422: err('Bad limit, cursor or status.'),
       ...apiErrors,
     },
+  },
+  {
+    method: 'get',
+    path: '/api/chat/models',
+    operationId: 'listModels',
+    summary: 'The configured model chain',
+    description:
+      'The models a message may name in `model` (the fallback chain, in order; the first is the default). The chat page offers them per message.',
+    tag: 'chat',
+    responses: { 200: { description: 'The models.', schema: 'ModelList' }, ...apiErrors },
   },
   {
     method: 'delete',

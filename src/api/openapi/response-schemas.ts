@@ -89,3 +89,14 @@ export const cancelResultSchema = z
     cancelled: z.boolean().describe('Whether that turn was running and was asked to stop; queued messages still run.'),
   })
   .describe('Cancellation is asynchronous: the turn ends with a `cancelled` event.');
+
+export const modelListSchema = z
+  .object({
+    models: z
+      .array(z.object({ name: z.string(), supports_tools: z.boolean() }))
+      .describe('The fallback chain, in order: any name may be sent as `model` with a message.'),
+    default_model: z.string().nullable().describe('First in the chain: used when a message names no model.'),
+    offline: z.boolean().describe('The built-in rule-based offline model answers (no real LLM configured).'),
+  })
+  .describe('The configured models.');
+export type ModelList = z.infer<typeof modelListSchema>;
