@@ -1,4 +1,4 @@
-import { sentenceFor } from './api-client';
+import { sentenceFor } from './problem-sentence';
 
 /** A tool call as the page shows it: arguments, result, whether it was a recorded (cached) result, duration. */
 export interface ToolCard {
