@@ -9,6 +9,10 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
+# The chat page, built into web/dist (Vite is a runtime dependency: no dev packages needed).
+COPY web ./web
+COPY dev/web-build.ts ./dev/web-build.ts
+RUN node --import tsx dev/web-build.ts
 ENV NODE_ENV=production HOST=0.0.0.0 DATA_DIR=/data
 EXPOSE 3000
 ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]

@@ -55,4 +55,19 @@ describe('chat page: a turn in the middle', () => {
     await first.page.context().close();
     await second.page.context().close();
   });
+
+  it('when a message is sent during a turn then it shows as queued, then gets its own answer', async () => {
+    const { page } = await chromium.open(scripted.stack.url('/'));
+    await page.getByLabel('Message').fill('slow first');
+    await page.getByLabel('Message').press('Enter');
+    await page.locator('.answer .markdown').getByText('two', { exact: false }).waitFor();
+    await page.getByLabel('Message').fill('queued second');
+    await page.getByRole('button', { name: 'Queue' }).click();
+    const second = page.locator('.turn').nth(1);
+    await second.getByText('Queued: waits for the answer before it').waitFor();
+    await second.and(page.locator('[data-turn-status="completed"]')).waitFor();
+    expect((await second.locator('.markdown').textContent())?.trim()).toBe('Echo: queued second');
+    expect(await page.locator('.turn').first().getAttribute('data-turn-status')).toBe('completed');
+    await page.context().close();
+  });
 });
