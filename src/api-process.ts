@@ -56,6 +56,7 @@ export async function startApi(
     maxMessageChars: config.MESSAGE_MAX_CHARS,
     health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm, logger },
     security: createApiSecurity(config, infra.redis, logger),
+    page: { temporalUiPort: config.TEMPORAL_UI_PORT },
     streaming: {
       events: infra.events,
       openBlockingConnection,

@@ -19,7 +19,7 @@ import type { ApiSecurity } from './security/api-security';
 import { sessionRoutes } from './sessions/session-routes';
 import type { SessionService } from './sessions/session-service';
 import { streamRoutes, type StreamingDeps } from './streaming/stream-routes';
-import { chatPage } from './web/chat-page';
+import { chatPage, type ChatPageOptions } from './web/chat-page';
 
 export interface AppDeps {
   sessions: SessionService;
@@ -28,8 +28,8 @@ export interface AppDeps {
   maxMessageChars: number;
   security: ApiSecurity;
   streaming: StreamingDeps;
-  /** The built chat page (default web/dist). */
-  webDistDir?: string;
+  /** Where the chat page is built and which Temporal Web UI it links to. */
+  page?: ChatPageOptions;
 }
 
 /**
@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(corsAllowlist(deps.security.corsOrigins));
   app.use(errorHandler(deps.logger));
   app.use(knownMethods());
-  app.use(chatPage(deps.webDistDir));
+  app.use(chatPage(deps.page));
   app.use(docsAssets());
   app.use(rateLimit({ ...deps.security.rateLimit, authenticator: deps.security.authenticator, logger: deps.logger }));
   app.use(authenticate(deps.security.authenticator));

@@ -4,7 +4,7 @@ import { useScriptedStack } from '../helpers/scripted-stack';
 
 /** The chat page in real Chromium against the real stack; only the model is scripted. */
 describe('chat page: a turn', () => {
-  const scripted = useScriptedStack(calculatorScript);
+  const scripted = useScriptedStack(calculatorScript, { TEMPORAL_UI_PORT: '18233' });
   const chromium = useChatBrowser();
 
   it('when the page is fetched then it is served same-origin under a strict CSP with no inline script', async () => {
@@ -24,7 +24,9 @@ describe('chat page: a turn', () => {
     const { page, errors } = await chromium.open(scripted.stack.url('/'));
     await page.getByText('This server is open').waitFor();
     expect(await page.getByRole('link', { name: 'API docs' }).getAttribute('href')).toBe('/docs');
-    await page.getByRole('link', { name: 'Temporal Web UI' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Temporal Web UI' }).getAttribute('href')).toBe(
+      'http://127.0.0.1:18233',
+    );
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'empty-1440');
     await page.setViewportSize({ width: 375, height: 800 });

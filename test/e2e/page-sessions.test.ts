@@ -16,9 +16,9 @@ describe('chat page: sessions sidebar', () => {
     const items = page.getByRole('navigation', { name: 'Chats' }).locator('li a');
     await items.nth(19).waitFor();
     expect(await items.count()).toBe(20);
-    await page.locator('.sidebar ul').evaluate((list) => list.scrollTo(0, list.scrollHeight));
+    await items.last().scrollIntoViewIfNeeded();
     await items.nth(22).waitFor();
-    const hrefs = await items.evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    const hrefs = await Promise.all((await items.all()).map((link) => link.getAttribute('href')));
     // Every session once, in the API's order (newest first; its own tests check the order).
     expect([...hrefs].sort()).toEqual(created.map((id) => `/chat/${id}`).sort());
     expect(hrefs[0]).toBe(`/chat/${created[created.length - 1]}`);

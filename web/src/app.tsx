@@ -10,7 +10,8 @@ interface Health {
 }
 
 const sessionInUrl = () => /^\/chat\/([0-9a-f-]{36})\/?$/i.exec(location.pathname)?.[1];
-const TEMPORAL_UI = `${location.protocol}//${location.hostname}:8233`;
+const uiPort = document.querySelector('meta[name="temporal-ui-port"]')?.getAttribute('content') ?? '8233';
+const TEMPORAL_UI = `${location.protocol}//${location.hostname}:${uiPort}`;
 
 function KeyDialog({ onKey }: { onKey: (key: string) => void }) {
   const [key, setKey] = useState('');

@@ -17,12 +17,26 @@ function serve(ctx: Context, body: Buffer, type: string, cacheControl: string): 
   ctx.body = body;
 }
 
+export interface ChatPageOptions {
+  /** Default web/dist. */
+  distDir?: string;
+  /** The Temporal Web UI's port on this host, for the page's link (a meta tag in the shell; no inline script). */
+  temporalUiPort?: number;
+}
+
 /**
  * The chat page, same origin as the API: public (the page holds no data; its API calls carry the
  * key) and outside the rate limits. Anything else goes on to the API.
  */
-export function chatPage(distDir: string = WEB_DIST_DIR): Middleware {
-  const files = new StaticFiles(distDir);
+export function chatPage(options: ChatPageOptions = {}): Middleware {
+  const files = new StaticFiles(options.distDir ?? WEB_DIST_DIR);
+  let shellBody: Buffer | undefined;
+  const shellOf = (html: Buffer) =>
+    (shellBody ??= Buffer.from(
+      html
+        .toString('utf8')
+        .replace('</head>', `<meta name="temporal-ui-port" content="${options.temporalUiPort ?? 8233}" />\n  </head>`),
+    ));
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       await next();
@@ -37,7 +51,7 @@ export function chatPage(distDir: string = WEB_DIST_DIR): Middleware {
           'The chat page is not built: `npm start` builds it, or run `npx vite build web`.',
         );
       // The shell names the current asset hashes: always revalidated.
-      serve(ctx, shell.body, shell.type, 'no-cache');
+      serve(ctx, shellOf(shell.body), shell.type, 'no-cache');
       return;
     }
     if (ctx.path.startsWith('/assets/') || ctx.path === '/favicon.svg') {
