@@ -23,6 +23,11 @@ describe('chat page: a turn', () => {
   it('when the empty page opens then it shows the open-mode banner, the links and no serious a11y violation', async () => {
     const { page, errors } = await chromium.open(scripted.stack.url('/'));
     await page.getByText('This server is open').waitFor();
+    // Reported, not asserted (no timing assertions): the first contentful paint of the page, in ms.
+    const paint = await page.evaluate<number>(
+      "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1",
+    );
+    console.log(`chat page first contentful paint: ${Math.round(paint)} ms`);
     expect(await page.getByRole('link', { name: 'API docs' }).getAttribute('href')).toBe('/docs');
     expect(await page.getByRole('link', { name: 'Temporal Web UI' }).getAttribute('href')).toBe(
       'http://127.0.0.1:18233',
