@@ -4,9 +4,10 @@ import { LONG_ANSWER, slowOrEcho } from '../helpers/slow-or-echo-script';
 import { screenshot, seriousA11yViolations, useChatBrowser } from '../helpers/chat-browser';
 import { useScriptedStack } from '../helpers/scripted-stack';
 import { testLogger } from '../helpers/test-log';
+import { createProxy } from '../helpers/toxiproxy-client';
 
-/** The API process goes away in the middle of an answer and comes back on the same address. */
-describe('chat page: the API restarts mid-answer', () => {
+/** The API process, or the network to it, goes away in the middle of an answer and comes back. */
+describe('chat page: the connection is lost mid-answer', () => {
   const scripted = useScriptedStack(slowOrEcho);
   const chromium = useChatBrowser();
   const apis: RunningApi[] = [];
@@ -46,5 +47,28 @@ describe('chat page: the API restarts mid-answer', () => {
     // Only the failed fetches while the API was down may be logged, nothing else.
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource|Failed to fetch/.test(e))).toEqual([]);
     await page.context().close();
+  });
+
+  it('when the network to the API drops mid-stream then the page says it is reconnecting, and completes the answer once it is back', async () => {
+    const proxy = await createProxy(`page-${Date.now()}`, new URL(scripted.stack.api.url).host);
+    try {
+      const { page } = await chromium.open(`http://${proxy.listen}/`);
+      await page.getByLabel('Message').fill('slow through a network drop');
+      await page.getByLabel('Message').press('Enter');
+      await page.locator('.answer .markdown').getByText('three', { exact: false }).waitFor();
+
+      await proxy.setEnabled(false);
+      const notice = page.getByRole('status').filter({ hasText: 'Reconnecting' });
+      await notice.waitFor();
+      await proxy.setEnabled(true);
+
+      const done = page.locator('[data-turn-status="completed"]');
+      await done.waitFor({ timeout: 30_000 });
+      expect((await done.locator('.markdown').textContent())?.trim()).toBe(LONG_ANSWER);
+      await notice.waitFor({ state: 'detached' });
+      await page.context().close();
+    } finally {
+      await proxy.delete();
+    }
   });
 });
