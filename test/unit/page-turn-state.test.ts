@@ -79,4 +79,24 @@ describe('chat page turn state', () => {
     expect(turn.status).toBe('failed');
     expect(turn.problem).toMatch(/used up its budget/);
   });
+
+  it('when a tool call waits for approval and is decided then its card shows the decision', () => {
+    let turn = newTurn('k', 'delete it');
+    turn = applyEvent(
+      turn,
+      'approval_required',
+      { call_id: 'c9', turn_id: TURN, tool: 'shell', arguments: '{"cmd":"ls"}', step: 1 },
+      '1-0',
+    );
+    expect(turn.segments).toEqual([{ kind: 'approval', callId: 'c9', tool: 'shell', arguments: '{"cmd":"ls"}' }]);
+    turn = applyEvent(
+      turn,
+      'approval_resolved',
+      { turn_id: TURN, call_id: 'c9', tool: 'shell', outcome: 'denied' },
+      '2-0',
+    );
+    expect(turn.segments).toEqual([
+      { kind: 'approval', callId: 'c9', tool: 'shell', arguments: '{"cmd":"ls"}', outcome: 'denied' },
+    ]);
+  });
 });

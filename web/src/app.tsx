@@ -146,7 +146,12 @@ export function App() {
             <div class="turns">
               {view.turns.length === 0 && <p class="empty">Start a conversation: type a message below.</p>}
               {view.turns.map((turn, i) => (
-                <TurnView key={turn.key} turn={turn} live={i === lastIndex} />
+                <TurnView
+                  key={turn.key}
+                  turn={turn}
+                  live={i === lastIndex}
+                  onDecide={(callId, decision) => controller.decide(callId, decision)}
+                />
               ))}
             </div>
             <Composer

@@ -1,4 +1,5 @@
 import { ApiProblem, getJson, headers, problemOf, sendJson } from './api-client';
+import type { ApprovalDecision } from './approval-card';
 import { readSse } from './sse-reader';
 import { applyEvent, isFinished, newTurn, type TurnState } from './turn-state';
 import { keepRunningTurns, runningTurns } from './turn-memory';
@@ -223,6 +224,24 @@ export class ChatController {
       await sendJson('POST', `/api/chat/session/${this.view.sessionId}/cancel`, { turn_id: running.turnId });
     } catch (err) {
       this.set({ notice: this.problem(err) });
+    }
+  }
+
+  /**
+   * Decides a tool call waiting for approval (POST …/tool-calls/{call_id}/approval); the card
+   * changes when the stream's approval_resolved arrives. Answers the refusal's sentence, if any.
+   */
+  async decide(callId: string, decision: ApprovalDecision): Promise<string | undefined> {
+    if (!this.view.sessionId) return 'This chat has no session yet.';
+    try {
+      await sendJson(
+        'POST',
+        `/api/chat/session/${this.view.sessionId}/tool-calls/${encodeURIComponent(callId)}/approval`,
+        decision,
+      );
+      return undefined;
+    } catch (err) {
+      return this.problem(err);
     }
   }
 

@@ -1,3 +1,4 @@
+import { ApprovalCard, type ApprovalDecision } from './approval-card';
 import { MarkdownView } from './markdown-view';
 import type { Segment, ToolCard, TurnState } from './turn-state';
 
@@ -35,7 +36,9 @@ function ToolCardView({ card }: { card: ToolCard }) {
   );
 }
 
-function SegmentView({ segment }: { segment: Segment }) {
+type DecideHandler = (callId: string, decision: ApprovalDecision) => Promise<string | undefined>;
+
+function SegmentView({ segment, onDecide }: { segment: Segment; onDecide: DecideHandler }) {
   switch (segment.kind) {
     case 'text':
       return <MarkdownView text={segment.text} />;
@@ -45,11 +48,12 @@ function SegmentView({ segment }: { segment: Segment }) {
       return <p class="note">{segment.text}</p>;
     case 'approval':
       return (
-        <section class="tool-card approval" aria-label={`Approval for ${segment.tool}`}>
-          <strong>Approval needed: {segment.tool}</strong>
-          <pre>{prettyJson(segment.arguments)}</pre>
-          <p>{segment.outcome ? `Decision: ${segment.outcome}` : 'Waiting for a decision.'}</p>
-        </section>
+        <ApprovalCard
+          tool={segment.tool}
+          arguments={segment.arguments}
+          outcome={segment.outcome}
+          onDecide={(decision) => onDecide(segment.callId, decision)}
+        />
       );
   }
 }
@@ -64,7 +68,7 @@ const STATUS_LABEL: Record<TurnState['status'], string> = {
 };
 
 /** One exchange: the user's message, then the answer with its tool cards, notes and accounting. */
-export function TurnView({ turn, live }: { turn: TurnState; live: boolean }) {
+export function TurnView({ turn, live, onDecide }: { turn: TurnState; live: boolean; onDecide: DecideHandler }) {
   const label = STATUS_LABEL[turn.status];
   return (
     <article class={`turn turn-${turn.status}`} data-turn-status={turn.status}>
@@ -74,7 +78,7 @@ export function TurnView({ turn, live }: { turn: TurnState; live: boolean }) {
       </div>
       <div class="answer" aria-live={live ? 'polite' : 'off'} aria-busy={live && turn.status === 'streaming'}>
         {turn.segments.map((segment, i) => (
-          <SegmentView key={i} segment={segment} />
+          <SegmentView key={i} segment={segment} onDecide={onDecide} />
         ))}
         {label && <p class={`status status-${turn.status}`}>{label}</p>}
         {turn.problem && (
