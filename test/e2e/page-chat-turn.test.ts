@@ -65,6 +65,15 @@ describe('chat page: a turn', () => {
     await page.context().close();
   });
 
+  it('when the system prefers dark then the page is dark and still has no serious a11y violation', async () => {
+    const { page } = await chromium.open(scripted.stack.url('/'), { colorScheme: 'dark' });
+    await page.getByText('This server is open').waitFor();
+    expect(await page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe('rgb(15, 17, 21)');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'empty-dark-1440');
+    await page.context().close();
+  });
+
   it('when a session link is opened then its history is loaded from the API', async () => {
     const first = await chromium.open(scripted.stack.url('/'));
     await first.page.getByLabel('Message').fill('Calculate 3 * 4');
@@ -74,8 +83,10 @@ describe('chat page: a turn', () => {
     await first.page.context().close();
 
     const second = await chromium.open(link);
-    await second.page.getByText('Calculate 3 * 4').first().waitFor();
-    expect(await second.page.locator('.answer .markdown').last().textContent()).toContain('The answer is 12.');
+    const archived = second.page.locator('[data-turn-status="completed"]');
+    await archived.waitFor();
+    expect(await archived.locator('.user-message').textContent()).toContain('Calculate 3 * 4');
+    expect(await archived.locator('.markdown').last().textContent()).toContain('The answer is 12.');
     await second.page.context().close();
   });
 

@@ -7,8 +7,8 @@ import { CHROMIUM_FLAGS, findChromium } from '../../dev/chromium';
 /** A file's real Chromium (Debian's package), valid inside its tests. */
 export interface ChatBrowser {
   readonly browser: Browser;
-  /** A new page at `url`, `width` px wide (default 1440), with CSP violations and page errors recorded. */
-  open(url: string, width?: number): Promise<ChatPage>;
+  /** A new page at `url` (default 1440 px wide, light), with CSP violations and page errors recorded. */
+  open(url: string, options?: { width?: number; colorScheme?: 'light' | 'dark' }): Promise<ChatPage>;
 }
 
 export interface ChatPage {
@@ -34,9 +34,9 @@ export function useChatBrowser(): ChatBrowser {
       if (!browser) throw new Error('Chromium is not started (use it inside a test)');
       return browser;
     },
-    async open(url, width = 1440) {
+    async open(url, { width = 1440, colorScheme = 'light' } = {}) {
       if (!browser) throw new Error('Chromium is not started (use it inside a test)');
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {
