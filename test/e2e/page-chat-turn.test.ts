@@ -18,6 +18,9 @@ describe('chat page: a turn', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect((await fetch(scripted.stack.url(`/chat/${crypto.randomUUID()}`))).status).toBe(200);
+    // Only the built files: nothing outside web/dist/assets is reachable through the asset path.
+    for (const escape of ['/assets/..%2f..%2fpackage.json', '/assets/%2e%2e/index.html', '/assets/.source-hash'])
+      expect((await fetch(scripted.stack.url(escape))).status).toBe(404);
   });
 
   it('when the empty page opens then it shows the open-mode banner, the links and no serious a11y violation', async () => {

@@ -23,6 +23,9 @@ describe('chat page: a turn in the middle', () => {
     expect(partial.trim()).not.toBe(LONG_ANSWER);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'stopped-1440');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await screenshot(page, 'stopped-375');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });
