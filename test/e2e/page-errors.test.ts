@@ -48,4 +48,20 @@ describe('chat page: refusals', () => {
       await page.context().close();
     });
   });
+
+  describe('with a model that refuses every call', () => {
+    const scripted = useScriptedStack(() => ({ status: 401, error: 'invalid api key' }));
+
+    it('when the model fails then the page says so and what to do', async () => {
+      const { page } = await chromium.open(scripted.stack.url('/'));
+      await page.getByLabel('Message').fill('hello');
+      await page.getByLabel('Message').press('Enter');
+      const failed = page.locator('[data-turn-status="failed"]');
+      await failed.waitFor();
+      expect(await failed.getByRole('alert').textContent()).toBe(
+        'The model failed to answer. Send your message again, or pick another model.',
+      );
+      await page.context().close();
+    });
+  });
 });
