@@ -100,6 +100,8 @@ export class ChatSession {
   private readonly store: SessionStore;
   /** Tool calls of the running turn waiting for a decision (never across continue-as-new: it happens between turns). */
   private readonly approvals: ToolApprovals;
+  /** What ChatAwaitingApproval was last set to in this run. */
+  private awaitingApproval = false;
 
   constructor(input: ChatSessionInput) {
     this.settings = input.settings;
@@ -107,7 +109,10 @@ export class ChatSession {
     this.approvals = new ToolApprovals(
       (input.settings.tool_approval_timeout ?? DEFAULT_TOOL_APPROVAL_TIMEOUT) as Duration,
       {
-        changed: (pending) => showAwaitingApproval(this.state, pending, this.settings.search_attributes),
+        changed: (pending) => {
+          showAwaitingApproval(this.state, pending, this.settings.search_attributes, this.awaitingApproval);
+          this.awaitingApproval = pending.length > 0;
+        },
         announce: (events) =>
           this.unlessBug('mirror an approval', this.runningTurnId, () =>
             this.store.mirrorSession({ snapshot: this.snapshot(), events }),

@@ -35,7 +35,15 @@ export function publishToOperators(state: SessionState, searchAttributes: boolea
  * While tool calls wait for a decision: the details pane says which, and `ChatAwaitingApproval` lets
  * an operator find every waiting session (`ChatAwaitingApproval = true`).
  */
-export function showAwaitingApproval(state: SessionState, pending: PendingApproval[], searchAttributes: boolean): void {
+export function showAwaitingApproval(
+  state: SessionState,
+  pending: PendingApproval[],
+  searchAttributes: boolean,
+  wasAwaiting: boolean,
+): void {
   setCurrentDetails(sessionDetails(state, pending));
-  if (searchAttributes) upsertSearchAttributes([{ key: ChatAwaitingApproval, value: pending.length > 0 }]);
+  // An upsert is a command in history: only when the answer to "is it waiting?" changes.
+  const awaiting = pending.length > 0;
+  if (searchAttributes && awaiting !== wasAwaiting)
+    upsertSearchAttributes([{ key: ChatAwaitingApproval, value: awaiting }]);
 }
