@@ -1,6 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { ModelToolCall } from '../../../src/contract/activity-io';
 import type { SessionEvent } from '../../../src/contract/event-catalog';
 import { cancelTurnSignal, decideToolCallUpdate, userMessageSignal } from '../../../src/contract/session-workflow';
 import {
@@ -8,47 +7,13 @@ import {
   APPROVAL_NOT_FOUND,
   type ApprovalDecision,
 } from '../../../src/contract/tool-approval';
-import { echo, StubActivities, type ModelScript } from '../../helpers/stub-activities';
+import { approvalStubScript, CALCULATOR_PARAMETERS as parameters } from '../../helpers/approval-stub-script';
+import { StubActivities } from '../../helpers/stub-activities';
 import { waitFor } from '../../helpers/wait-for';
 import { useWorkflowTestEnv, userMessage, WAIT_MS, type SessionHandle } from '../../helpers/workflow-test-env';
 
-const parameters = { type: 'object', properties: { expression: { type: 'string' } }, required: ['expression'] };
-const policy = { maximum_attempts: 1, timeout_seconds: 10 };
-
-/**
- * "gated …" asks for one calculator call that needs approval ("ask-<turn>"); "gated and free …" adds
- * one that does not ("free-<turn>"). After the tools the model answers with the tool messages it got.
- */
-const approvalScript: ModelScript = (input) => {
-  const last = input.messages.at(-1);
-  if (last?.role === 'tool') {
-    const results = input.messages.filter((m) => m.role === 'tool').map((m) => m.content);
-    return { content: `tools said ${JSON.stringify(results)}` };
-  }
-  if (last?.role === 'user' && last.content?.startsWith('gated')) {
-    const ask: ModelToolCall = {
-      id: `ask-${input.turn_id}`,
-      name: 'calculator',
-      arguments: '{"expression":"1+1"}',
-      known: true,
-      policy,
-      needs_approval: true,
-      parameters,
-    };
-    const free: ModelToolCall = {
-      id: `free-${input.turn_id}`,
-      name: 'calculator',
-      arguments: '{}',
-      known: true,
-      policy,
-    };
-    return { tool_calls: last.content.startsWith('gated and free') ? [ask, free] : [ask] };
-  }
-  return echo(input);
-};
-
 describe('chatSessionWorkflow tool approval (stub activities)', () => {
-  const t = useWorkflowTestEnv(new StubActivities(approvalScript));
+  const t = useWorkflowTestEnv(new StubActivities(approvalStubScript));
 
   const decide = (session: SessionHandle, decision: ApprovalDecision) =>
     session.executeUpdate(decideToolCallUpdate, { args: [decision] });
