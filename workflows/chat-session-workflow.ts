@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import type { ChatSessionInput, SessionView } from '../src/contract/session';
+import type { ApprovalDecision } from '../src/contract/tool-approval';
 import {
   cancelTurnSignal,
   decideToolCallUpdate,
@@ -24,7 +25,7 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   setHandler(endSessionSignal, (request) => session.requestEnd(request));
   setHandler(stateQuery, () => session.view());
   setHandler(decideToolCallUpdate, (decision) => session.decideToolCall(decision), {
-    validator: (decision) => session.validateDecision(decision),
+    validator: (decision: ApprovalDecision) => session.validateDecision(decision),
   });
 
   showSessionDetails(session.state);

@@ -22,11 +22,8 @@ import type {
 } from '../src/contract/session';
 import { snapshotOf, titleOf } from '../src/contract/session-shapes';
 import type { CancelTurnRequest } from '../src/contract/session-workflow';
-import {
-  DEFAULT_TOOL_APPROVAL_TIMEOUT,
-  type ApprovalAnswer,
-  type ApprovalDecision,
-} from '../src/contract/tool-approval';
+import { DEFAULT_TOOL_APPROVAL_TIMEOUT } from '../src/contract/approval-wait';
+import type { ApprovalAnswer, ApprovalDecision } from '../src/contract/tool-approval';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
 import { trimConversation } from './context-window';
 import { nowIso } from './now-iso';

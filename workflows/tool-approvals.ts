@@ -3,14 +3,8 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { ModelToolCall } from '../src/contract/activity-io';
 import type { SessionEvent } from '../src/contract/event-catalog';
-import {
-  APPROVAL_ALREADY_DECIDED,
-  APPROVAL_NOT_FOUND,
-  type ApprovalAnswer,
-  type ApprovalDecision,
-  type ApprovalOutcome,
-  type PendingApproval,
-} from '../src/contract/tool-approval';
+import { APPROVAL_ALREADY_DECIDED, APPROVAL_NOT_FOUND } from '../src/contract/approval-wait';
+import type { ApprovalAnswer, ApprovalDecision, ApprovalOutcome, PendingApproval } from '../src/contract/tool-approval';
 
 /** How a waiting call ended; `arguments` are the edited ones when the approver changed them. */
 export interface ApprovalResolution {

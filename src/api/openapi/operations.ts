@@ -313,7 +313,7 @@ export const operations: OperationSpec[] = [
     operationId: 'decideToolCall',
     summary: 'Approve or deny a tool call waiting for approval',
     description:
-      'A Temporal Update: answers once the session applied the decision. Approved, the tool runs (with `arguments` instead of the model\'s when given); denied, the model receives a tool result saying the user declined (with `reason`) and the turn goes on. Pending calls are listed in `pending_approvals` of GET /api/chat/session/{session_id} and announced by `approval_required` events; a call not decided by its `expires_at` is denied with reason `timeout`.',
+      "A Temporal Update: answers once the session applied the decision. Approved, the tool runs (with `arguments` instead of the model's when given); denied, the model receives a tool result saying the user declined (with `reason`) and the turn goes on. Pending calls are listed in `pending_approvals` of GET /api/chat/session/{session_id} and announced by `approval_required` events; a call not decided by its `expires_at` is denied with reason `timeout`.",
     tag: 'chat',
     pathParams: { ...sessionParam, call_id: callIdSchema },
     requestBody: 'ApprovalRequest',

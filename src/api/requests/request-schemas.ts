@@ -26,7 +26,9 @@ export function chatRequestSchema(maxMessageChars: number) {
         .describe('Cancel the turn if the client disconnects before it ends.'),
       approval: approvalModeSchema
         .default('auto')
-        .describe("auto: each tool's approval policy decides; always: every tool call of this turn waits for a decision."),
+        .describe(
+          "auto: each tool's approval policy decides; always: every tool call of this turn waits for a decision.",
+        ),
     })
     .strict();
 }

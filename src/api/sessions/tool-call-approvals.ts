@@ -34,7 +34,7 @@ export class ToolCallApprovals {
     const parameters = view.pending_approvals?.find((p) => p.call_id === callId)?.parameters;
     // Not pending (any more): the update refuses it with 404 or 409.
     if (!parameters) return;
-    const checked = z.fromJSONSchema(parameters as Parameters<typeof z.fromJSONSchema>[0]).safeParse(args);
+    const checked = z.fromJSONSchema(parameters).safeParse(args);
     if (checked.success) return;
     throw new ValidationError(
       "arguments do not match the tool's schema",
