@@ -195,8 +195,7 @@ export class Turn {
             ? await run({ ...call, arguments: resolution.arguments ?? call.arguments })
             : declinedToolResult(resolution);
       });
-      // With approvals, every wait settles (a cancel publishes each call's `approval_resolved`) before the turn ends.
-      if (gated.size > 0) await allOrFirstFailure(running);
+      if (gated.size > 0) await this.settleWithApprovals(running);
       else await Promise.all(running);
     } catch (err) {
       const unfinished = JSON.stringify({
@@ -217,6 +216,24 @@ export class Turn {
   }
 
   /**
+   * Waits for every call of a step with approvals, so each waiting call publishes its
+   * `approval_resolved` before the turn ends; the first failure then fails the step. A call that
+   * fails out of retries releases the calls still waiting (as cancelled) instead of leaving them to expire.
+   */
+  private async settleWithApprovals(running: Array<Promise<unknown>>): Promise<void> {
+    const settled = await Promise.allSettled(
+      running.map((call) =>
+        call.catch((err: unknown) => {
+          this.approvals?.cancelAll('another tool call of this step failed');
+          throw err;
+        }),
+      ),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
    * Calls that wait for a decision: known tools whose policy asks for it, or every known tool when
    * the message asked `approval: always`. Histories from before approvals never get here (no call
    * had needs_approval), and the patch keeps their replays free of the new commands.
@@ -227,11 +244,4 @@ export class Turn {
     const gated = calls.filter((call) => call.known && (call.needs_approval === true || always));
     return gated.length > 0 && patched(TOOL_APPROVAL_PATCH) ? new Set(gated) : new Set();
   }
-}
-
-/** Waits for every promise; then fails with the first failure, if any. */
-async function allOrFirstFailure(promises: Array<Promise<unknown>>): Promise<void> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
 }

@@ -36,6 +36,17 @@ describe('chatSessionWorkflow tool approval while ending or long (stub activitie
     expect(t.stubs.calls.calculator.filter((c) => c.turn_id === turnId)).toEqual([]);
   });
 
+  it('when a call that needs no approval fails out of retries then the waiting call is released as cancelled and the turn fails', async () => {
+    const session = await t.startSession();
+    const message = userMessage('gated and free');
+    t.stubs.failTool(message.turn_id);
+    await session.signal(userMessageSignal, message);
+    const [ended] = await t.waitForTurnsEnded(session, 1);
+    expect(ended.type).toBe('error');
+    expect(resolutions(session)).toEqual(['cancelled']);
+    expect(t.stubs.calls.calculator.filter((c) => c.call_id === `ask-${message.turn_id}`)).toEqual([]);
+  });
+
   it('when the run becomes due to continue as new while a call waits then the call still waits in that run and the run continues only after the turn', async () => {
     const session = await t.startSession({ continue_as_new_after_turns: 1 });
     const message = userMessage('gated 1+1');
