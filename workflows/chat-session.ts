@@ -110,9 +110,12 @@ export class ChatSession {
           showAwaitingApproval(this.state, pending, this.settings.search_attributes, this.awaitingApproval);
           this.awaitingApproval = pending.length > 0;
         },
+        // Not cancellable: a cancel of the turn must not cut the `approval_required` write its `approval_resolved` follows.
         announce: (events) =>
-          this.unlessBug('mirror an approval', this.runningTurnId, () =>
-            this.store.mirrorSession({ snapshot: this.snapshot(), events }),
+          CancellationScope.nonCancellable(() =>
+            this.unlessBug('mirror an approval', this.runningTurnId, () =>
+              this.store.mirrorSession({ snapshot: this.snapshot(), events }),
+            ),
           ),
       },
     );

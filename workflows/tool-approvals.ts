@@ -39,7 +39,8 @@ export interface ApprovalAnnouncer {
  */
 export class ToolApprovals {
   private readonly waiting = new Map<string, Waiting>();
-  private decidedIds: string[] = [];
+  /** Resolved calls, newest last (bounded), with how each ended. */
+  private decided: Array<{ call_id: string; outcome: ApprovalOutcome }> = [];
   /** The `approval_required` mirror of each call: its `approval_resolved` follows it in the stream. */
   private readonly announced = new Map<string, Promise<void>>();
 
@@ -106,10 +107,11 @@ export class ToolApprovals {
   validate(decision: ApprovalDecision): void {
     const entry = this.waiting.get(decision.call_id);
     if (entry && !entry.resolution) return;
-    if (entry || this.decidedIds.includes(decision.call_id)) {
+    const earlier = entry?.resolution?.outcome ?? this.decided.find((d) => d.call_id === decision.call_id)?.outcome;
+    if (earlier) {
       throw ApplicationFailure.create({
         type: APPROVAL_ALREADY_DECIDED,
-        message: `Tool call ${decision.call_id} was already ${entry?.resolution?.outcome ?? 'resolved'}.`,
+        message: `Tool call ${decision.call_id} was already resolved (${earlier}).`,
         nonRetryable: true,
       });
     }
@@ -150,9 +152,9 @@ export class ToolApprovals {
     const { call_id, turn_id, tool } = entry.pending;
     const resolution = entry.resolution as ApprovalResolution;
     this.waiting.delete(call_id);
-    this.decidedIds = [...this.decidedIds, call_id].slice(-DECIDED_CALL_IDS);
+    this.decided = [...this.decided, { call_id, outcome: resolution.outcome }].slice(-DECIDED_CALL_IDS);
     this.announcer.changed(this.pending());
-    await this.announced.get(call_id);
+    await this.announced.get(call_id)?.catch(() => undefined);
     this.announced.delete(call_id);
     await this.announcer.announce([
       {
