@@ -33,7 +33,10 @@ module.exports = {
       comment:
         'These contract modules hold zod schemas: import their types only (`import type`), so zod stays out of the workflow bundle.',
       from: { path: '^workflows/' },
-      to: { path: '^src/contract/(chat-message|turn|session|event-catalog)[.]ts$', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: '^src/contract/(chat-message|turn|session|event-catalog|tool-approval)[.]ts$',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'lower-floors-never-import-upper-floors',

@@ -340,6 +340,10 @@ export function createCallModel(deps: CallModelDeps) {
       .sort(([a], [b]) => a - b)
       .map(([index, call]) => {
         const tool = deps.tools.get(call.name);
+        // Only calls that may wait carry the schema (edited arguments are checked against it): history stays small.
+        const needsApproval = !!tool && deps.tools.needsApproval(call.name, call.arguments);
+        const mayWait = needsApproval || (!!tool && input.approval === 'always');
+        const parameters = mayWait ? deps.tools.parametersOf(call.name) : undefined;
         return {
           ...call,
           id: call.id || `call_${input.turn_id}_${input.step}_${index}`,
@@ -347,6 +351,8 @@ export function createCallModel(deps: CallModelDeps) {
           ...(tool
             ? { policy: { maximum_attempts: tool.policy.maximumAttempts, timeout_seconds: tool.policy.timeoutSeconds } }
             : {}),
+          ...(needsApproval ? { needs_approval: true } : {}),
+          ...(parameters ? { parameters } : {}),
         };
       });
     // Unknown tools never reach an activity (the workflow answers them), so they are counted here.

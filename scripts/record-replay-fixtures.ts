@@ -94,6 +94,34 @@ async function sendAndCancel(stack: InProcessStack, message: string): Promise<st
   return sessionId;
 }
 
+/**
+ * Sends a message whose tool call waits for approval (`approval: always`), then decides it
+ * (`approve` true or false) once the session lists it, or not at all (`undefined`: it times out).
+ */
+async function sendWithApproval(stack: InProcessStack, message: string, approve?: boolean): Promise<string> {
+  const created = (await (await post(stack, '/api/chat/session', {})).json()) as { session_id: string };
+  const sessionId = created.session_id;
+  const reply = post(stack, '/api/chat/message', { message, session_id: sessionId, approval: 'always' });
+  if (approve !== undefined) {
+    let callId: string | undefined;
+    for (let i = 0; i < 100 && callId === undefined; i++) {
+      const view = (await (await fetch(stack.url(`/api/chat/session/${sessionId}`))).json()) as {
+        pending_approvals?: Array<{ call_id: string }>;
+      };
+      callId = view.pending_approvals?.[0]?.call_id;
+      if (callId === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (callId === undefined) throw new Error(`no pending approval in session ${sessionId}`);
+    const decided = await post(stack, `/api/chat/session/${sessionId}/tool-calls/${callId}/approval`, {
+      approve,
+      ...(approve ? {} : { reason: 'not now' }),
+    });
+    if (decided.status !== 200) throw new Error(`the approval answered ${decided.status}`);
+  }
+  if ((await reply).status !== 200) throw new Error(`turn "${message}" did not complete`);
+  return sessionId;
+}
+
 /** Waits until the run rests (idle timer started, or closed), so a fixture holds whole turns. */
 async function settled(stack: InProcessStack, workflowId: string, runId?: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -126,6 +154,8 @@ async function main(): Promise<void> {
       LLM_MAX_ATTEMPTS: '1',
       LLM_RETRY_INITIAL_MS: '50',
       SESSION_CONTINUE_AS_NEW_TURNS: '2',
+      // Short, so the approval-timeout session expires while the script waits; the others are decided at once.
+      TOOL_APPROVAL_TIMEOUT: '4s',
     },
   });
   const record = async (name: string, sessionId: string, runId?: string) => {
@@ -155,6 +185,10 @@ async function main(): Promise<void> {
     const deleted = await fetch(stack.url(`/api/chat/session/${ended}`), { method: 'DELETE' });
     if (deleted.status !== 200) throw new Error(`DELETE answered ${deleted.status}`);
     await record('ended-session', ended);
+
+    await record('approval-approved', await sendWithApproval(stack, 'Calculate 6 * 7', true));
+    await record('approval-denied', await sendWithApproval(stack, 'Calculate 6 * 8', false));
+    await record('approval-timeout', await sendWithApproval(stack, 'Calculate 6 * 9'));
   } finally {
     await stack.stop();
     await model.close();

@@ -315,6 +315,19 @@ export const configSchema = z.object({
     .describe(
       'On SIGTERM a worker stops polling and lets running activities finish this long; then they are handed back for a retry elsewhere.',
     ),
+  TOOL_APPROVAL: optionalString
+    .refine(
+      (v) => v === undefined || v.split(',').every((rule) => /^\s*[\w.-]+\s*:\s*(never|always)\s*$/.test(rule)),
+      'TOOL_APPROVAL must look like search:never,fs__write_file:always',
+    )
+    .describe(
+      "Per-tool approval policy, `tool:never|always` comma-separated (e.g. `search:never,fs__write_file:always`); overrides the tool definition's policy.",
+    ),
+  TOOL_APPROVAL_TIMEOUT: z
+    .string()
+    .regex(durationPattern)
+    .default('24h')
+    .describe('A tool call waiting for approval is denied (reason `timeout`) after this long (e.g. 30m, 24h).'),
   TOOL_MODULES: optionalString.describe(
     'Comma-separated module paths, each exporting `createTools(config)` that returns extra tool definitions for the worker (your own tools, test tools).',
   ),

@@ -30,6 +30,20 @@ export class SessionNotFoundError extends ApiError {
   }
 }
 
+export class ApprovalNotFoundError extends ApiError {
+  override name = 'ApprovalNotFoundError';
+  constructor(callId: string) {
+    super(404, 'approval_not_found', `No tool call ${callId} waits for approval in this session.`);
+  }
+}
+
+export class ApprovalAlreadyDecidedError extends ApiError {
+  override name = 'ApprovalAlreadyDecidedError';
+  constructor(message: string) {
+    super(409, 'approval_already_decided', message);
+  }
+}
+
 export class SessionEndedError extends ApiError {
   override name = 'SessionEndedError';
   constructor(sessionId: string) {

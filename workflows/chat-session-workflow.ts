@@ -1,6 +1,13 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import type { ChatSessionInput, SessionView } from '../src/contract/session';
-import { cancelTurnSignal, endSessionSignal, stateQuery, userMessageSignal } from '../src/contract/session-workflow';
+import type { ApprovalDecision } from '../src/contract/tool-approval';
+import {
+  cancelTurnSignal,
+  decideToolCallUpdate,
+  endSessionSignal,
+  stateQuery,
+  userMessageSignal,
+} from '../src/contract/session-workflow';
 import { ChatSession } from './chat-session';
 import { showSessionDetails } from './operator-visibility';
 
@@ -17,6 +24,9 @@ export async function chatSessionWorkflow(input: ChatSessionInput): Promise<Sess
   setHandler(cancelTurnSignal, (request) => session.cancelTurn(request));
   setHandler(endSessionSignal, (request) => session.requestEnd(request));
   setHandler(stateQuery, () => session.view());
+  setHandler(decideToolCallUpdate, (decision) => session.decideToolCall(decision), {
+    validator: (decision: ApprovalDecision) => session.validateDecision(decision),
+  });
 
   showSessionDetails(session.state);
   while (await session.waitForMessage()) {

@@ -22,11 +22,14 @@ import type {
 } from '../src/contract/session';
 import { snapshotOf, titleOf } from '../src/contract/session-shapes';
 import type { CancelTurnRequest } from '../src/contract/session-workflow';
+import { DEFAULT_TOOL_APPROVAL_TIMEOUT } from '../src/contract/approval-wait';
+import type { ApprovalAnswer, ApprovalDecision } from '../src/contract/tool-approval';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
 import { trimConversation } from './context-window';
 import { nowIso } from './now-iso';
-import { publishToOperators } from './operator-visibility';
+import { publishToOperators, showAwaitingApproval } from './operator-visibility';
 import { sessionStore, type SessionStore } from './session-activities';
+import { ToolApprovals } from './tool-approvals';
 import { Turn, userChatMessage } from './turn';
 import { TurnUsage } from './turn-usage';
 
@@ -92,10 +95,30 @@ export class ChatSession {
   /** Whether this history continues as new when idle (IDLE_CONTINUE_AS_NEW_PATCH). */
   private idleContinueAsNew = false;
   private readonly store: SessionStore;
+  /** Tool calls of the running turn waiting for a decision (never across continue-as-new: it happens between turns). */
+  private readonly approvals: ToolApprovals;
+  /** What ChatAwaitingApproval was last set to in this run. */
+  private awaitingApproval = false;
 
   constructor(input: ChatSessionInput) {
     this.settings = input.settings;
     this.store = sessionStore(input.settings);
+    this.approvals = new ToolApprovals(
+      (input.settings.tool_approval_timeout ?? DEFAULT_TOOL_APPROVAL_TIMEOUT) as Duration,
+      {
+        changed: (pending) => {
+          showAwaitingApproval(this.state, pending, this.settings.search_attributes, this.awaitingApproval);
+          this.awaitingApproval = pending.length > 0;
+        },
+        // Not cancellable: a cancel of the turn must not cut the `approval_required` write its `approval_resolved` follows.
+        announce: (events) =>
+          CancellationScope.nonCancellable(() =>
+            this.unlessBug('mirror an approval', this.runningTurnId, () =>
+              this.store.mirrorSession({ snapshot: this.snapshot(), events }),
+            ),
+          ),
+      },
+    );
     const { end_requested, ...carried } = input.carried ?? initialState(input);
     this.state = carried;
     // An end asked for while the previous run handed over: this run only ends the session.
@@ -202,6 +225,18 @@ export class ChatSession {
     this.endRequested = true;
     this.endReason = 'deleted';
     if (request?.cancel_running) this.turnScope?.cancel();
+    // A turn allowed to finish does not wait on approvals nobody will give any more.
+    else this.approvals.cancelAll('the session is ending');
+  }
+
+  /** The `decideToolCall` update's validator: refuses unknown and already resolved calls. */
+  validateDecision(decision: ApprovalDecision): void {
+    this.approvals.validate(decision);
+  }
+
+  /** The `decideToolCall` update: the waiting call runs (approved) or is answered as declined. */
+  decideToolCall(decision: ApprovalDecision): ApprovalAnswer {
+    return this.approvals.decide(decision);
   }
 
   /** The `state` query. */
@@ -219,6 +254,7 @@ export class ChatSession {
       cost: state.cost,
       messages: state.messages,
       current_turn: this.currentTurn,
+      pending_approvals: this.approvals.pending(),
       pending: state.pending.length,
     };
   }
@@ -245,7 +281,13 @@ export class ChatSession {
     if (!message) return;
     this.turnScope = new CancellationScope();
     this.runningTurnId = message.turn_id;
-    const turn = new Turn(message, this.state, this.settings, (progress) => (this.currentTurn = progress));
+    const turn = new Turn(
+      message,
+      this.state,
+      this.settings,
+      (progress) => (this.currentTurn = progress),
+      this.approvals,
+    );
     const { result, messages } = await this.turnScope
       .run(() => turn.run())
       .finally(() => {

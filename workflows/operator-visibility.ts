@@ -1,6 +1,13 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { ChatLastActivity, ChatModel, ChatSessionStatus, ChatTurns } from '../src/contract/search-attributes';
+import {
+  ChatAwaitingApproval,
+  ChatLastActivity,
+  ChatModel,
+  ChatSessionStatus,
+  ChatTurns,
+} from '../src/contract/search-attributes';
 import type { SessionState } from '../src/contract/session';
+import type { PendingApproval } from '../src/contract/tool-approval';
 import { sessionDetails } from './session-details';
 
 /** The Web UI's current-details pane: title, status, totals, last exchange. */
@@ -22,4 +29,21 @@ export function publishToOperators(state: SessionState, searchAttributes: boolea
     { key: ChatLastActivity, value: new Date(state.last_activity_at) },
     ...(lastModel ? [{ key: ChatModel, value: lastModel }] : []),
   ]);
+}
+
+/**
+ * While tool calls wait for a decision: the details pane says which, and `ChatAwaitingApproval` lets
+ * an operator find every waiting session (`ChatAwaitingApproval = true`).
+ */
+export function showAwaitingApproval(
+  state: SessionState,
+  pending: PendingApproval[],
+  searchAttributes: boolean,
+  wasAwaiting: boolean,
+): void {
+  setCurrentDetails(sessionDetails(state, pending));
+  // An upsert is a command in history: only when the answer to "is it waiting?" changes.
+  const awaiting = pending.length > 0;
+  if (searchAttributes && awaiting !== wasAwaiting)
+    upsertSearchAttributes([{ key: ChatAwaitingApproval, value: awaiting }]);
 }

@@ -1,5 +1,5 @@
-import { isCancellation, log } from '@temporalio/workflow';
-import type { CallModelResult } from '../src/contract/activity-io';
+import { isCancellation, log, patched } from '@temporalio/workflow';
+import type { CallModelResult, ModelToolCall } from '../src/contract/activity-io';
 import type { ChatMessage } from '../src/contract/chat-message';
 import type { SessionSettings, SessionSummary } from '../src/contract/session';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
@@ -8,7 +8,11 @@ import { failureMessage, partialSpendOf, partialTextOf } from './failure-message
 import { callModelChain, ModelChainFailure } from './model-chain';
 import { nowIso } from './now-iso';
 import { runToolCall } from './session-activities';
+import { declinedToolResult, type ToolApprovals } from './tool-approvals';
 import { TurnUsage, type TurnEnding } from './turn-usage';
+
+/** Marks histories whose tool calls may wait for approval (calls with needs_approval, or approval=always). */
+const TOOL_APPROVAL_PATCH = 'tool-approval';
 
 /** What the session needs to run a turn: its totals (for the budget) and its conversation window. */
 export type TurnSession = Pick<SessionSummary, 'session_id' | 'tokens_used' | 'cost'> & { messages: ChatMessage[] };
@@ -46,6 +50,8 @@ export class Turn {
     private readonly settings: SessionSettings,
     /** Called whenever the turn moves to another step or phase (for the `state` query). */
     private readonly report: (progress: CurrentTurn) => void,
+    /** Where calls that need approval wait for their decision. */
+    private readonly approvals?: ToolApprovals,
   ) {
     this.messages = [userChatMessage(message)];
     this.usage = new TurnUsage(message.options.model ?? settings.models[0]?.name ?? 'none');
@@ -146,6 +152,7 @@ export class Turn {
         use_tools: message.options.use_tools,
         temperature: message.options.temperature,
         max_tokens: message.options.max_tokens,
+        ...(message.options.approval === 'always' ? { approval: 'always' as const } : {}),
       },
       message.options.model,
       this.failedModels,
@@ -174,12 +181,22 @@ export class Turn {
     this.report({ turn_id: message.turn_id, step: this.step, phase: 'tools' });
     this.usage.recordToolCalls(calls);
     const results: Array<string | undefined> = calls.map(() => undefined);
+    const gated = this.callsNeedingApproval(calls);
+    if (gated.size > 0) this.approvals?.open(message.turn_id, this.step, [...gated], new Date());
+    const run = async (call: ModelToolCall) =>
+      (await runToolCall(session.session_id, message.turn_id, call, message.request_id)).content;
     try {
-      await Promise.all(
-        calls.map(async (call, i) => {
-          results[i] = (await runToolCall(session.session_id, message.turn_id, call, message.request_id)).content;
-        }),
-      );
+      // Calls that need no approval run at once; the others each wait for their own decision.
+      const running = calls.map(async (call, i) => {
+        if (!gated.has(call) || !this.approvals) return (results[i] = await run(call));
+        const resolution = await this.approvals.resolutionOf(call.id);
+        results[i] =
+          resolution.outcome === 'approved'
+            ? await run({ ...call, arguments: resolution.arguments ?? call.arguments })
+            : declinedToolResult(resolution);
+      });
+      if (gated.size > 0) await this.settleWithApprovals(running);
+      else await Promise.all(running);
     } catch (err) {
       const unfinished = JSON.stringify({
         error: isCancellation(err) ? 'cancelled' : `failed: ${failureMessage(err)}`,
@@ -196,5 +213,35 @@ export class Turn {
         }),
       );
     }
+  }
+
+  /**
+   * Waits for every call of a step with approvals, so each waiting call publishes its
+   * `approval_resolved` before the turn ends; the first failure then fails the step. A call that
+   * fails out of retries releases the calls still waiting (as cancelled) instead of leaving them to expire.
+   */
+  private async settleWithApprovals(running: Array<Promise<unknown>>): Promise<void> {
+    const settled = await Promise.allSettled(
+      running.map((call) =>
+        call.catch((err: unknown) => {
+          this.approvals?.cancelAll('another tool call of this step failed');
+          throw err;
+        }),
+      ),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * Calls that wait for a decision: known tools whose policy asks for it, or every known tool when
+   * the message asked `approval: always`. Histories from before approvals never get here (no call
+   * had needs_approval), and the patch keeps their replays free of the new commands.
+   */
+  private callsNeedingApproval(calls: ModelToolCall[]): Set<ModelToolCall> {
+    if (!this.approvals) return new Set();
+    const always = this.message.options.approval === 'always';
+    const gated = calls.filter((call) => call.known && (call.needs_approval === true || always));
+    return gated.length > 0 && patched(TOOL_APPROVAL_PATCH) ? new Set(gated) : new Set();
   }
 }

@@ -1,6 +1,7 @@
 import type { ChatMessage, ToolCall } from './chat-message';
 import type { SessionEvent } from './event-catalog';
 import type { SessionEndReason, SessionRecordSeed, SessionSnapshot } from './session';
+import type { ApprovalMode } from './tool-approval';
 import type { TurnResult } from './turn';
 
 /** Inputs and outputs of the session's activities; the workflow sees activities only through these. */
@@ -28,6 +29,8 @@ export interface CallModelInput {
   model_failure_limit?: number;
   /** The model must finish streaming within this; past it the attempt is the model's failure. */
   model_timeout_seconds?: number;
+  /** `always`: every known tool call of this turn waits for approval (the answer carries each tool's schema). Absent: auto. */
+  approval?: ApprovalMode;
 }
 
 /** Tokens and cost one model attempt (or several) consumed, whether it answered or not. */

@@ -10,12 +10,15 @@ export const ChatOwner = defineSearchAttributeKey('ChatOwner', SearchAttributeTy
 export const ChatModel = defineSearchAttributeKey('ChatModel', SearchAttributeType.KEYWORD);
 export const ChatTurns = defineSearchAttributeKey('ChatTurns', SearchAttributeType.INT);
 export const ChatLastActivity = defineSearchAttributeKey('ChatLastActivity', SearchAttributeType.DATETIME);
+/** A tool call of the running turn waits for a person's decision. */
+export const ChatAwaitingApproval = defineSearchAttributeKey('ChatAwaitingApproval', SearchAttributeType.BOOL);
 
 /** Every key with the type name the `temporal` CLI expects (`--search-attribute Name=Type`). */
-export const CHAT_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Int' | 'Datetime'> = {
+export const CHAT_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Int' | 'Datetime' | 'Bool'> = {
   [ChatSessionStatus.name]: 'Keyword',
   [ChatOwner.name]: 'Keyword',
   [ChatModel.name]: 'Keyword',
   [ChatTurns.name]: 'Int',
   [ChatLastActivity.name]: 'Datetime',
+  [ChatAwaitingApproval.name]: 'Bool',
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatMessageSchema, type ChatMessage } from './chat-message';
+import { pendingApprovalSchema } from './tool-approval';
 import { currentTurnSchema, type UserMessage } from './turn';
 
 const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
@@ -30,6 +31,10 @@ export type SessionRecordSeed = Pick<SessionSummary, 'owner' | 'created_at' | 't
 export const sessionSnapshotSchema = sessionSummarySchema.extend({
   messages: z.array(chatMessageSchema).describe('Recent messages (user and final assistant answers).'),
   current_turn: currentTurnSchema.nullable(),
+  pending_approvals: z
+    .array(pendingApprovalSchema)
+    .optional()
+    .describe('Tool calls of the running turn waiting for a decision (absent or empty: none).'),
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 
@@ -94,6 +99,8 @@ export interface SessionSettings {
   max_session_cost: number;
   /** Set the Chat* search attributes (the namespace must have them registered). */
   search_attributes: boolean;
+  /** How long a tool call waits for approval before it is denied (`timeout`). Optional in recorded inputs: DEFAULT_TOOL_APPROVAL_TIMEOUT. */
+  tool_approval_timeout?: string;
 }
 
 export interface ChatSessionInput {

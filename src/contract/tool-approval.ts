@@ -51,9 +51,5 @@ export const approvalAnswerSchema = z.object({
 });
 export type ApprovalAnswer = z.infer<typeof approvalAnswerSchema>;
 
-/** Failure types the update's validator throws; the API maps them to 404 and 409. */
-export const APPROVAL_NOT_FOUND = 'ApprovalNotFound';
-export const APPROVAL_ALREADY_DECIDED = 'ApprovalAlreadyDecided';
-
-/** Calls a session waits for when its settings name no timeout. */
-export const DEFAULT_TOOL_APPROVAL_TIMEOUT = '24 hours';
+/** Failure types of the update's validator (defined zod-free for the workflow bundle; the default wait is there too). */
+export { APPROVAL_ALREADY_DECIDED, APPROVAL_NOT_FOUND } from './approval-wait';

@@ -27,5 +27,6 @@ export function sessionSettings(config: Config): SessionSettings {
     max_session_tokens: config.SESSION_MAX_TOKENS,
     max_session_cost: config.SESSION_MAX_COST,
     search_attributes: config.TEMPORAL_SEARCH_ATTRIBUTES,
+    tool_approval_timeout: config.TOOL_APPROVAL_TIMEOUT,
   };
 }

@@ -72,6 +72,8 @@ export const calculatorTool = defineTool({
   policy: { maximumAttempts: 2, timeoutSeconds: 5 },
   cacheable: false,
   idempotent: true,
+  /** Read-only: runs without asking. */
+  approval: 'never',
   run({ expression }) {
     try {
       return Promise.resolve({ ok: true, value: { expression, result: calculate(expression) }, provider: 'mathjs' });

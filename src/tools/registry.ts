@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../config';
 import type { SessionActivities } from '../contract/activity-io';
+import { ApprovalPolicy, parseApprovalOverrides } from './approval-policy';
 import { calculatorTool } from './calculator';
 import { createSearchTool } from './search';
 import type { ToolDefinition } from './tool-definition';
@@ -43,12 +44,19 @@ export class ToolRegistry {
   private readonly tools: Map<string, ToolDefinition>;
   private readonly specList: ToolSpec[];
 
-  constructor(tools: ToolDefinition[]) {
+  constructor(
+    tools: ToolDefinition[],
+    private readonly approval = new ApprovalPolicy(),
+  ) {
     assertToolNames(tools);
     this.tools = new Map(tools.map((tool) => [tool.name, tool]));
     this.specList = tools.map((tool) => ({
       type: 'function',
-      function: { name: tool.name, description: tool.description, parameters: jsonSchemaFor(tool.schema) },
+      function: {
+        name: tool.name,
+        description: tool.description,
+        parameters: tool.parameters ?? jsonSchemaFor(tool.schema),
+      },
     }));
   }
 
@@ -58,6 +66,17 @@ export class ToolRegistry {
 
   all(): ToolDefinition[] {
     return [...this.tools.values()];
+  }
+
+  /** Whether this call of tool `name` waits for a person's decision (approval-policy.ts); unknown tools never run. */
+  needsApproval(name: string, rawArguments: string): boolean {
+    const tool = this.tools.get(name);
+    return tool !== undefined && this.approval.needsApproval(tool, rawArguments);
+  }
+
+  /** The JSON Schema of tool `name`'s arguments, as the model receives it. */
+  parametersOf(name: string): Record<string, unknown> | undefined {
+    return this.specList.find((spec) => spec.function.name === name)?.function.parameters;
   }
 
   /** The OpenAI `tools` array, JSON Schema derived from each zod schema (built once). */
@@ -77,21 +96,24 @@ function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
 
 /** The registry for a process. Adding a tool: one file, one line here (or a TOOL_MODULES module, passed as `extra`). */
 export function createToolRegistry(config: Config, extra: ToolDefinition[] = []): ToolRegistry {
-  return new ToolRegistry([
-    calculatorTool,
-    createWeatherTool({
-      provider: config.WEATHER_PROVIDER,
-      geocodingUrl: config.WEATHER_GEOCODING_URL,
-      forecastUrl: config.WEATHER_FORECAST_URL,
-      timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
-    }),
-    createSearchTool({
-      provider: config.SEARCH_PROVIDER,
-      tavilyUrl: config.TAVILY_URL,
-      tavilyApiKey: config.TAVILY_API_KEY,
-      searxngUrl: config.SEARXNG_URL,
-      timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
-    }),
-    ...extra,
-  ]);
+  return new ToolRegistry(
+    [
+      calculatorTool,
+      createWeatherTool({
+        provider: config.WEATHER_PROVIDER,
+        geocodingUrl: config.WEATHER_GEOCODING_URL,
+        forecastUrl: config.WEATHER_FORECAST_URL,
+        timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
+      }),
+      createSearchTool({
+        provider: config.SEARCH_PROVIDER,
+        tavilyUrl: config.TAVILY_URL,
+        tavilyApiKey: config.TAVILY_API_KEY,
+        searxngUrl: config.SEARXNG_URL,
+        timeoutMs: config.TOOL_HTTP_TIMEOUT_MS,
+      }),
+      ...extra,
+    ],
+    new ApprovalPolicy(parseApprovalOverrides(config.TOOL_APPROVAL)),
+  );
 }

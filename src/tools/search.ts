@@ -30,6 +30,8 @@ export function createSearchTool(config: SearchToolConfig) {
     policy: { maximumAttempts: 3, timeoutSeconds: Math.ceil(config.timeoutMs / 1000) + 3 },
     cacheable: true,
     idempotent: true,
+    /** Read-only: runs without asking. */
+    approval: 'never',
     async run({ query, max_results }) {
       const pending = remote(query, max_results);
       if (pending) {

@@ -19,6 +19,8 @@ export function createWeatherTool(config: WeatherToolConfig) {
     policy: { maximumAttempts: 3, timeoutSeconds: Math.ceil((config.timeoutMs * 2) / 1000) + 2 },
     cacheable: true,
     idempotent: true,
+    /** Read-only: runs without asking. */
+    approval: 'never',
     async run({ city }) {
       if (config.provider === 'offline') return { ok: true, value: offlineWeather(city), provider: 'offline' };
       try {

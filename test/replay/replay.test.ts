@@ -31,6 +31,9 @@ const RECORDED_SESSIONS = [
   'ended-session',
 ];
 
+/** Sessions whose tool call waited for approval, recorded from the v3 set on (`v3-<name>`). */
+const APPROVAL_SESSIONS = ['approval-approved', 'approval-denied', 'approval-timeout'];
+
 const byName = (name: string) => {
   const found = fixtures.find((f) => f.name === name);
   if (!found) throw new Error(`fixture ${name}.json is missing from ${FIXTURES_DIR}`);
@@ -41,6 +44,16 @@ const activities = (events: JsonEvent[]) =>
     e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
   );
 const types = (events: JsonEvent[]) => new Set(events.map((e) => e.eventType));
+
+/** The ids of the patch markers in a history. */
+const patchIds = (events: JsonEvent[]) =>
+  events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes as
+      { markerName: string; details?: Record<string, { payloads: Array<{ data: string }> }> } | undefined;
+    if (marker?.markerName !== 'core_patch') return [];
+    const data = marker.details?.['patch-data']?.payloads[0]?.data ?? '';
+    return [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id];
+  });
 
 const replayOptions = () => ({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } });
 
@@ -69,14 +82,6 @@ describe('replaying recorded session histories against the current workflow code
   });
 
   it('when the v2 fixtures are read then they hold the idle continue-as-new patch marker of the same sessions', () => {
-    const patchIds = (events: JsonEvent[]) =>
-      events.flatMap((e) => {
-        const marker = e.markerRecordedEventAttributes as
-          { markerName: string; details?: Record<string, { payloads: Array<{ data: string }> }> } | undefined;
-        if (marker?.markerName !== 'core_patch') return [];
-        const data = marker.details?.['patch-data']?.payloads[0]?.data ?? '';
-        return [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id];
-      });
     for (const name of RECORDED_SESSIONS) {
       expect([name, patchIds(byName(`v2-${name}`))]).toEqual([
         name,
@@ -84,6 +89,19 @@ describe('replaying recorded session histories against the current workflow code
       ]);
       expect([name, patchIds(byName(name))]).toEqual([name, []]);
     }
+  });
+
+  it('when the v3 approval fixtures are read then each waited behind the tool-approval patch and ended as decided', () => {
+    for (const name of APPROVAL_SESSIONS)
+      expect([name, patchIds(byName(`v3-${name}`))]).toEqual([name, expect.arrayContaining(['tool-approval'])]);
+    for (const name of RECORDED_SESSIONS) expect(patchIds(byName(`v2-${name}`))).not.toContain('tool-approval');
+    const approved = byName('v3-approval-approved');
+    expect(types(approved)).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED');
+    expect(activities(approved)).toContain('calculator');
+    expect(activities(byName('v3-approval-denied'))).not.toContain('calculator');
+    const timedOut = byName('v3-approval-timeout');
+    expect(types(timedOut)).toContain('EVENT_TYPE_TIMER_FIRED');
+    expect(activities(timedOut)).not.toContain('calculator');
   });
 
   it('when every fixture is replayed then none has a determinism error', async () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeySchema } from '../requests/idempotency-key';
 import {
+  approvalRequestSchema,
+  callIdSchema,
   cancelRequestSchema,
   chatRequestSchema,
   lastEventIdSchema,
@@ -19,6 +21,7 @@ import {
 } from './response-schemas';
 import { SESSION_STREAM_EVENTS, TURN_STREAM_EVENTS, type EventName } from '../../contract/event-catalog';
 import { sessionRecordSchema, sessionSnapshotSchema } from '../../contract/session';
+import { approvalAnswerSchema } from '../../contract/tool-approval';
 import { turnResultSchema } from '../../contract/turn';
 
 /** Named schemas, emitted once under components.schemas and referenced by name. */
@@ -37,6 +40,8 @@ export function componentSchemas(maxMessageChars: number) {
     CancelResult: cancelResultSchema,
     CancelRequest: cancelRequestSchema,
     ModelList: modelListSchema,
+    ApprovalRequest: approvalRequestSchema,
+    ApprovalAnswer: approvalAnswerSchema,
   } satisfies Record<string, z.ZodType>;
 }
 
@@ -301,6 +306,29 @@ export const operations: OperationSpec[] = [
       400: err('Malformed JSON body.'),
       415: err('Body is not application/json.'),
       410: err('The session has ended.'),
+      ...apiErrors,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/chat/session/{session_id}/tool-calls/{call_id}/approval',
+    operationId: 'decideToolCall',
+    summary: 'Approve or deny a tool call waiting for approval',
+    description:
+      "A Temporal Update: answers once the session applied the decision. Approved, the tool runs (with `arguments` instead of the model's when given); denied, the model receives a tool result saying the user declined (with `reason`) and the turn goes on. Pending calls are listed in `pending_approvals` of GET /api/chat/session/{session_id} and announced by `approval_required` events; a call not decided by its `expires_at` is denied with reason `timeout`.",
+    tag: 'chat',
+    pathParams: { ...sessionParam, call_id: callIdSchema },
+    requestBody: 'ApprovalRequest',
+    responses: {
+      200: { description: 'The decision was applied; `next` says what happens now.', schema: 'ApprovalAnswer' },
+      400: err('Malformed JSON body.'),
+      404: err('No such session (session_not_found), or no call with this call_id waits in it (approval_not_found).'),
+      409: err('The call was already decided, expired (timeout) or cancelled (approval_already_decided).'),
+      410: err('The session has ended.'),
+      415: err('Body is not application/json.'),
+      422: err(
+        "A field is missing or of the wrong type, or the edited arguments do not match the tool's JSON Schema (validation_failed; details name each field).",
+      ),
       ...apiErrors,
     },
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalModeSchema } from '../../contract/tool-approval';
 
 /** Session ids are UUIDs we issue; checking the shape first keeps arbitrary text out of workflow ids. */
 export const sessionIdSchema = z.uuid({ message: 'session_id must be a UUID issued by POST /api/chat/session' });
@@ -23,9 +24,31 @@ export function chatRequestSchema(maxMessageChars: number) {
         .boolean()
         .default(false)
         .describe('Cancel the turn if the client disconnects before it ends.'),
+      approval: approvalModeSchema
+        .default('auto')
+        .describe(
+          "auto: each tool's approval policy decides; always: every tool call of this turn waits for a decision.",
+        ),
     })
     .strict();
 }
+
+/** `POST /api/chat/session/{id}/tool-calls/{call_id}/approval` body. */
+export const approvalRequestSchema = z
+  .object({
+    approve: z.boolean({ message: 'approve must be true or false' }),
+    reason: z.string().max(1000).optional().describe('Why; the model sees it when the call is denied.'),
+    arguments: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Run the call with these arguments instead (approve only); checked against the tool's JSON Schema."),
+  })
+  .strict()
+  .describe('A decision on a tool call waiting for approval.');
+export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
+
+/** A tool call id as the model gave it (path parameter). */
+export const callIdSchema = z.string().min(1).max(200).describe('call_id of a pending approval.');
 
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 

@@ -149,6 +149,8 @@ export class SessionCommands {
         temperature: request.temperature,
         max_tokens: request.max_tokens,
         double_texting: request.double_texting,
+        // Absent means auto: the signal of a message without the option stays as it was.
+        ...(request.approval === 'always' ? { approval: request.approval } : {}),
       },
       received_at: receivedAt,
       ...(requestId ? { request_id: requestId } : {}),

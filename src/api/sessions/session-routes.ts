@@ -2,6 +2,8 @@ import Router from '@koa/router';
 import { idempotencyKeyOf } from '../requests/idempotency-key';
 import { parseOrThrow } from '../requests/parse-or-throw';
 import {
+  approvalRequestSchema,
+  callIdSchema,
   cancelRequestSchema,
   chatRequestSchema,
   endSessionQuerySchema,
@@ -65,6 +67,13 @@ export function sessionRoutes(sessions: SessionService, maxMessageChars: number)
     const request = parseOrThrow(cancelRequestSchema, ctx.request.body ?? {}, 'cancel request');
     ctx.status = 202;
     ctx.body = await sessions.commands.cancelTurn(sessionId, principalOf(ctx), { turnId: request.turn_id });
+  });
+
+  router.post('/session/:session_id/tool-calls/:call_id/approval', async (ctx) => {
+    const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
+    const callId = parseOrThrow(callIdSchema, ctx.params.call_id, 'call id');
+    const request = parseOrThrow(approvalRequestSchema, ctx.request.body, 'approval');
+    ctx.body = await sessions.approvals.decide(sessionId, callId, principalOf(ctx), request);
   });
 
   return router;

@@ -9,6 +9,7 @@ import { SessionAccess } from './session-access';
 import { SessionCommands } from './session-commands';
 import { SessionReads } from './session-reads';
 import { SessionWorkflows } from './session-workflows';
+import { ToolCallApprovals } from './tool-call-approvals';
 import { TurnResultWaiter, type TurnEndings } from './turn-result-waiter';
 
 export interface SessionServiceDeps {
@@ -30,6 +31,7 @@ export interface SessionService {
   commands: SessionCommands;
   reads: SessionReads;
   turnResults: TurnResultWaiter;
+  approvals: ToolCallApprovals;
 }
 
 export function createSessionService(deps: SessionServiceDeps): SessionService {
@@ -57,5 +59,6 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       historyWindowMessages: deps.settings.history_window_messages,
     }),
     turnResults: new TurnResultWaiter(deps.turnEndings, deps.turnWaitTimeoutMs, deps.history),
+    approvals: new ToolCallApprovals(access, workflows),
   };
 }

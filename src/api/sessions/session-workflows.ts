@@ -1,12 +1,21 @@
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { SessionSettings, SessionView } from '../../contract/session';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  APPROVAL_ALREADY_DECIDED,
+  APPROVAL_NOT_FOUND,
+  type ApprovalAnswer,
+  type ApprovalDecision,
+} from '../../contract/tool-approval';
 import {
   cancelTurnSignal,
+  decideToolCallUpdate,
   endSessionSignal,
   sessionWorkflowId,
   SESSION_WORKFLOW_TYPE,
@@ -16,7 +25,12 @@ import {
   type ChatSessionWorkflow,
 } from '../../contract/session-workflow';
 import type { UserMessage } from '../../contract/turn';
-import { SessionEndedError, SessionNotFoundError } from '../../errors';
+import {
+  ApprovalAlreadyDecidedError,
+  ApprovalNotFoundError,
+  SessionEndedError,
+  SessionNotFoundError,
+} from '../../errors';
 import { ANONYMOUS_PRINCIPAL } from '../security/api-key-authenticator';
 import { sessionStartOptions, type SessionStart } from './session-start-options';
 import { temporalCall } from './temporal-call';
@@ -81,6 +95,25 @@ export class SessionWorkflows {
   }
 
   /**
+   * The `decideToolCall` update: answers once the workflow applied the decision. Its validator's
+   * refusals become 404 (unknown call) and 409 (already resolved); a closed session 410, none 404.
+   */
+  async decideToolCall(sessionId: string, decision: ApprovalDecision): Promise<ApprovalAnswer> {
+    try {
+      return await temporalCall(async () => {
+        try {
+          return await this.handle(sessionId).executeUpdate(decideToolCallUpdate, { args: [decision] });
+        } catch (err) {
+          throw refusalOf(err, decision.call_id) ?? err;
+        }
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      throw (await this.exists(sessionId)) ? new SessionEndedError(sessionId) : new SessionNotFoundError(sessionId);
+    }
+  }
+
+  /**
    * Signals the end and waits up to `waitMs` for the workflow to complete. A workflow that has
    * already completed (idle timeout, an earlier end) is not an error: ending is idempotent.
    */
@@ -139,6 +172,14 @@ export class SessionWorkflows {
       throw err;
     }
   }
+}
+
+/** The update validator's refusal as the API's answer; undefined for anything else. */
+function refusalOf(err: unknown, callId: string): Error | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  if (err.cause.type === APPROVAL_NOT_FOUND) return new ApprovalNotFoundError(callId);
+  if (err.cause.type === APPROVAL_ALREADY_DECIDED) return new ApprovalAlreadyDecidedError(err.cause.message);
+  return undefined;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
