@@ -133,7 +133,7 @@ export class McpConnection {
       this.lastErrorValue = undefined;
       this.events.onTools(tools);
       this.setState('connected');
-      this.logger.info({ mcp_server: this.server, tools: tools.length, pid: this.pid }, 'mcp server connected');
+      this.logger.info({ mcp_server: this.server, tools: tools.length, server_pid: this.pid }, 'mcp server connected');
     } catch (err) {
       this.lastErrorValue = (err as Error).message;
       this.logger.warn({ mcp_server: this.server, err }, 'mcp server connection failed');
