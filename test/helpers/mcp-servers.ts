@@ -77,7 +77,7 @@ export async function startEverythingHttp(port: number): Promise<HttpEverything>
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

@@ -42,6 +42,8 @@ const CLIENT_INFO = { name: 'durable-chat-agent', version: '1.0.0' };
  */
 export class McpConnection {
   private client: Client | undefined;
+  /** The client of the latest connection attempt: events of older ones are ignored. */
+  private active: Client | undefined;
   private transport: Transport | undefined;
   private stateValue: McpConnectionState = 'connecting';
   private attempts = 0;
@@ -123,6 +125,7 @@ export class McpConnection {
         },
       },
     });
+    this.active = client;
     client.onclose = () => this.dropped(client, 'connection closed');
     try {
       await client.connect(transport, { timeout: this.config.timeout_seconds * 1000 });
@@ -136,19 +139,19 @@ export class McpConnection {
       this.logger.info({ mcp_server: this.server, tools: tools.length, server_pid: this.pid }, 'mcp server connected');
     } catch (err) {
       this.lastErrorValue = (err as Error).message;
-      this.logger.warn({ mcp_server: this.server, err }, 'mcp server connection failed');
-      await client.close().catch(() => undefined);
+      // Logged in full once; while it stays down, each retry logs one line (dropped()).
+      if (this.attempts === 0) this.logger.warn({ mcp_server: this.server, err }, 'mcp server connection failed');
       this.dropped(client, (err as Error).message);
+      await client.close().catch(() => undefined);
     }
   }
 
   /** The connection is gone: mark the server down and reconnect after a backoff (once per client). */
   private dropped(client: Client, reason: string): void {
-    if (this.client !== undefined && this.client !== client) return;
-    if (this.stateValue === 'closed' || this.retryTimer) return;
+    if (this.active !== client || this.stateValue === 'closed' || this.retryTimer) return;
     this.client = undefined;
     this.transport = undefined;
-    this.lastErrorValue ??= reason;
+    this.lastErrorValue = reason;
     this.setState('down');
     const delay = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)];
     this.attempts += 1;
