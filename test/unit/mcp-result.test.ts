@@ -19,6 +19,13 @@ describe('MCP result mapping', () => {
     ).toEqual({ ok: true, value: { text: 'a\nb', structured_content: { n: 1 } }, provider: 'mcp:x' });
   });
 
+  it('when the text is the structured content serialised then only the structured content is kept', () => {
+    expect(
+      mcpResultToOutcome({ content: [{ type: 'text', text: '{"n": 1}' }], structuredContent: { n: 1 } }, 1000, 'mcp:x')
+        .value,
+    ).toEqual({ structured_content: { n: 1 } });
+  });
+
   it('when the result has an image, audio and resources then they become short references without bytes', () => {
     const outcome = mcpResultToOutcome(
       {

@@ -63,8 +63,11 @@ export function mcpResultToOutcome(result: CallToolResult, maxChars: number, pro
     if (block.type === 'text') texts.push(block.text);
     else attachments.push(attachmentOf(block));
   }
+  const text = texts.join('\n');
+  // A server that also sends its structured content serialised as text (as the spec asks) says it once.
+  const textRepeatsStructured = result.structuredContent !== undefined && sameJson(text, result.structuredContent);
   const value: McpResultValue = {
-    ...(texts.length > 0 ? { text: texts.join('\n') } : {}),
+    ...(texts.length > 0 && !textRepeatsStructured ? { text } : {}),
     ...(result.structuredContent !== undefined ? { structured_content: result.structuredContent } : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
   };
@@ -74,6 +77,14 @@ export function mcpResultToOutcome(result: CallToolResult, maxChars: number, pro
     return { ok: false, value: capped, error: message, provider };
   }
   return { ok: true, value: capped, provider };
+}
+
+function sameJson(text: string, structured: unknown): boolean {
+  try {
+    return JSON.stringify(JSON.parse(text)) === JSON.stringify(structured);
+  } catch {
+    return false;
+  }
 }
 
 /** Keeps the serialised result within `maxChars`: structured content first goes, then text is cut. */
