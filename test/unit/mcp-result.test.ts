@@ -1,3 +1,4 @@
+import { containing } from '../helpers/matchers';
 import { capResult, mcpResultToOutcome } from '../../src/tools/mcp/mcp-result';
 
 const megabyteOfBase64 = 'A'.repeat(1_400_000);
@@ -75,7 +76,7 @@ describe('MCP result mapping', () => {
 
   it('when both text and structured content are too long then the structured copy is dropped first', () => {
     const value = capResult({ text: 'short', structured_content: { big: 'y'.repeat(2000) } }, 300);
-    expect(value).toEqual({ text: 'short', truncated: expect.stringContaining('structured content dropped') });
+    expect(value).toEqual({ text: 'short', truncated: containing('structured content dropped') });
   });
 
   it('when only structured content is too long then it becomes cut text', () => {

@@ -1,3 +1,4 @@
+import { containing } from '../helpers/matchers';
 import { decideOfflineReply } from '../../src/llm/offline-rules';
 
 const fsTools = new Set(['calculator', 'fs__read_file', 'fs__read_text_file', 'fs__write_file']);
@@ -41,7 +42,7 @@ describe('offline model file rules', () => {
       ],
       fsTools,
     );
-    expect(reply).toEqual({ kind: 'text', content: expect.stringContaining('The file says: hello from disk') });
+    expect(reply).toEqual({ kind: 'text', content: containing('The file says: hello from disk') });
   });
 
   it('when the write tool reported an error then the reply says so', () => {
@@ -56,6 +57,6 @@ describe('offline model file rules', () => {
       ],
       fsTools,
     );
-    expect(reply).toEqual({ kind: 'text', content: expect.stringContaining('reported an error: Access denied') });
+    expect(reply).toEqual({ kind: 'text', content: containing('reported an error: Access denied') });
   });
 });
