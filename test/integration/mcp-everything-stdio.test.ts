@@ -97,7 +97,8 @@ describe('MCP server-everything over stdio (real Temporal, Redis, SQLite; script
     await waitUntil(
       async () => sampleValue(await scrape(scripted.stack.url('/metrics')), 'chat_mcp_calls_total', metric),
       (n) => n === before + 1,
-      { what: 'a cancelled MCP call counted' },
+      // At once, not when the 30 s run would have ended: the SDK call was aborted (and sent notifications/cancelled).
+      { what: 'a cancelled MCP call counted', timeoutMs: 5_000 },
     );
   });
 
