@@ -68,8 +68,9 @@ export class McpConnection {
     return this.transport instanceof StdioClientTransport ? (this.transport.pid ?? undefined) : undefined;
   }
 
-  get lastError(): string | undefined {
-    return this.lastErrorValue;
+  /** A method, not a narrowed field read: close() may run while connect() awaits. */
+  private isClosed(): boolean {
+    return this.stateValue === 'closed';
   }
 
   /** Tool-list refreshes caused by the server's `list_changed` notifications. */
@@ -129,6 +130,11 @@ export class McpConnection {
     client.onclose = () => this.dropped(client, 'connection closed');
     try {
       await client.connect(transport, { timeout: this.config.timeout_seconds * 1000 });
+      if (this.isClosed()) {
+        // Closed while connecting (the worker is stopping): no process may outlive it.
+        await client.close();
+        return;
+      }
       this.client = client;
       this.transport = transport;
       const tools = await this.listAllTools(client);
