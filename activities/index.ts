@@ -66,7 +66,7 @@ export function createActivities(deps: ActivityDeps) {
   };
   return {
     ...sessionActivities,
-    ...createToolActivities(deps.tools.all(), deps.events, deps.toolCache, deps.toolRuns),
+    ...createToolActivities(deps.tools, deps.events, deps.toolCache, deps.toolRuns),
   };
 }
 

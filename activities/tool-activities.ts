@@ -104,76 +104,103 @@ function errorResult(error: string, provider?: string, value?: unknown): ToolRes
 /** How often a running tool heartbeats (the SDK throttles what reaches the server). */
 const TOOL_HEARTBEAT_MS = 1_000;
 
+/** Where a tool activity finds its tool when it runs: tools may come and go (MCP list changes). */
+export interface ToolLookup {
+  get(name: string): ToolDefinition | undefined;
+  all(): ToolDefinition[];
+}
+
+/** The activity type a tool that appeared after the worker started runs under. */
+export const DYNAMIC_TOOL_ACTIVITY = 'default';
+
 /**
- * One activity per tool, named after the tool, so the Web UI shows which tool ran. It heartbeats
- * while the tool runs, so a cancelled turn reaches it (the tool gets an AbortSignal in its
- * context) and a dead worker is noticed within the heartbeat timeout.
+ * One activity per tool, named after the tool, so the Web UI shows which tool ran; tools that
+ * appear later run through the worker's dynamic `default` activity, which reads the tool's name
+ * from the activity type. Each looks the tool up when it runs (a tool gone from its server is an
+ * error result). It heartbeats while the tool runs, so a cancelled turn reaches it (the tool gets
+ * an AbortSignal in its context) and a dead worker is noticed within the heartbeat timeout.
  */
 export function createToolActivities(
-  tools: Iterable<ToolDefinition>,
+  tools: ToolLookup,
   events: SessionEventStream,
   cache?: ToolResultCache,
   ledger?: ToolRunLedger,
 ) {
-  const activities: Record<string, (input: ToolInput) => Promise<ToolResult>> = {};
-  for (const tool of tools) {
-    activities[tool.name] = async (input: ToolInput) => {
-      const ctx = Context.current();
-      const { attempt } = ctx.info;
-      const logFields = {
-        request_id: input.request_id,
-        session_id: input.session_id,
-        turn_id: input.turn_id,
-        tool: tool.name,
-        call_id: input.call_id,
-        attempt,
-      };
-      let result: Awaited<ReturnType<typeof runTool>>;
-      ctx.heartbeat();
-      const beat = setInterval(() => ctx.heartbeat(), TOOL_HEARTBEAT_MS);
-      try {
-        result = await runTool(tool, input, cache, ledger, ctx.cancellationSignal);
-      } catch (err) {
-        if (ctx.cancellationSignal.aborted) {
-          toolCallsTotal.inc({ tool: tool.name, outcome: 'cancelled' });
-          ctx.log.info('tool call cancelled', logFields);
-          throw err;
-        }
-        // Infrastructure failure: Temporal retries the activity, each attempt counted.
-        toolCallsTotal.inc({ tool: tool.name, outcome: 'exception' });
-        ctx.log.warn('tool call threw', { ...logFields, error: (err as Error).message });
-        throw err;
-      } finally {
-        clearInterval(beat);
-      }
-      const outcome = result.ok
-        ? result.cached
-          ? 'cached'
-          : result.replayed
-            ? 'replayed'
-            : 'ok'
-        : result.invalid_arguments
-          ? 'invalid_arguments'
-          : 'error';
-      toolCallsTotal.inc({ tool: tool.name, outcome });
-      ctx.log.info('tool call finished', { ...logFields, outcome, provider: result.provider });
-      await events.append(input.session_id, [
-        {
-          type: 'tool_result',
-          data: {
-            turn_id: input.turn_id,
-            call_id: input.call_id,
-            name: tool.name,
-            ok: result.ok,
-            content: result.content,
-            provider: result.provider,
-            attempt,
-            ...(result.replayed ? { replayed: true } : {}),
-          },
-        },
-      ]);
-      return result;
-    };
-  }
+  const runNamed = async (name: string, input: ToolInput): Promise<ToolResult> => {
+    const tool = tools.get(name);
+    if (!tool) {
+      toolCallsTotal.inc({ tool: name, outcome: 'unknown_tool' });
+      return errorResult(`Tool "${name}" is no longer available`);
+    }
+    return runToolActivity(tool, input, events, cache, ledger);
+  };
+  const activities: Record<string, (input: ToolInput) => Promise<ToolResult>> = {
+    [DYNAMIC_TOOL_ACTIVITY]: (input: ToolInput) => runNamed(Context.current().info.activityType, input),
+  };
+  for (const { name } of tools.all()) activities[name] = (input: ToolInput) => runNamed(name, input);
   return activities;
+}
+
+async function runToolActivity(
+  tool: ToolDefinition,
+  input: ToolInput,
+  events: SessionEventStream,
+  cache?: ToolResultCache,
+  ledger?: ToolRunLedger,
+): Promise<ToolResult> {
+  const ctx = Context.current();
+  const { attempt } = ctx.info;
+  const logFields = {
+    request_id: input.request_id,
+    session_id: input.session_id,
+    turn_id: input.turn_id,
+    tool: tool.name,
+    call_id: input.call_id,
+    attempt,
+  };
+  let result: Awaited<ReturnType<typeof runTool>>;
+  ctx.heartbeat();
+  const beat = setInterval(() => ctx.heartbeat(), TOOL_HEARTBEAT_MS);
+  try {
+    result = await runTool(tool, input, cache, ledger, ctx.cancellationSignal);
+  } catch (err) {
+    if (ctx.cancellationSignal.aborted) {
+      toolCallsTotal.inc({ tool: tool.name, outcome: 'cancelled' });
+      ctx.log.info('tool call cancelled', logFields);
+      throw err;
+    }
+    // Infrastructure failure: Temporal retries the activity, each attempt counted.
+    toolCallsTotal.inc({ tool: tool.name, outcome: 'exception' });
+    ctx.log.warn('tool call threw', { ...logFields, error: (err as Error).message });
+    throw err;
+  } finally {
+    clearInterval(beat);
+  }
+  const outcome = result.ok
+    ? result.cached
+      ? 'cached'
+      : result.replayed
+        ? 'replayed'
+        : 'ok'
+    : result.invalid_arguments
+      ? 'invalid_arguments'
+      : 'error';
+  toolCallsTotal.inc({ tool: tool.name, outcome });
+  ctx.log.info('tool call finished', { ...logFields, outcome, provider: result.provider });
+  await events.append(input.session_id, [
+    {
+      type: 'tool_result',
+      data: {
+        turn_id: input.turn_id,
+        call_id: input.call_id,
+        name: tool.name,
+        ok: result.ok,
+        content: result.content,
+        provider: result.provider,
+        attempt,
+        ...(result.replayed ? { replayed: true } : {}),
+      },
+    },
+  ]);
+  return result;
 }

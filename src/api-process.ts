@@ -1,3 +1,4 @@
+import { McpStatusStore } from './store/mcp-status-store';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app';
@@ -54,7 +55,14 @@ export async function startApi(
     sessions,
     logger,
     maxMessageChars: config.MESSAGE_MAX_CHARS,
-    health: { temporal: connection, redis: infra.redis, knex: infra.knex, llm: config.llm, logger },
+    health: {
+      temporal: connection,
+      redis: infra.redis,
+      knex: infra.knex,
+      llm: config.llm,
+      logger,
+      ...(config.MCP_SERVERS || config.MCP_SERVERS_FILE ? { mcp: new McpStatusStore(infra.redis, infra.keys) } : {}),
+    },
     security: createApiSecurity(config, infra.redis, logger),
     page: { temporalUiPort: config.TEMPORAL_UI_PORT },
     streaming: {

@@ -331,6 +331,18 @@ export const configSchema = z.object({
   TOOL_MODULES: optionalString.describe(
     'Comma-separated module paths, each exporting `createTools(config)` that returns extra tool definitions for the worker (your own tools, test tools).',
   ),
+  MCP_SERVERS: optionalString.describe(
+    'MCP servers whose tools the worker offers, as JSON: `{"fs":{"command":"node","args":[...],"env":{...}},"remote":{"url":"http://host/mcp","headers":{...}}}` (stdio or Streamable HTTP; optional `timeout_seconds`, `max_attempts` per server). Tools are named `<server>__<tool>`.',
+  ),
+  MCP_SERVERS_FILE: optionalString.describe(
+    'Path to a JSON file with the MCP_SERVERS object (used when MCP_SERVERS is unset).',
+  ),
+  MCP_MAX_RESULT_CHARS: z.coerce
+    .number()
+    .int()
+    .min(200)
+    .default(20_000)
+    .describe('Longest MCP tool result the model receives; longer ones are cut and say so.'),
   WORKER_METRICS_PORT: z.coerce
     .number()
     .int()

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
@@ -14,7 +16,10 @@ import { ToolResultCache } from './store/tool-result-cache';
 import { ToolRunLedger } from './store/tool-run-ledger';
 import { temporalAddressOf } from './temporal/temporal-address';
 import { createChatWorker } from './temporal/worker';
-import { createToolRegistry } from './tools/registry';
+import { McpStatusStore } from './store/mcp-status-store';
+import { loadMcpServers } from './tools/mcp/mcp-server-config';
+import { McpToolHub } from './tools/mcp/mcp-tool-hub';
+import { createToolRegistry, type ToolRegistry } from './tools/registry';
 import { loadToolModules } from './tools/tool-modules';
 
 /** How long a non-idempotent tool call's claim and result are kept: far beyond any activity retry. */
@@ -40,9 +45,11 @@ export async function startWorker(
   if (offline && config.llm.mode === 'offline') {
     logger.warn({ baseUrl: offline.baseUrl }, 'OFFLINE MODEL IN USE: no LLM key configured; answers are rule-based');
   }
+  const tools = createToolRegistry(config, await loadToolModules(config));
+  const mcp = await startMcpTools(config, infra, tools, logger);
   const activities = createActivities({
     models: new ModelRouter(config.llm.models, offline?.baseUrl, config.LLM_TIMEOUT_SECONDS * 1000),
-    tools: createToolRegistry(config, await loadToolModules(config)),
+    tools,
     events: infra.events,
     snapshots: infra.snapshots,
     history: infra.history,
@@ -87,7 +94,46 @@ export async function startWorker(
       await running;
       logger.info('worker stopped');
       await connection.close();
+      await mcp?.stop();
       await offline?.close();
+    },
+  };
+}
+
+/** How often a worker reports its MCP servers' state (the report's TTL is three times this). */
+const MCP_STATUS_INTERVAL_MS = 10_000;
+
+/**
+ * Connects the MCP servers of MCP_SERVERS (their tools join the registry before the worker
+ * registers activities) and reports their state to Redis, where the API's /health reads it.
+ */
+async function startMcpTools(
+  config: Config,
+  infra: Infrastructure,
+  tools: ToolRegistry,
+  logger: Logger,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  const servers = loadMcpServers(config);
+  if (Object.keys(servers).length === 0) return undefined;
+  const statusStore = new McpStatusStore(infra.redis, infra.keys);
+  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const report = () =>
+    void statusStore
+      .put(workerId, hub.status())
+      .catch((err: unknown) => logger.warn({ err }, 'mcp status report failed'));
+  const hub: McpToolHub = new McpToolHub(servers, tools, {
+    maxResultChars: config.MCP_MAX_RESULT_CHARS,
+    logger,
+    onChange: () => report(),
+  });
+  await hub.start();
+  report();
+  const timer = setInterval(report, MCP_STATUS_INTERVAL_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await hub.close();
+      await statusStore.remove(workerId).catch(() => undefined);
     },
   };
 }

@@ -1,8 +1,11 @@
 /**
  * The built-in offline model's brain: fixed rules, no model. A calculation becomes
  * a `calculator` call, weather a `weather` call, search a `search` call (each only when the
- * request offers that tool), tool results become a short answer, anything else a plain reply.
+ * request offers that tool), a file read or write the filesystem MCP server's tool
+ * (offline-file-rules.ts), tool results become a short answer, anything else a plain reply.
  */
+import { fileToolCall, summariseFileResult } from './offline-file-rules';
+
 export interface OfflineMessage {
   role: string;
   content?: unknown;
@@ -59,6 +62,8 @@ function summariseToolResult(name: string | undefined, content: string): string 
   try {
     const parsed = JSON.parse(content) as Record<string, unknown>;
     if (typeof parsed.error === 'string') return `The ${name ?? 'tool'} reported an error: ${parsed.error}.`;
+    const fromFile = summariseFileResult(name, parsed);
+    if (fromFile) return fromFile;
     if (name === 'calculator' && 'result' in parsed)
       return `The result of ${String(parsed.expression)} is ${String(parsed.result)}.`;
     if (name === 'weather' && 'temperature_c' in parsed) {
@@ -92,6 +97,8 @@ export function decideOfflineReply(messages: OfflineMessage[], toolNames: Readon
   }
 
   const userText = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
+  const fileCall = fileToolCall(userText, toolNames);
+  if (fileCall) return { kind: 'tool_calls', calls: [fileCall] };
   const expression = extractExpression(userText);
   if (
     toolNames.has('calculator') &&

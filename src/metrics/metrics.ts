@@ -63,6 +63,13 @@ export const toolCallsTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+export const mcpCallsTotal = new Counter({
+  name: 'chat_mcp_calls_total',
+  help: 'MCP tool calls by server, tool and outcome (ok | error | timeout | server_down | connection_lost | cancelled); one per call that reached the MCP client.',
+  labelNames: ['server', 'tool', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
 export const tokensTotal = new Counter({
   name: 'chat_tokens_total',
   help: 'Tokens used by successful model calls, by model and kind (prompt | completion); estimated from text length when the provider sends no usage.',

@@ -45,7 +45,7 @@ export interface RecordedRequest {
   body: {
     model: string;
     messages: Array<{ role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }>;
-    tools?: Array<{ function: { name: string } }>;
+    tools?: Array<{ function: { name: string; parameters?: Record<string, unknown> } }>;
     stream?: boolean;
     stream_options?: { include_usage?: boolean };
     temperature?: number;

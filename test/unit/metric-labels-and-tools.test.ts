@@ -10,6 +10,7 @@ import type { TurnObserver } from '../../src/metrics/turn-observer';
 import type { SessionEventStream } from '../../src/store/session-event-stream';
 import type { ToolResultCache } from '../../src/store/tool-result-cache';
 import { calculatorTool } from '../../src/tools/calculator';
+import { ToolRegistry } from '../../src/tools/registry';
 import { counter, histogram } from '../helpers/metric-values';
 
 /**
@@ -73,7 +74,7 @@ describe('tool call outcomes recorded by the tool activity', () => {
   it('when the calculator runs, is served from the cache, and gets bad arguments then ok, cached and invalid_arguments are counted once each', async () => {
     // The calculator under a name of this test's own, cacheable.
     const tool = { ...calculatorTool, name: 'calculator-metrics-unit', cacheable: true };
-    const calculator = createToolActivities([tool], events, memoryCache())[tool.name];
+    const calculator = createToolActivities(new ToolRegistry([tool]), events, memoryCache())[tool.name];
     const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') });
     const first = await env.run(calculator, input('{"expression":"6*7"}'));
     const second = await env.run(calculator, input('{"expression":"6*7"}'));

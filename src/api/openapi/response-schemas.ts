@@ -54,6 +54,22 @@ export const healthSchema = z.object({
       principals: z.number().int().optional(),
       warning: z.string().optional(),
     }),
+    mcp: z
+      .object({
+        ok: z.boolean(),
+        servers: z.array(
+          z.object({
+            server: z.string(),
+            state: z.enum(['connected', 'connecting', 'down']),
+            tools: z.number().int(),
+            workers: z.number().int(),
+          }),
+        ),
+      })
+      .optional()
+      .describe(
+        'MCP servers as the workers report them (present when MCP_SERVERS is set); a server down does not degrade the status.',
+      ),
   }),
 });
 

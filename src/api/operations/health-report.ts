@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import type { McpStatusStore, WorkerMcpReport } from '../../store/mcp-status-store';
 import { OPEN_API_WARNING } from '../security/api-security';
 
 export interface HealthDeps {
@@ -12,6 +13,8 @@ export interface HealthDeps {
   llm: Config['llm'];
   /** Where a failing check's error goes: the public report says only up or down. */
   logger: Logger;
+  /** The workers' reports of their MCP servers (omitted: no MCP entry). */
+  mcp?: McpStatusStore;
   /** Whether API keys guard /api (omitted: reported as open). */
   auth?: { open: boolean; principalCount: number };
 }
@@ -40,15 +43,49 @@ async function check(
   }
 }
 
+type McpServerHealth = { server: string; state: 'connected' | 'connecting' | 'down'; tools: number; workers: number };
+
+/**
+ * Each MCP server as the workers report it: connected when any worker is connected to it. A
+ * server that is down is reported but does not make the service degraded: its tools answer with
+ * an error result and every other part works.
+ */
+function mcpHealthOf(reports: WorkerMcpReport[]): { ok: boolean; servers: McpServerHealth[] } {
+  const byServer = new Map<string, McpServerHealth>();
+  for (const report of reports) {
+    for (const view of report.servers) {
+      const entry = byServer.get(view.server) ?? { server: view.server, state: 'down', tools: 0, workers: 0 };
+      entry.workers += 1;
+      if (view.state === 'connected') entry.state = 'connected';
+      else if (view.state === 'connecting' && entry.state === 'down') entry.state = 'connecting';
+      entry.tools = Math.max(entry.tools, view.tools);
+      byServer.set(view.server, entry);
+    }
+  }
+  const servers = [...byServer.values()].sort((a, b) => a.server.localeCompare(b.server));
+  return { ok: servers.every((s) => s.state === 'connected'), servers };
+}
+
+async function mcpCheck(deps: HealthDeps) {
+  if (!deps.mcp) return undefined;
+  try {
+    return mcpHealthOf(await deps.mcp.all());
+  } catch (err) {
+    deps.logger.warn({ err, part: 'mcp' }, 'health check failed');
+    return { ok: false, servers: [] };
+  }
+}
+
 /**
  * Dependency checks for the public `/health`: up or down per part, no addresses or errors (those are
  * logged); the model entry says plainly when the offline model answers.
  */
 export async function healthReport(deps: HealthDeps) {
-  const [temporal, redis, sqlite] = await Promise.all([
+  const [temporal, redis, sqlite, mcp] = await Promise.all([
     check('temporal', deps.logger, () => deps.temporal.workflowService.getSystemInfo({})),
     check('redis', deps.logger, () => deps.redis.ping()),
     check('sqlite', deps.logger, () => deps.knex.raw('select 1')),
+    mcpCheck(deps),
   ]);
   const offline = deps.llm.mode === 'offline';
   const model = {
@@ -67,5 +104,5 @@ export async function healthReport(deps: HealthDeps) {
       ? { ok: true, mode: 'api_keys' as const, principals: deps.auth.principalCount }
       : { ok: true, mode: 'open' as const, warning: OPEN_API_WARNING };
   const ok = temporal.ok && redis.ok && sqlite.ok;
-  return { status: ok ? 'ok' : 'degraded', checks: { temporal, redis, sqlite, model, auth } };
+  return { status: ok ? 'ok' : 'degraded', checks: { temporal, redis, sqlite, model, auth, ...(mcp ? { mcp } : {}) } };
 }
