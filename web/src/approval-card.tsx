@@ -1,12 +1,14 @@
 import { useState } from 'preact/hooks';
 
+/** The approval endpoint's body: `{approve, reason?, arguments?}` (arguments as an object). */
 export interface ApprovalDecision {
   approve: boolean;
-  /** Edited arguments (JSON text), when the person changed them. */
-  arguments?: string;
+  /** Edited arguments, when the person changed them. */
+  arguments?: Record<string, unknown>;
 }
 
 interface Props {
+  callId: string;
   tool: string;
   arguments: string;
   outcome?: string;
@@ -22,14 +24,26 @@ function pretty(text: string): string {
   }
 }
 
+/** The edited text as an arguments object, or the sentence saying why it is not one. */
+function parseArguments(text: string): Record<string, unknown> | string {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // falls through to the sentence
+  }
+  return 'The arguments are not valid JSON: write one JSON object, e.g. {"name": "value"}.';
+}
+
 /** A tool call waiting for a person: Approve, Deny, or approve with edited arguments. */
-export function ApprovalCard({ tool, arguments: args, outcome, onDecide }: Props) {
+export function ApprovalCard({ callId, tool, arguments: args, outcome, onDecide }: Props) {
   const [editing, setEditing] = useState(false);
   const [edited, setEdited] = useState(pretty(args));
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
   const decide = async (decision: ApprovalDecision) => {
     setBusy(true);
+    setProblem(undefined);
     setProblem(await onDecide(decision));
     setBusy(false);
   };
@@ -38,8 +52,8 @@ export function ApprovalCard({ tool, arguments: args, outcome, onDecide }: Props
       <strong>Approval needed: {tool}</strong>
       {editing ? (
         <>
-          <label for={`edit-${tool}`}>Arguments (JSON)</label>
-          <textarea id={`edit-${tool}`} rows={4} value={edited} onInput={(e) => setEdited(e.currentTarget.value)} />
+          <label for={`edit-${callId}`}>Arguments (JSON)</label>
+          <textarea id={`edit-${callId}`} rows={4} value={edited} onInput={(e) => setEdited(e.currentTarget.value)} />
         </>
       ) : (
         <pre>{pretty(args)}</pre>
@@ -51,7 +65,12 @@ export function ApprovalCard({ tool, arguments: args, outcome, onDecide }: Props
           <button
             type="button"
             disabled={busy}
-            onClick={() => void decide(editing ? { approve: true, arguments: edited } : { approve: true })}
+            onClick={() => {
+              if (!editing) return void decide({ approve: true });
+              const parsed = parseArguments(edited);
+              if (typeof parsed === 'string') setProblem(parsed);
+              else void decide({ approve: true, arguments: parsed });
+            }}
           >
             {editing ? 'Approve with these arguments' : 'Approve'}
           </button>

@@ -49,6 +49,7 @@ function SegmentView({ segment, onDecide }: { segment: Segment; onDecide: Decide
     case 'approval':
       return (
         <ApprovalCard
+          callId={segment.callId}
           tool={segment.tool}
           arguments={segment.arguments}
           outcome={segment.outcome}
