@@ -29,6 +29,8 @@ describe('chat page: tool calls waiting for approval', () => {
     await ask(page, 'calc 2+3');
     expect(await card(page).locator('pre').textContent()).toContain('"expression": "2+3"');
     expect(await page.locator('[data-turn-status="completed"]').count()).toBe(0);
+    const toolCard = page.getByRole('region', { name: 'Tool calculator' });
+    expect(await toolCard.locator('.badge').first().textContent()).toBe('waiting for approval');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'approval-1440');
 

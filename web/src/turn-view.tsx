@@ -11,8 +11,10 @@ function prettyJson(text: string | undefined): string {
   }
 }
 
-function ToolCardView({ card }: { card: ToolCard }) {
-  const state = card.result === undefined ? 'running…' : card.ok ? 'ok' : 'failed';
+function ToolCardView({ card, awaitingApproval }: { card: ToolCard; awaitingApproval: boolean }) {
+  // A call waiting for a person has not started: "running" would mislead.
+  const waiting = awaitingApproval ? 'waiting for approval' : 'running…';
+  const state = card.result === undefined ? waiting : card.ok ? 'ok' : 'failed';
   return (
     <section class="tool-card" aria-label={`Tool ${card.name}`}>
       <header>
@@ -38,12 +40,19 @@ function ToolCardView({ card }: { card: ToolCard }) {
 
 type DecideHandler = (callId: string, decision: ApprovalDecision) => Promise<string | undefined>;
 
-function SegmentView({ segment, onDecide }: { segment: Segment; onDecide: DecideHandler }) {
+interface SegmentProps {
+  segment: Segment;
+  onDecide: DecideHandler;
+  /** Call ids with an undecided approval card in the turn. */
+  awaiting: ReadonlySet<string>;
+}
+
+function SegmentView({ segment, onDecide, awaiting }: SegmentProps) {
   switch (segment.kind) {
     case 'text':
       return <MarkdownView text={segment.text} />;
     case 'tool':
-      return <ToolCardView card={segment} />;
+      return <ToolCardView card={segment} awaitingApproval={awaiting.has(segment.id)} />;
     case 'note':
       return <p class="note">{segment.text}</p>;
     case 'approval':
@@ -71,6 +80,11 @@ const STATUS_LABEL: Record<TurnState['status'], string> = {
 /** One exchange: the user's message, then the answer with its tool cards, notes and accounting. */
 export function TurnView({ turn, live, onDecide }: { turn: TurnState; live: boolean; onDecide: DecideHandler }) {
   const label = STATUS_LABEL[turn.status];
+  const awaiting = new Set(
+    turn.segments.flatMap((s) =>
+      s.kind === 'approval' && !s.outcome && turn.status === 'streaming' ? [s.callId] : [],
+    ),
+  );
   return (
     <article class={`turn turn-${turn.status}`} data-turn-status={turn.status}>
       <div class="user-message">
@@ -79,7 +93,7 @@ export function TurnView({ turn, live, onDecide }: { turn: TurnState; live: bool
       </div>
       <div class="answer" aria-live={live ? 'polite' : 'off'} aria-busy={live && turn.status === 'streaming'}>
         {turn.segments.map((segment, i) => (
-          <SegmentView key={i} segment={segment} onDecide={onDecide} />
+          <SegmentView key={i} segment={segment} onDecide={onDecide} awaiting={awaiting} />
         ))}
         {label && <p class={`status status-${turn.status}`}>{label}</p>}
         {turn.problem && (
