@@ -43,6 +43,19 @@ describe('chat page: tool calls waiting for approval', () => {
     await page.context().close();
   });
 
+  it('when a second tab opens the session while a call waits then it shows the card too', async () => {
+    const first = await chromium.open(scripted.stack.url('/'));
+    await ask(first.page, 'calc 9-4');
+    const second = await chromium.open(first.page.url());
+    await card(second.page).getByRole('button', { name: 'Approve' }).click();
+    for (const { page } of [first, second]) {
+      expect(await completedAnswer(page)).toMatch(/"result":5/);
+      await card(page).getByText('Decision: approved').waitFor();
+    }
+    await first.page.context().close();
+    await second.page.context().close();
+  });
+
   it('when Deny is clicked then the card shows the denial and the answer says the user declined', async () => {
     const { page, errors } = await chromium.open(scripted.stack.url('/'));
     await ask(page, 'calc 7*6');

@@ -94,5 +94,5 @@ describe('MCP server-filesystem writes wait for approval (real Temporal, Redis, 
     expect(reply.body.response).toContain('read me');
     const snapshot = await api<SessionSnapshot>('GET', `/api/chat/session/${reply.body.session_id}`);
     expect(snapshot.body.pending_approvals ?? []).toEqual([]);
-  });
+  }, 30_000); // a read that waited for a decision would never answer: fail fast, not at the file's timeout
 });
