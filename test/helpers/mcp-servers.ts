@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { McpStatusStore, type McpServerView } from '../../src/store/mcp-status-store';
@@ -17,6 +18,31 @@ export const memoryStdio = (file: string) => ({
   args: [serverEntry('memory')],
   env: { MEMORY_FILE_PATH: file },
 });
+
+export interface StdioServer {
+  command: string;
+  args: string[];
+}
+
+/** `server` behind test/helpers/mcp-stdio-tap.mjs: unchanged on the wire, every JSON-RPC message logged to `logFile`. */
+export const tappedStdio = (server: StdioServer, logFile: string): StdioServer => ({
+  command: process.execPath,
+  args: [path.resolve(__dirname, 'mcp-stdio-tap.mjs'), logFile, server.command, ...server.args],
+});
+
+export interface TappedMessage {
+  to: 'server' | 'client';
+  message: { id?: string | number; method?: string; params?: Record<string, unknown> };
+}
+
+/** The messages the tap has forwarded so far, in order (empty before the first one). */
+export async function tapLog(logFile: string): Promise<TappedMessage[]> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as TappedMessage);
+}
 
 export type ToolMessage = { role: string; content: string | null; tool_call_id?: string };
 export const toolMessages = (request: RecordedRequest) =>

@@ -1,7 +1,18 @@
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { anyOf, containing } from '../helpers/matchers';
 import type { TurnResult } from '../../src/contract/turn';
 import { postJson, type CancelResult } from '../helpers/http';
-import { callsThenEcho, connectedPid, everythingStdio, mcpServerView, toolMessages } from '../helpers/mcp-servers';
+import {
+  callsThenEcho,
+  connectedPid,
+  everythingStdio,
+  mcpServerView,
+  tapLog,
+  tappedStdio,
+  toolMessages,
+} from '../helpers/mcp-servers';
 import { sampleValue, scrape } from '../helpers/prometheus-text';
 import { useScriptedStack } from '../helpers/scripted-stack';
 import { dataOf, readSse } from '../helpers/sse-client';
@@ -11,10 +22,39 @@ import { activityRuns } from '../helpers/workflow-history';
 /** server-everything (npm) over stdio: its tools as activities, errors, progress, cancel, list_changed, a killed process. */
 jest.setTimeout(120_000);
 
-const LONG = 'ev__trigger-long-running-operation';
+const TOOL = 'trigger-long-running-operation';
+const LONG = `ev__${TOOL}`;
+// The same server a second time, behind a stdio tap that logs the JSON-RPC messages it forwards.
+const TAP_LOG = path.join(os.tmpdir(), `mcp-tap-${process.pid}-${Date.now()}.jsonl`);
 const scripted = useScriptedStack(() => ({ content: 'unused' }), {
-  MCP_SERVERS: JSON.stringify({ ev: { ...everythingStdio(), timeout_seconds: 30 } }),
+  MCP_SERVERS: JSON.stringify({
+    ev: { ...everythingStdio(), timeout_seconds: 30 },
+    tap: { ...tappedStdio(everythingStdio(), TAP_LOG), timeout_seconds: 30 },
+  }),
 });
+
+/** Streams a turn, cancels it 1.5 s after its first tool call starts, returns the stream's events. */
+async function cancelWhileToolRuns() {
+  const session = await postJson<{ session_id: string }>(scripted.stack.url('/api/chat/session'), {});
+  const { events } = await readSse(
+    scripted.stack.url('/api/chat/message/stream'),
+    { body: { message: 'long then cancel', session_id: session.body.session_id } },
+    {
+      onEvent: async (e) => {
+        if (e.event !== 'tool_call') return;
+        await new Promise((r) => setTimeout(r, 1_500));
+        const cancel = await postJson<CancelResult>(
+          scripted.stack.url(`/api/chat/session/${session.body.session_id}/cancel`),
+          {},
+        );
+        expect(cancel.status).toBe(202);
+      },
+    },
+  );
+  return events;
+}
+
+afterAll(() => rm(TAP_LOG, { force: true }));
 
 const ask = (message: string) => postJson<TurnResult>(scripted.stack.url('/api/chat/message'), { message });
 
@@ -73,33 +113,33 @@ describe('MCP server-everything over stdio (real Temporal, Redis, SQLite; script
 
   it('when the turn is cancelled mid-run then the MCP call is cancelled and the turn ends at once', async () => {
     scripted.model.setScript(callsThenEcho([{ id: 'c-cancel', name: LONG, arguments: '{"duration":30,"steps":30}' }]));
-    const metric = { server: 'ev', tool: 'trigger-long-running-operation', outcome: 'cancelled' };
+    const metric = { server: 'ev', tool: TOOL, outcome: 'cancelled' };
     const before = sampleValue(await scrape(scripted.stack.url('/metrics')), 'chat_mcp_calls_total', metric);
-    const session = await postJson<{ session_id: string }>(scripted.stack.url('/api/chat/session'), {});
     const started = Date.now();
-    const { events } = await readSse(
-      scripted.stack.url('/api/chat/message/stream'),
-      { body: { message: 'long then cancel', session_id: session.body.session_id } },
-      {
-        onEvent: async (e) => {
-          if (e.event !== 'tool_call') return;
-          await new Promise((r) => setTimeout(r, 1_500));
-          const cancel = await postJson<CancelResult>(
-            scripted.stack.url(`/api/chat/session/${session.body.session_id}/cancel`),
-            {},
-          );
-          expect(cancel.status).toBe(202);
-        },
-      },
-    );
+    const events = await cancelWhileToolRuns();
     expect(dataOf(events[events.length - 1], 'cancelled').status).toBe('cancelled');
     expect(Date.now() - started).toBeLessThan(20_000);
     await waitUntil(
       async () => sampleValue(await scrape(scripted.stack.url('/metrics')), 'chat_mcp_calls_total', metric),
       (n) => n === before + 1,
-      // At once, not when the 30 s run would have ended: the SDK call was aborted (and sent notifications/cancelled).
+      // At once, not when the 30 s run would have ended: the SDK call was aborted.
       { what: 'a cancelled MCP call counted', timeoutMs: 5_000 },
     );
+  });
+
+  it('when the turn is cancelled mid-run then the server receives notifications/cancelled for that tools/call', async () => {
+    const args = '{"duration":30,"steps":30}';
+    scripted.model.setScript(callsThenEcho([{ id: 'c-tap', name: `tap__${TOOL}`, arguments: args }]));
+    await cancelWhileToolRuns();
+    const sent = await waitUntil(
+      async () => (await tapLog(TAP_LOG)).filter((m) => m.to === 'server').map((m) => m.message),
+      (messages) => messages.some((m) => m.method === 'notifications/cancelled'),
+      { what: 'notifications/cancelled on the wire to the server', timeoutMs: 5_000 },
+    );
+    const call = sent.find((m) => m.method === 'tools/call' && m.params?.name === TOOL);
+    expect(call?.id).toBeDefined();
+    const cancelled = sent.filter((m) => m.method === 'notifications/cancelled').map((m) => m.params?.requestId);
+    expect(cancelled).toEqual([call?.id]);
   });
 
   it('when the server sends tools/list_changed then the worker refreshes its tool list', async () => {
