@@ -6,6 +6,8 @@ import { useScriptedStack } from '../helpers/scripted-stack';
 import { testLogger } from '../helpers/test-log';
 import { createProxy } from '../helpers/toxiproxy-client';
 
+const NETWORK_DROP_MS = 10_000;
+
 /** The API process, or the network to it, goes away in the middle of an answer and comes back. */
 describe('chat page: the connection is lost mid-answer', () => {
   const scripted = useScriptedStack(slowOrEcho);
@@ -49,7 +51,9 @@ describe('chat page: the connection is lost mid-answer', () => {
     await page.context().close();
   });
 
-  it('when the network to the API drops mid-stream then the page says it is reconnecting, and completes the answer once it is back', async () => {
+  // The drop lasts 10 s of wall time (issue 14, point 5): long enough for the server to finish the
+  // answer meanwhile, so the page must fetch the rest after its last event id. Not a timing assertion.
+  it('when the network to the API drops for 10 s mid-stream then the page says it is reconnecting, and then shows the rest of the answer once, nothing lost or doubled', async () => {
     const proxy = await createProxy(`page-${Date.now()}`, new URL(scripted.stack.api.url).host);
     try {
       const { page } = await chromium.open(`http://${proxy.listen}/`);
@@ -60,15 +64,23 @@ describe('chat page: the connection is lost mid-answer', () => {
       await proxy.setEnabled(false);
       const notice = page.getByRole('status').filter({ hasText: 'Reconnecting' });
       await notice.waitFor();
+      await screenshot(page, 'reconnecting-network-1440');
+      await new Promise((resolve) => setTimeout(resolve, NETWORK_DROP_MS));
+      await notice.waitFor(); // still saying so at the end of the drop
       await proxy.setEnabled(true);
 
       const done = page.locator('[data-turn-status="completed"]');
       await done.waitFor({ timeout: 30_000 });
       expect((await done.locator('.markdown').textContent())?.trim()).toBe(LONG_ANSWER);
+      expect(await page.locator('.answer .markdown').count()).toBe(1);
       await notice.waitFor({ state: 'detached' });
+      // After a reload the archived answer reads the same: what was shown is what was kept.
+      await page.reload();
+      await page.locator('[data-turn-status="completed"]').waitFor();
+      expect((await page.locator('.answer .markdown').allTextContents()).map((t) => t.trim())).toEqual([LONG_ANSWER]);
       await page.context().close();
     } finally {
       await proxy.delete();
     }
-  });
+  }, 90_000);
 });

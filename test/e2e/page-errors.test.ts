@@ -1,6 +1,9 @@
 import type { FakeReply, RecordedRequest } from '../helpers/fake-openai-server';
 import { screenshot, seriousA11yViolations, useChatBrowser } from '../helpers/chat-browser';
+import { useFaultStack } from '../helpers/fault-stack';
+import { getJson } from '../helpers/http';
 import { useScriptedStack } from '../helpers/scripted-stack';
+import { waitUntil } from '../helpers/wait-for';
 
 const echo = (request: RecordedRequest): FakeReply => ({
   content: `Echo: ${request.body.messages[request.body.messages.length - 1].content}`,
@@ -61,6 +64,45 @@ describe('chat page: refusals', () => {
       expect(await failed.getByRole('alert').textContent()).toBe(
         'The model failed to answer. Send your message again, or pick another model.',
       );
+      await page.context().close();
+    });
+  });
+
+  describe("with the API's Redis behind a proxy that can be cut", () => {
+    const faults = useFaultStack(echo);
+
+    it('when Redis is unreachable then a message shows the unavailable sentence with the Retry-After seconds, and once it is back a message goes through', async () => {
+      const { page } = await chromium.open(faults.stack.url('/'));
+      await page.getByLabel('Message').fill('before the outage');
+      await page.getByLabel('Message').press('Enter');
+      await page.locator('[data-turn-status="completed"]').waitFor();
+
+      await faults.redisProxy.setEnabled(false);
+      await page.getByLabel('Message').fill('during the outage');
+      await page.getByLabel('Message').press('Enter');
+      const refused = page.locator('.turn').nth(1).getByRole('alert');
+      await refused.waitFor({ timeout: 30_000 });
+      expect(await refused.textContent()).toMatch(
+        /^A service the chat needs is unavailable right now\. Try again in \d+ seconds?\.$/,
+      );
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await screenshot(page, '503-1440');
+      await page.setViewportSize({ width: 375, height: 900 });
+      await screenshot(page, '503-375');
+      await page.setViewportSize({ width: 1440, height: 900 });
+
+      await faults.redisProxy.setEnabled(true);
+      // The API reconnects to Redis by itself; the person tries again once it has.
+      await waitUntil(
+        () => getJson(faults.stack.url('/health')),
+        (health) => health.status === 200,
+        { what: 'the API to report Redis healthy again' },
+      );
+      await page.getByLabel('Message').fill('after the outage');
+      await page.getByLabel('Message').press('Enter');
+      const after = page.locator('.turn').nth(2);
+      await after.and(page.locator('[data-turn-status="completed"]')).waitFor();
+      expect((await after.locator('.markdown').textContent())?.trim()).toBe('Echo: after the outage');
       await page.context().close();
     });
   });
