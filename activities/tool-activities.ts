@@ -199,6 +199,7 @@ async function runToolActivity(
         provider: result.provider,
         attempt,
         ...(result.replayed ? { replayed: true } : {}),
+        ...(result.cached ? { cached: true } : {}),
       },
     },
   ]);

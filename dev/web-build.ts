@@ -27,7 +27,7 @@ function sourceHash(): string {
   const vite = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'vite', 'package.json'), 'utf8')) as {
     version: string;
   };
-  hash.update(`vite@${vite.version}\n`);
+  hash.update(`vite@${vite.version} production\n`);
   for (const file of sourceFiles(WEB).sort()) {
     hash.update(path.relative(WEB, file));
     hash.update(fs.readFileSync(file));
@@ -52,7 +52,9 @@ export function ensureWebBuild(say: (line: string) => void): void {
   const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build', WEB], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    // Always a production build: under Jest NODE_ENV is `test`, which made Vite emit the JSX dev
+    // runtime (source paths of this checkout in the bundle) into the same web/dist `npm start` serves.
+    env: { ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
   });
   if (result.status !== 0) throw new Error('The chat page build failed (vite build web): see the errors above.');
   fs.writeFileSync(HASH_FILE, hash);

@@ -70,6 +70,10 @@ export const eventCatalog = {
       .boolean()
       .optional()
       .describe('A retry returned the recorded result of a non-idempotent tool instead of running it again.'),
+    cached: z
+      .boolean()
+      .optional()
+      .describe('The result came from the tool-result cache (same tool and arguments recently); the tool did not run.'),
   }),
   approval_required: pendingApprovalSchema.describe(
     'A tool call waits for a decision: POST /api/chat/session/{session_id}/tool-calls/{call_id}/approval.',

@@ -43,6 +43,7 @@ describe('chat page turn state', () => {
         content: '{"result":6}',
         attempt: 1,
         replayed: true,
+        cached: true,
       },
       '1250-0',
     );
@@ -53,6 +54,7 @@ describe('chat page turn state', () => {
         result: '{"result":6}',
         ok: true,
         replayed: true,
+        cached: true,
         durationMs: 250,
       }),
     ]);

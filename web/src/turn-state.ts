@@ -9,6 +9,8 @@ export interface ToolCard {
   result?: string;
   ok?: boolean;
   replayed?: boolean;
+  /** Answered from the tool-result cache: the tool did not run. */
+  cached?: boolean;
   durationMs?: number;
   /** Stream time (ms) of the call, from its event id, to measure the duration. */
   calledAt?: number;
@@ -125,6 +127,7 @@ export function applyEvent(turn: TurnState, type: string, data: Record<string, u
         result: data.content as string,
         ok: data.ok as boolean,
         replayed: data.replayed === true,
+        cached: data.cached === true,
         durationMs: at !== undefined && card.calledAt !== undefined ? at - card.calledAt : undefined,
       };
       if (index >= 0) segments[index] = updated;

@@ -19,7 +19,8 @@ function ToolCardView({ card, awaitingApproval }: { card: ToolCard; awaitingAppr
     <section class="tool-card" aria-label={`Tool ${card.name}`}>
       <header>
         <strong>Tool: {card.name}</strong> <span class="badge">{state}</span>
-        {card.replayed && <span class="badge">cached result</span>}
+        {card.replayed && <span class="badge">recorded result</span>}
+        {card.cached && <span class="badge">cached</span>}
         {card.durationMs !== undefined && <span class="muted"> {card.durationMs} ms</span>}
       </header>
       <div class="tool-io">
