@@ -24,7 +24,7 @@ export async function openInfrastructure(config: Config, role: string): Promise<
   const redis = createRedis(config.REDIS_URL, `chat-${role}`);
   redis.on('error', () => undefined); // reconnects on its own; callers see command errors
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
-  const knex = createKnex(config.sqliteFilename);
+  const knex = createKnex(config.archiveLocation);
   await runMigrations(knex);
   return {
     redis,
