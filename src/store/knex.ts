@@ -115,8 +115,15 @@ class MigrationLocked extends Error {
   override name = 'MigrationLocked';
 }
 
+/** Knex's pool, by hand: the advisory lock belongs to one connection (a pg session). */
+interface PooledClient {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(conn: unknown): Promise<unknown>;
+}
+
 async function underPgMigrationLock<T>(knex: Knex, work: () => Promise<T>): Promise<T> {
-  const conn: unknown = await knex.client.acquireConnection();
+  const client = knex.client as PooledClient;
+  const conn = await client.acquireConnection();
   try {
     const { rows } = (await knex
       .raw('select pg_try_advisory_lock(?) as locked', [PG_MIGRATION_LOCK_KEY])
@@ -128,7 +135,7 @@ async function underPgMigrationLock<T>(knex: Knex, work: () => Promise<T>): Prom
       await knex.raw('select pg_advisory_unlock(?)', [PG_MIGRATION_LOCK_KEY]).connection(conn);
     }
   } finally {
-    await knex.client.releaseConnection(conn);
+    await client.releaseConnection(conn);
   }
 }
 
