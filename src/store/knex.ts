@@ -86,8 +86,8 @@ export function createKnex(location: string): Knex {
 /** How long a process waits for another one's migrations before it gives up. */
 const MIGRATION_WAIT_MS = 120_000;
 
-/** Postgres: another session creates the same table or type at the same moment. */
-const PG_CONCURRENT_CREATE = new Set(['42P07', '23505']);
+/** Postgres: another session creates the same table or its row type at the same moment (duplicate table / object / pg_type key). */
+const PG_CONCURRENT_CREATE = new Set(['42P07', '42710', '23505']);
 
 /**
  * Another process is migrating the same database: Knex's lock (or our advisory lock on Postgres)
