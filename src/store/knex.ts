@@ -29,7 +29,8 @@ export function archiveBackendOf(location: string): ArchiveBackend {
 
 /** The backend a Knex instance talks to (for /health, without its address or password). */
 export function backendOfKnex(knex: Knex): ArchiveBackend {
-  return (knex.client as { config: Knex.Config }).config.client === 'pg' ? 'postgres' : 'sqlite';
+  const client = knex.client as { config?: Knex.Config } | undefined;
+  return client?.config?.client === 'pg' ? 'postgres' : 'sqlite';
 }
 
 /**
