@@ -133,7 +133,12 @@ async function underPgMigrationLock<T>(knex: Knex, work: () => Promise<T>): Prom
     try {
       return await work();
     } finally {
-      await knex.raw('select pg_advisory_unlock(?)', [PG_MIGRATION_LOCK_KEY]).connection(conn);
+      // A connection that cannot unlock is closed instead: the server drops its session's locks,
+      // and the pool, finding it ended, opens a new one instead of reusing a lock holder.
+      await knex
+        .raw('select pg_advisory_unlock(?)', [PG_MIGRATION_LOCK_KEY])
+        .connection(conn)
+        .catch(() => (conn as { end(): Promise<void> }).end().catch(() => undefined));
     }
   } finally {
     await client.releaseConnection(conn);
