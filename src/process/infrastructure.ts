@@ -8,7 +8,7 @@ import { SessionEventStream } from '../store/session-event-stream';
 import { SessionRecordStore } from '../store/session-record-store';
 import { SessionSnapshotStore } from '../store/session-snapshot-store';
 
-/** The stores every process role shares: Redis (live state, streams) and SQLite (archive). */
+/** The stores every process role shares: Redis (live state, streams) and the archive (SQLite, or Postgres with DATABASE_URL). */
 export interface Infrastructure {
   redis: Redis;
   keys: RedisKeys;
