@@ -48,6 +48,11 @@ export const configSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis for live state and event streams.'),
   REDIS_KEY_PREFIX: z.string().default('chat:').describe('Prefix of every Redis key this service writes.'),
   SQLITE_FILENAME: optionalString.describe('SQLite archive file (default: DATA_DIR/chat.db).'),
+  DATABASE_URL: optionalString
+    .refine((url) => url === undefined || /^postgres(ql)?:\/\//i.test(url), 'must be a postgres:// URL')
+    .describe(
+      'Postgres for the archive (postgres://user:password@host:5432/db), shared by every API and worker; unset: the SQLite file.',
+    ),
   LLM_BASE_URL: optionalString.describe(
     'OpenAI-compatible endpoint (vLLM, Ollama, OpenAI...). Takes precedence over OpenRouter.',
   ),

@@ -8,6 +8,8 @@ export type LlmMode = 'offline' | 'provider';
 
 export interface Config extends RawConfig {
   sqliteFilename: string;
+  /** The archive's database: DATABASE_URL (Postgres) when set, else the SQLite file. */
+  archiveLocation: string;
   llm: {
     mode: LlmMode;
     /** The primary model's endpoint; undefined for the built-in offline model. */
@@ -57,9 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
   }
   const primary = models[0];
+  const sqliteFilename = raw.SQLITE_FILENAME ?? path.join(raw.DATA_DIR, 'chat.db');
   return {
     ...raw,
-    sqliteFilename: raw.SQLITE_FILENAME ?? path.join(raw.DATA_DIR, 'chat.db'),
+    sqliteFilename,
+    archiveLocation: raw.DATABASE_URL ?? sqliteFilename,
     llm: {
       ...provider,
       model: primary.name,

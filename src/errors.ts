@@ -104,7 +104,19 @@ const ARCHIVE_CODES = new Set([
   'SQLITE_IOERR',
   'SQLITE_FULL',
   'SQLITE_PROTOCOL',
+  // Postgres (pg): connection exceptions, shutting down / starting up, too many connections.
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
 ]);
+/** pg: the server closed the connection or Knex's pool could not open one. */
+const PG_MESSAGES = /^Connection terminated|terminating connection due to administrator command/;
 
 /**
  * The one place that tells an outage from a bug: an error from ioredis, knex/sqlite3 or the Temporal
@@ -121,6 +133,7 @@ export function dependencyFailureOf(raw: unknown): DependencyUnavailableError | 
   if (
     ARCHIVE_CODES.has(code) ||
     err.name === 'KnexTimeoutError' ||
+    PG_MESSAGES.test(err.message) ||
     /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR)/.test(err.message)
   )
     return new DependencyUnavailableError('archive', err.message);

@@ -10,6 +10,7 @@ import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { freePort } from '../dev/free-port';
 import { pingRedis } from '../src/store/redis-reachability';
 import { ensureWebBuild } from '../dev/web-build';
+import { createTestDatabase } from './helpers/postgres-test-database';
 
 declare global {
   // Handed from setup to teardown (same process under --runInBand).
@@ -18,6 +19,8 @@ declare global {
         devServer: DevServer;
         toxiproxy: ToxiproxyServer;
         stopRedis: () => Promise<void>;
+        /** The run's Postgres database (dropped in teardown); undefined when none was reachable. */
+        databaseUrl?: string;
         tmpDir: string;
         logDir: string;
       }
@@ -54,6 +57,16 @@ export default async function globalSetup(): Promise<void> {
     stopRedis = () => launched.stop();
   }
 
+  // The archive tests run on SQLite and on a Postgres database of this run's own; without a
+  // reachable Postgres their Postgres variants are skipped under a name that says why.
+  const database = await createTestDatabase();
+  if ('url' in database) process.env.TEST_DATABASE_URL = database.url;
+  else {
+    delete process.env.TEST_DATABASE_URL;
+    process.env.TEST_POSTGRES_UNREACHABLE = database.unreachable;
+    say(`[test] Postgres unreachable (${database.unreachable}): its archive variants are skipped`);
+  }
+
   const port = await freePort();
   const [devServer, bundle, toxiproxy] = await Promise.all([
     startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
@@ -71,5 +84,12 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_TMP_DIR = tmpDir;
   process.env.TEST_TOXIPROXY_URL = toxiproxy.apiUrl;
-  globalThis.__TEST_STACK__ = { devServer, toxiproxy, stopRedis, tmpDir, logDir };
+  globalThis.__TEST_STACK__ = {
+    devServer,
+    toxiproxy,
+    stopRedis,
+    databaseUrl: 'url' in database ? database.url : undefined,
+    tmpDir,
+    logDir,
+  };
 }

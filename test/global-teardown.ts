@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { dropTestDatabase } from './helpers/postgres-test-database';
 
 export default async function globalTeardown(): Promise<void> {
   const stack = globalThis.__TEST_STACK__;
@@ -7,6 +8,7 @@ export default async function globalTeardown(): Promise<void> {
   await stack.devServer.stop();
   await stack.toxiproxy.stop();
   await stack.stopRedis();
+  if (stack.databaseUrl) await dropTestDatabase(stack.databaseUrl);
   // The log-tail reporter sets TEST_RUN_FAILED; TEST_KEEP_LOGS=1 keeps them on a green run too, with
   // the chat page's screenshots.
   if (process.env.TEST_RUN_FAILED || process.env.TEST_KEEP_LOGS) {

@@ -8,7 +8,7 @@ import { SessionEventStream } from '../store/session-event-stream';
 import { SessionRecordStore } from '../store/session-record-store';
 import { SessionSnapshotStore } from '../store/session-snapshot-store';
 
-/** The stores every process role shares: Redis (live state, streams) and SQLite (archive). */
+/** The stores every process role shares: Redis (live state, streams) and the archive (SQLite, or Postgres with DATABASE_URL). */
 export interface Infrastructure {
   redis: Redis;
   keys: RedisKeys;
@@ -24,7 +24,7 @@ export async function openInfrastructure(config: Config, role: string): Promise<
   const redis = createRedis(config.REDIS_URL, `chat-${role}`);
   redis.on('error', () => undefined); // reconnects on its own; callers see command errors
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
-  const knex = createKnex(config.sqliteFilename);
+  const knex = createKnex(config.archiveLocation);
   await runMigrations(knex);
   return {
     redis,

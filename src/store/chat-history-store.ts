@@ -30,7 +30,7 @@ const parseJson = <T>(raw: string | null, fallback: T): T => {
   }
 };
 
-/** The SQLite archive of finished turns. */
+/** The archive of finished turns (SQLite, or Postgres with DATABASE_URL). */
 export class ChatHistoryStore {
   constructor(private readonly knex: Knex) {}
 

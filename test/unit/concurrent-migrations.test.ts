@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Knex } from 'knex';
 import { createKnex, runMigrations } from '../../src/store/knex';
+import { describeEachArchive, type FreshArchive } from '../helpers/archive-backends';
 
 const REPLICAS = 6;
 /** Each round is a fresh database; a race that strands Knex's lock shows up in some rounds, not all. */
@@ -10,21 +8,25 @@ const ROUNDS = 8;
 /** Far shorter than the production wait: a stranded lock fails the round instead of timing out the test. */
 const WAIT_MS = 15_000;
 
-describe('migrations at start of several replicas', () => {
-  let dir: string;
+describeEachArchive('migrations at start of several replicas', (backend) => {
   let knexes: Knex[] = [];
+  let archives: FreshArchive[] = [];
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(process.env.TEST_TMP_DIR ?? os.tmpdir(), 'migrate-race-'));
-  });
+  async function freshArchive(): Promise<string> {
+    const archive = await backend.fresh();
+    archives.push(archive);
+    return archive.location;
+  }
+
   afterEach(async () => {
     await Promise.all(knexes.map((k) => k.destroy()));
+    await Promise.all(archives.map((a) => a.drop()));
     knexes = [];
-    fs.rmSync(dir, { recursive: true, force: true });
+    archives = [];
   });
 
-  async function migrateAtOnce(file: string): Promise<{ errors: string[]; applied: string[] }> {
-    const round = Array.from({ length: REPLICAS }, () => createKnex(file));
+  async function migrateAtOnce(location: string): Promise<{ errors: string[]; applied: string[] }> {
+    const round = Array.from({ length: REPLICAS }, () => createKnex(location));
     knexes.push(...round);
     const results = await Promise.allSettled(round.map((k) => runMigrations(k, WAIT_MS)));
     return {
@@ -35,7 +37,7 @@ describe('migrations at start of several replicas', () => {
 
   it('when several processes migrate a fresh database at once then each waits for the lock and all succeed', async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const outcome = await migrateAtOnce(path.join(dir, `chat-${round}.sqlite`));
+      const outcome = await migrateAtOnce(await freshArchive());
       expect({ round, ...outcome }).toEqual({
         round,
         errors: [],
@@ -45,8 +47,7 @@ describe('migrations at start of several replicas', () => {
   }, 180_000);
 
   it('when an earlier race left several rows in the lock table then a start still migrates', async () => {
-    const file = path.join(dir, 'chat.sqlite');
-    const first = createKnex(file);
+    const first = createKnex(await freshArchive());
     knexes.push(first);
     await first.schema.createTable('knex_migrations_lock', (t) => {
       t.increments('index').primary();

@@ -35,6 +35,13 @@ describe('dependency outages told from bugs', () => {
       'archive',
     ],
     [
+      'Postgres shutting down',
+      errorWith('terminating connection due to administrator command', { code: '57P01' }),
+      'archive',
+    ],
+    ['Postgres connection lost', errorWith('Connection terminated unexpectedly'), 'archive'],
+    ['Postgres out of connections', errorWith('sorry, too many clients already', { code: '53300' }), 'archive'],
+    [
       'Temporal unreachable',
       errorWith('14 UNAVAILABLE: No connection established', { name: 'ServiceError' }),
       'temporal',

@@ -33,7 +33,12 @@ function deps(lines: string[]) {
 describe('public /health report', () => {
   it('when dependencies fail then the report says only down per part, without their errors or the model URL', async () => {
     const report = await healthReport(deps([]));
-    expect(report.checks).toMatchObject({ temporal: { ok: false }, redis: { ok: false }, sqlite: { ok: false } });
+    expect(report.checks).toMatchObject({
+      temporal: { ok: false },
+      redis: { ok: false },
+      archive: { ok: false, backend: 'sqlite' },
+      sqlite: { ok: false },
+    });
     expect(JSON.stringify(report)).not.toContain('ECONNREFUSED');
     expect(JSON.stringify(report)).not.toContain(SECRET_HOST);
   });

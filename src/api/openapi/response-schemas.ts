@@ -41,7 +41,10 @@ export const healthSchema = z.object({
   checks: z.object({
     temporal: checkSchema,
     redis: checkSchema,
-    sqlite: checkSchema,
+    archive: z
+      .object({ ok: z.boolean(), backend: z.enum(['sqlite', 'postgres']) })
+      .describe('The archive (chat history, sessions): up or down and where it lives, never its address.'),
+    sqlite: checkSchema.optional().describe('The archive when it is the SQLite file (same as `archive`).'),
     model: z.object({
       ok: z.boolean(),
       mode: z.enum(['offline', 'provider']),

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { McpStatusStore, WorkerMcpReport } from '../../store/mcp-status-store';
+import { backendOfKnex } from '../../store/knex';
 import { OPEN_API_WARNING } from '../security/api-security';
 
 export interface HealthDeps {
@@ -81,10 +82,10 @@ async function mcpCheck(deps: HealthDeps) {
  * logged); the model entry says plainly when the offline model answers.
  */
 export async function healthReport(deps: HealthDeps) {
-  const [temporal, redis, sqlite, mcp] = await Promise.all([
+  const [temporal, redis, archiveCheck, mcp] = await Promise.all([
     check('temporal', deps.logger, () => deps.temporal.workflowService.getSystemInfo({})),
     check('redis', deps.logger, () => deps.redis.ping()),
-    check('sqlite', deps.logger, () => deps.knex.raw('select 1')),
+    check('archive', deps.logger, () => deps.knex.raw('select 1')),
     mcpCheck(deps),
   ]);
   const offline = deps.llm.mode === 'offline';
@@ -103,6 +104,20 @@ export async function healthReport(deps: HealthDeps) {
     deps.auth && !deps.auth.open
       ? { ok: true, mode: 'api_keys' as const, principals: deps.auth.principalCount }
       : { ok: true, mode: 'open' as const, warning: OPEN_API_WARNING };
-  const ok = temporal.ok && redis.ok && sqlite.ok;
-  return { status: ok ? 'ok' : 'degraded', checks: { temporal, redis, sqlite, model, auth, ...(mcp ? { mcp } : {}) } };
+  // The archive names its backend, never its address; `sqlite` stays for clients of the SQLite-only days.
+  const backend = backendOfKnex(deps.knex);
+  const archive = { ...archiveCheck, backend };
+  const ok = temporal.ok && redis.ok && archive.ok;
+  return {
+    status: ok ? 'ok' : 'degraded',
+    checks: {
+      temporal,
+      redis,
+      archive,
+      ...(backend === 'sqlite' ? { sqlite: archiveCheck } : {}),
+      model,
+      auth,
+      ...(mcp ? { mcp } : {}),
+    },
+  };
 }

@@ -14,7 +14,8 @@ export async function up(knex: Knex): Promise<void> {
     table.json('tools_used');
     table.string('model_used', 100);
     table.integer('tokens_used').notNullable().defaultTo(0);
-    table.float('cost').notNullable().defaultTo(0);
+    // double: Knex's float is a 4-byte real on Postgres, too coarse for summed costs (SQLite's REAL is 8 bytes either way).
+    table.double('cost').notNullable().defaultTo(0);
     table.dateTime('created_at').notNullable();
     table.json('extra_metadata');
   });

@@ -18,7 +18,8 @@ export async function up(knex: Knex): Promise<void> {
     table.string('end_reason', 20);
     table.integer('turns').notNullable().defaultTo(0);
     table.integer('tokens_used').notNullable().defaultTo(0);
-    table.float('cost').notNullable().defaultTo(0);
+    // double: Knex's float is a 4-byte real on Postgres, too coarse for summed costs (SQLite's REAL is 8 bytes either way).
+    table.double('cost').notNullable().defaultTo(0);
     table.index(['owner', 'created_at']);
   });
 }
