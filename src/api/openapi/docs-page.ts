@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Middleware } from 'koa';
 import { StaticFiles } from '../web/static-files';
+import { SAME_ORIGIN_PAGE_CSP } from '../security/same-origin-page-csp';
 
 /**
  * /docs: Swagger UI from its npm package (swagger-ui-dist, served by us: no CDN) over
@@ -35,19 +36,6 @@ const DOCS_INIT_SCRIPT = `window.addEventListener('load', function () {
 });
 `;
 
-/** Swagger UI's scripts and styles from this origin; its inline style attributes are set through the DOM (allowed). */
-export const DOCS_CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 const SWAGGER_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js']);
 
 /** The files /docs loads: Swagger UI's bundle and stylesheet (from node_modules) and the init script. Public. */
@@ -68,7 +56,7 @@ export function docsAssets(): Middleware {
       await next();
       return;
     }
-    ctx.set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+    ctx.set('Content-Security-Policy', SAME_ORIGIN_PAGE_CSP);
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.type = file.type;
     ctx.body = file.body;

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { metricsRegistry } from '../../metrics/metrics';
-import { DOCS_CONTENT_SECURITY_POLICY, DOCS_PAGE_HTML } from '../openapi/docs-page';
+import { DOCS_PAGE_HTML } from '../openapi/docs-page';
+import { SAME_ORIGIN_PAGE_CSP } from '../security/same-origin-page-csp';
 import type { OpenApiDocument } from '../openapi/openapi-document';
 import { healthReport, type HealthDeps } from './health-report';
 
@@ -26,7 +27,7 @@ export function operationsRoutes(health: HealthDeps, document: OpenApiDocument):
   });
 
   router.get('/docs', (ctx) => {
-    ctx.set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+    ctx.set('Content-Security-Policy', SAME_ORIGIN_PAGE_CSP);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = DOCS_PAGE_HTML;
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Context, Middleware } from 'koa';
 import { ApiError } from '../../errors';
-import { PAGE_CONTENT_SECURITY_POLICY } from './page-content-security-policy';
+import { SAME_ORIGIN_PAGE_CSP } from '../security/same-origin-page-csp';
 import { StaticFiles } from './static-files';
 
 /** Where `web/` is built to (dev/web-build.ts). */
@@ -11,7 +11,7 @@ export const WEB_DIST_DIR = path.resolve(__dirname, '../../../web/dist');
 const SHELL_PATH = /^\/(?:chat\/[0-9a-fA-F-]{36}\/?)?$/;
 
 function serve(ctx: Context, body: Buffer, type: string, cacheControl: string): void {
-  ctx.set('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY);
+  ctx.set('Content-Security-Policy', SAME_ORIGIN_PAGE_CSP);
   ctx.set('Cache-Control', cacheControl);
   ctx.type = type;
   ctx.body = body;
