@@ -1,12 +1,9 @@
-import path from 'node:path';
-import { startDevServer, type DevServer } from '../../dev/dev-server';
-import { freePort } from '../../dev/free-port';
-import { ensureTemporalCli } from '../../dev/temporal-cli';
 import { turnIdOf } from '../../src/contract/event-catalog';
 import type { TurnResult } from '../../src/contract/turn';
 import { postJson } from '../helpers/http';
 import { useProcessHarness } from '../helpers/process-harness';
 import { expectNoUnhandled, startApiProcess, startWorkerProcess } from '../helpers/process-stack';
+import { useRestartableDevServer } from '../helpers/restartable-dev-server';
 
 /**
  * Crash safety with real processes, continued (crash-safety.test.ts): the Temporal dev server
@@ -20,25 +17,11 @@ const LONG_ANSWER = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
 const { stack, fakeModel, track, sessionEvents, archiveRows, newSession, messagesStreamed } = useProcessHarness();
 
 describe('crash safety with a Temporal dev server of its own (file database, real processes)', () => {
-  let devServer: DevServer | undefined;
-  let cliPath: string;
-  let port: number;
-  let dbFilename: string;
-
-  beforeAll(async () => {
-    cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, () => undefined);
-    port = await freePort();
-    dbFilename = path.join(process.env.TEST_TMP_DIR as string, `restart-${port}`, 'temporal.db');
-    devServer = await startDevServer({ cliPath, port, dbFilename });
-  });
-
-  afterAll(async () => {
-    await devServer?.stop();
-  });
+  const devServer = useRestartableDevServer('restart');
 
   it('when the dev server restarts mid-turn on the same file then the turn completes once and the client gets its answer', async () => {
     const model = await fakeModel(() => ({ content: LONG_ANSWER, chunkDelayMs: 300 }));
-    const env = await stack(model, { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+    const env = await stack(model, { TEMPORAL_ADDRESS: devServer.address() });
     const worker = track(await startWorkerProcess(env.env));
     const { api, url } = await startApiProcess(env.env);
     track(api);
@@ -49,8 +32,7 @@ describe('crash safety with a Temporal dev server of its own (file database, rea
       session_id: sessionId,
     });
     await messagesStreamed(env.prefix, sessionId, 3);
-    await devServer?.stop();
-    devServer = await startDevServer({ cliPath, port, dbFilename });
+    await devServer.restart();
 
     const { status, body } = await reply;
     expect(status).toBe(200);

@@ -1,7 +1,3 @@
-import path from 'node:path';
-import { startDevServer, type DevServer } from '../../dev/dev-server';
-import { freePort } from '../../dev/free-port';
-import { ensureTemporalCli } from '../../dev/temporal-cli';
 import type { SessionSnapshot } from '../../src/contract/session';
 import type { ApprovalAnswer } from '../../src/contract/tool-approval';
 import type { TurnResult } from '../../src/contract/turn';
@@ -15,6 +11,7 @@ import {
 import { getJson, postJson } from '../helpers/http';
 import { useProcessHarness, type HarnessStack } from '../helpers/process-harness';
 import { expectNoUnhandled, killHard, startApiProcess, startWorkerProcess } from '../helpers/process-stack';
+import { useRestartableDevServer } from '../helpers/restartable-dev-server';
 
 /**
  * A tool call waits for approval across a SIGKILLed-and-replaced worker and across a restart of the
@@ -68,31 +65,18 @@ describe('tool approval across crashes (real processes)', () => {
   });
 
   describe('with a Temporal dev server of its own (file database)', () => {
-    let devServer: DevServer | undefined;
-    let cliPath: string;
-    let port: number;
-    let dbFilename: string;
-    beforeAll(async () => {
-      cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, () => undefined);
-      port = await freePort();
-      dbFilename = path.join(process.env.TEST_TMP_DIR as string, `approval-restart-${port}`, 'temporal.db');
-      devServer = await startDevServer({ cliPath, port, dbFilename });
-    });
-    afterAll(async () => {
-      await devServer?.stop();
-    });
+    const devServer = useRestartableDevServer('approval-restart');
 
     it('when the dev server restarts while a call waits then a later approval runs it once', async () => {
       const env = await stack(await fakeModel(approvalScript), {
         ...APPROVAL_ENV,
-        TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+        TEMPORAL_ADDRESS: devServer.address(),
       });
       const worker = track(await startWorkerProcess(env.env));
       const { api, url } = await startApiProcess(env.env);
       track(api);
       const waiting = await startWaitingTurn(url, 'after-restart');
-      await devServer?.stop();
-      devServer = await startDevServer({ cliPath, port, dbFilename });
+      await devServer.restart();
 
       await approveAndExpectOneRun(env, url, 'after-restart', waiting);
       expect(worker.child.exitCode).toBeNull();
