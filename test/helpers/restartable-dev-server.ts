@@ -9,6 +9,10 @@ export interface RestartableDevServer {
   address(): string;
   /** Stops the server and starts it again on the same port and database file. */
   restart(): Promise<void>;
+  /** Stops the server until `start()`. */
+  stop(): Promise<void>;
+  /** Starts the stopped server again on the same port and database file. */
+  start(): Promise<void>;
 }
 
 /** Starts the server before the file's (or describe block's) tests and stops it after them. */
@@ -30,6 +34,13 @@ export function useRestartableDevServer(name: string): RestartableDevServer {
     address: () => `127.0.0.1:${port}`,
     restart: async () => {
       await devServer?.stop();
+      devServer = await startDevServer({ cliPath, port, dbFilename });
+    },
+    stop: async () => {
+      await devServer?.stop();
+      devServer = undefined;
+    },
+    start: async () => {
       devServer = await startDevServer({ cliPath, port, dbFilename });
     },
   };

@@ -1,6 +1,6 @@
 import { turnIdOf } from '../../src/contract/event-catalog';
 import type { TurnResult } from '../../src/contract/turn';
-import { postJson } from '../helpers/http';
+import { postJson, type ErrorBody } from '../helpers/http';
 import { useProcessHarness } from '../helpers/process-harness';
 import { expectNoUnhandled, startApiProcess, startWorkerProcess } from '../helpers/process-stack';
 import { useRestartableDevServer } from '../helpers/restartable-dev-server';
@@ -44,5 +44,32 @@ describe('crash safety with a Temporal dev server of its own (file database, rea
     expect(worker.child.exitCode).toBeNull();
     expect(api.child.exitCode).toBeNull();
     expectNoUnhandled(worker, api);
+  });
+  it('when the dev server is down then a message answers 503 with Retry-After, and the same keyed message completes once it is back', async () => {
+    const model = await fakeModel(() => ({ content: 'after the outage' }));
+    const env = await stack(model, { TEMPORAL_ADDRESS: devServer.address() });
+    track(await startWorkerProcess(env.env));
+    const { api, url } = await startApiProcess(env.env);
+    track(api);
+    const sessionId = await newSession(url);
+    const send = () =>
+      postJson<TurnResult & ErrorBody>(
+        `${url}/api/chat/message`,
+        { message: 'are you there?', session_id: sessionId },
+        { 'Idempotency-Key': `temporal-down-${sessionId}` },
+      );
+
+    await devServer.stop();
+    const during = await send();
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(during.body.error.code).toBe('dependency_unavailable');
+    await devServer.start();
+
+    const after = await send();
+    expect(after.status).toBe(200);
+    expect(after.body.response).toBe('after the outage');
+    expect(await archiveRows(env, after.body.turn_id)).toBe(1);
+    expectNoUnhandled(api);
   });
 });

@@ -21,4 +21,19 @@ describe('chatSessionWorkflow continue-as-new while idle (stub activities)', () 
     expect(ended.type).toBe('done');
     expect(t.stubs.modelCallRuns.get(message.turn_id)).not.toBe(session.firstExecutionRunId);
   });
+  it('when a message is sent again after its turn, as often as continue_as_new_after_turns allows, then the repeats count and the idle run continues as new', async () => {
+    const session = await t.startSession({ continue_as_new_after_turns: 3 });
+    const message = userMessage('once');
+    await session.signal(userMessageSignal, message);
+    await t.waitForTurnsEnded(session, 1);
+    // Two repeats of a finished turn are ignored (no turn runs) but grow the history: with the turn, three.
+    for (let i = 0; i < 2; i++) await session.signal(userMessageSignal, message);
+
+    const firstRun = t.env.client.workflow.getHandle(session.workflowId, session.firstExecutionRunId);
+    await waitFor(async () => ((await firstRun.describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), {
+      timeoutMs: WAIT_MS,
+      intervalMs: 50,
+    });
+    expect(t.stubs.modelCalls(session.sessionId)).toHaveLength(1);
+  });
 });

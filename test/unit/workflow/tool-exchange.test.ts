@@ -54,6 +54,23 @@ describe('chatSessionWorkflow tool exchanges that do not finish (stub activities
     tool.release();
   });
 
+  it('when a turn is interrupted while its tool runs then the interrupting turn sends the model no orphaned tool call', async () => {
+    const session = await t.startSession();
+    const message = userMessage('calculate 3+3');
+    const tool = t.stubs.holdTool(message.turn_id);
+    await session.signal(userMessageSignal, message);
+    await within(tool.started, 'tool call');
+    await session.signal(userMessageSignal, userMessage('never mind', { double_texting: 'interrupt' }));
+    const ended = await t.waitForTurnsEnded(session, 2);
+    expect(ended.map((e) => e.type)).toEqual(['cancelled', 'done']);
+
+    const context = t.stubs.modelCalls(session.sessionId).at(-1)?.messages ?? [];
+    expect(orphanedCalls(context)).toEqual([]);
+    const result = context.find((m) => m.role === 'tool');
+    expect(JSON.parse(result?.content ?? '{}')).toEqual({ error: 'cancelled' });
+    tool.release();
+  });
+
   it('when a tool fails out of retries then the next turn sends the model no orphaned tool call', async () => {
     const session = await t.startSession();
     const message = userMessage('calculate 2+2');
