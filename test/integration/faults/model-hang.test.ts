@@ -1,19 +1,19 @@
 import type { TurnResult } from '../../../src/contract/turn';
 import { expectArchivedOnce, expectSessionAnswers, useFaultStack } from '../../helpers/fault-stack';
-import { postJson, type ErrorBody } from '../../helpers/http';
+import { postJson } from '../../helpers/http';
 import { waitUntil } from '../../helpers/wait-for';
 
 /**
  * The model hangs: the proxy passes the request on but lets no byte of the answer back, past
  * LLM_TIMEOUT_SECONDS (3 s here). The attempt times out and is retried; once the model answers
- * again the turn completes (or, out of attempts, fails cleanly with a JSON error). The session
- * answers either way.
+ * again the turn completes. LLM_MAX_ATTEMPTS leaves room for two hung attempts (4.5 s of hang
+ * against 3 s per attempt), so a failed turn is a defect, not bad luck.
  */
 jest.setTimeout(120_000);
 
 const faults = useFaultStack(
   (request) => ({ content: `You said: ${request.body.messages[request.body.messages.length - 1].content}` }),
-  { LLM_TIMEOUT_SECONDS: '3' },
+  { LLM_TIMEOUT_SECONDS: '3', LLM_MAX_ATTEMPTS: '5' },
 );
 
 describe('fault: the model hangs past LLM_TIMEOUT_SECONDS', () => {
@@ -21,7 +21,7 @@ describe('fault: the model hangs past LLM_TIMEOUT_SECONDS', () => {
     const { stack, modelProxy, model } = faults;
     const sessionId = await faults.newSession();
     const hang = await modelProxy.addToxic({ type: 'timeout', attributes: { timeout: 0 } });
-    const reply = postJson<TurnResult | ErrorBody>(stack.url('/api/chat/message'), {
+    const reply = postJson<TurnResult>(stack.url('/api/chat/message'), {
       message: 'answer despite the hang',
       session_id: sessionId,
     });
@@ -35,17 +35,12 @@ describe('fault: the model hangs past LLM_TIMEOUT_SECONDS', () => {
     await modelProxy.removeToxic(hang);
 
     const { status, body } = await reply;
-    expect([200, 502]).toContain(status);
+    expect(status).toBe(200);
+    expect(body.status).toBe('completed');
+    expect(body.response).toBe('You said: answer despite the hang');
+    expect(model.requests.length).toBeGreaterThanOrEqual(2);
     const rows = await stack.infra.history.listTurns(sessionId);
     expect(rows).toHaveLength(1);
-    if (status === 200) {
-      const result = body as TurnResult;
-      expect(result.status).toBe('completed');
-      expect(result.response).toBe('You said: answer despite the hang');
-      expect(model.requests.length).toBeGreaterThanOrEqual(2);
-    } else {
-      expect((body as ErrorBody).error.code).toBeDefined();
-    }
     await expectArchivedOnce(stack, sessionId, [
       rows[0].turn_id,
       (await expectSessionAnswers(stack, sessionId)).turn_id,
