@@ -37,6 +37,8 @@ export interface TemporalCluster {
   stop(): Promise<void>;
   /** Drops both databases (after stop). */
   dropDatabases(): void;
+  /** Creates another database on the same Postgres server if missing (e.g. the chat archive). */
+  createDatabase(name: string): void;
 }
 
 class TemporalClusterError extends Error {
@@ -138,7 +140,12 @@ async function writeConfig(options: TemporalClusterOptions, databases: string[])
       masterClusterName: 'active',
       currentClusterName: 'active',
       clusterInformation: {
-        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${options.port}` },
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: `127.0.0.1:${options.port}`,
+        },
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
@@ -238,7 +245,16 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   const out = fs.openSync(logFile, 'a');
   const child = spawn(
     options.tools.server,
-    ['--root', options.dir, '--config', path.relative(options.dir, configDir), '--env', 'development', '--allow-no-auth', 'start'],
+    [
+      '--root',
+      options.dir,
+      '--config',
+      path.relative(options.dir, configDir),
+      '--env',
+      'development',
+      '--allow-no-auth',
+      'start',
+    ],
     { stdio: ['ignore', out, out] },
   );
   fs.closeSync(out);
@@ -279,6 +295,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     logFile,
     databases,
     stop,
+    createDatabase: (name) => sqlTool(options.tools, options.postgresUrl, name, ['create-database']),
     dropDatabases() {
       for (const database of databases) sqlTool(options.tools, options.postgresUrl, database, ['drop-database', '-f']);
     },

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureRedis } from '../dev/redis-launcher';
-import { startDevServer, type DevServer } from '../dev/dev-server';
+import { startDevServer } from '../dev/dev-server';
+import { startTemporalCluster } from '../dev/temporal-cluster';
+import { ensureTemporalServerTools } from '../dev/temporal-server';
 import { ensureTemporalCli } from '../dev/temporal-cli';
 import { ensureToxiproxy, startToxiproxy, type ToxiproxyServer } from '../dev/toxiproxy-launcher';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
@@ -16,7 +18,8 @@ declare global {
   // Handed from setup to teardown (same process under --runInBand).
   var __TEST_STACK__:
     | {
-        devServer: DevServer;
+        /** The dev server, or with TEST_CLUSTER=1 the real server on Postgres (its databases dropped on stop). */
+        temporal: { address: string; stop(): Promise<void> };
         toxiproxy: ToxiproxyServer;
         stopRedis: () => Promise<void>;
         /** The run's Postgres database (dropped in teardown); undefined when none was reachable. */
@@ -68,8 +71,10 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const port = await freePort();
-  const [devServer, bundle, toxiproxy] = await Promise.all([
-    startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
+  const [temporal, bundle, toxiproxy] = await Promise.all([
+    process.env.TEST_CLUSTER === '1'
+      ? startClusterForRun(cliPath, port, tmpDir)
+      : startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
     bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
       logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} },
@@ -79,17 +84,49 @@ export default async function globalSetup(): Promise<void> {
   const bundlePath = path.join(tmpDir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
 
-  process.env.TEST_TEMPORAL_ADDRESS = devServer.address;
+  process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.TEST_REDIS_URL = redisUrl;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_TMP_DIR = tmpDir;
   process.env.TEST_TOXIPROXY_URL = toxiproxy.apiUrl;
   globalThis.__TEST_STACK__ = {
-    devServer,
+    temporal,
     toxiproxy,
     stopRedis,
     databaseUrl: 'url' in database ? database.url : undefined,
     tmpDir,
     logDir,
+  };
+}
+
+/**
+ * `npm run test:cluster` (TEST_CLUSTER=1): the pinned Temporal server on Postgres instead of the dev server, on
+ * databases of this run only (`chat_test_cluster_<random>_{temporal,visibility}`), dropped when it stops.
+ */
+async function startClusterForRun(cliPath: string, port: number, tmpDir: string) {
+  const tools = await ensureTemporalServerTools(say);
+  const dir = path.join(tmpDir, 'temporal-cluster');
+  fs.mkdirSync(dir);
+  const cluster = await startTemporalCluster({
+    tools,
+    cliPath,
+    postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    databasePrefix: `chat_test_cluster_${path
+      .basename(tmpDir)
+      .slice(-6)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, 'x')}`,
+    port,
+    namespace: 'default',
+    dir,
+    log: say,
+  });
+  say(`[test] Temporal cluster (${tools.server}) on ${cluster.address}, log ${cluster.logFile}`);
+  return {
+    address: cluster.address,
+    async stop() {
+      await cluster.stop();
+      cluster.dropDatabases();
+    },
   };
 }
