@@ -35,8 +35,8 @@ export interface TemporalCluster {
   logFile: string;
   databases: string[];
   stop(): Promise<void>;
-  /** Drops both databases (after stop). */
-  dropDatabases(): void;
+  /** Drops both databases and `more` on the same server (after stop). */
+  dropDatabases(more?: string[]): void;
   /** Creates another database on the same Postgres server if missing (e.g. the chat archive). */
   createDatabase(name: string): void;
 }
@@ -296,8 +296,8 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     databases,
     stop,
     createDatabase: (name) => sqlTool(options.tools, options.postgresUrl, name, ['create-database']),
-    dropDatabases() {
-      for (const database of databases) sqlTool(options.tools, options.postgresUrl, database, ['drop-database', '-f']);
+    dropDatabases(more = []) {
+      for (const database of [...databases, ...more]) sqlTool(options.tools, options.postgresUrl, database, ['drop-database', '-f']);
     },
   };
 }

@@ -3,9 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureRedis } from '../dev/redis-launcher';
-import { startDevServer } from '../dev/dev-server';
-import { startTemporalCluster } from '../dev/temporal-cluster';
-import { ensureTemporalServerTools } from '../dev/temporal-server';
 import { ensureTemporalCli } from '../dev/temporal-cli';
 import { ensureToxiproxy, startToxiproxy, type ToxiproxyServer } from '../dev/toxiproxy-launcher';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
@@ -13,6 +10,7 @@ import { freePort } from '../dev/free-port';
 import { pingRedis } from '../src/store/redis-reachability';
 import { ensureWebBuild } from '../dev/web-build';
 import { createTestDatabase } from './helpers/postgres-test-database';
+import { startTestTemporal } from './helpers/temporal-for-tests';
 
 declare global {
   // Handed from setup to teardown (same process under --runInBand).
@@ -72,9 +70,13 @@ export default async function globalSetup(): Promise<void> {
 
   const port = await freePort();
   const [temporal, bundle, toxiproxy] = await Promise.all([
-    process.env.TEST_CLUSTER === '1'
-      ? startClusterForRun(cliPath, port, tmpDir)
-      : startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
+    // The dev server, or with TEST_CLUSTER=1 (`npm run test:cluster`) the real server on Postgres.
+    startTestTemporal({
+      name: path.basename(tmpDir).slice(-6),
+      dir: path.join(tmpDir, 'temporal'),
+      port,
+      log: say,
+    }),
     bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
       logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} },
@@ -99,34 +101,3 @@ export default async function globalSetup(): Promise<void> {
   };
 }
 
-/**
- * `npm run test:cluster` (TEST_CLUSTER=1): the pinned Temporal server on Postgres instead of the dev server, on
- * databases of this run only (`chat_test_cluster_<random>_{temporal,visibility}`), dropped when it stops.
- */
-async function startClusterForRun(cliPath: string, port: number, tmpDir: string) {
-  const tools = await ensureTemporalServerTools(say);
-  const dir = path.join(tmpDir, 'temporal-cluster');
-  fs.mkdirSync(dir);
-  const cluster = await startTemporalCluster({
-    tools,
-    cliPath,
-    postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    databasePrefix: `chat_test_cluster_${path
-      .basename(tmpDir)
-      .slice(-6)
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, 'x')}`,
-    port,
-    namespace: 'default',
-    dir,
-    log: say,
-  });
-  say(`[test] Temporal cluster (${tools.server}) on ${cluster.address}, log ${cluster.logFile}`);
-  return {
-    address: cluster.address,
-    async stop() {
-      await cluster.stop();
-      cluster.dropDatabases();
-    },
-  };
-}
