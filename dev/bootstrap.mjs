@@ -183,7 +183,9 @@ async function main() {
     case 'lint':
       process.exit(await checkRules());
     default:
-      say(`Unknown command "${command}". Use start, cluster, api, worker, migrate, bench, chaos, lint, test or test:cluster.`);
+      say(
+        `Unknown command "${command}". Use start, cluster, api, worker, migrate, bench, chaos, lint, test or test:cluster.`,
+      );
       process.exit(2);
   }
 }

@@ -297,7 +297,8 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     stop,
     createDatabase: (name) => sqlTool(options.tools, options.postgresUrl, name, ['create-database']),
     dropDatabases(more = []) {
-      for (const database of [...databases, ...more]) sqlTool(options.tools, options.postgresUrl, database, ['drop-database', '-f']);
+      for (const database of [...databases, ...more])
+        sqlTool(options.tools, options.postgresUrl, database, ['drop-database', '-f']);
     },
   };
 }

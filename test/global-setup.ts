@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureRedis } from '../dev/redis-launcher';
-import { ensureTemporalCli } from '../dev/temporal-cli';
 import { ensureToxiproxy, startToxiproxy, type ToxiproxyServer } from '../dev/toxiproxy-launcher';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { freePort } from '../dev/free-port';
@@ -45,7 +44,6 @@ export default async function globalSetup(): Promise<void> {
   say(`[test] service logs: ${logDir} (kept when a test fails)`);
   // The page tests load the built chat page (npm test builds it first; a direct `npx jest` too).
   ensureWebBuild(say);
-  const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
   // The fault tests put a real TCP fault proxy between the service and Redis / the model.
   const toxiproxyPath = await ensureToxiproxy(process.env.TOXIPROXY_PATH, say);
 
@@ -69,20 +67,27 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const port = await freePort();
+  // The dev server, or with TEST_CLUSTER=1 (`npm run test:cluster`) the real server on Postgres.
+  const temporalStarting = startTestTemporal({
+    name: path.basename(tmpDir).slice(-6),
+    dir: path.join(tmpDir, 'temporal'),
+    port,
+    log: say,
+  });
+  const toxiproxyStarting = freePort().then((toxiPort) => startToxiproxy(toxiproxyPath, toxiPort));
   const [temporal, bundle, toxiproxy] = await Promise.all([
-    // The dev server, or with TEST_CLUSTER=1 (`npm run test:cluster`) the real server on Postgres.
-    startTestTemporal({
-      name: path.basename(tmpDir).slice(-6),
-      dir: path.join(tmpDir, 'temporal'),
-      port,
-      log: say,
-    }),
+    temporalStarting,
     bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
       logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} },
     }),
-    freePort().then((toxiPort) => startToxiproxy(toxiproxyPath, toxiPort)),
-  ]);
+    toxiproxyStarting,
+  ]).catch(async (err: unknown) => {
+    // Jest runs no teardown after a failed setup: stop what did start (a cluster's server would outlive the run).
+    await Promise.allSettled([temporalStarting.then((t) => t.stop()), toxiproxyStarting.then((t) => t.stop())]);
+    await stopRedis();
+    throw err;
+  });
   const bundlePath = path.join(tmpDir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
 
@@ -100,4 +105,3 @@ export default async function globalSetup(): Promise<void> {
     logDir,
   };
 }
-

@@ -12,7 +12,7 @@ export interface TestTemporal {
 }
 
 /** `npm run test:cluster` sets it: every Temporal the tests start is the real server on Postgres. */
-export const onCluster = () => process.env.TEST_CLUSTER === '1';
+const onCluster = () => process.env.TEST_CLUSTER === '1';
 
 /**
  * A Temporal server for tests: the dev server on a file database in `dir`, or with TEST_CLUSTER=1 the pinned
