@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TEMPORAL_CLI_VERSION } from '../dev/temporal-cli';
+import { TEMPORAL_SERVER_VERSION } from '../dev/temporal-server';
 import { SIZES, type BenchMode } from './bench-sizes';
 import { ROOT } from './child-process';
 import { machineInfo } from './process-stats';
@@ -19,8 +20,9 @@ import { startBenchStack } from './stack';
 
 /**
  * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--label=text] [--no-eager] [--no-bundle]
- *  [--partitions=N] [--env=KEY=VALUE …] [--worker-heap-mb=256] [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]`:
- * starts its own stack, runs every scenario next to the direct baseline, prints a table and
+ *  [--partitions=N] [--env=KEY=VALUE …] [--worker-heap-mb=256] [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]
+ *  [--cluster [--workers=N] [--postgres=URL]]`: starts its own stack (with --cluster: the real Temporal server
+ * on Postgres, the archive in Postgres, N worker processes), runs every scenario next to the direct baseline, prints a table and
  * writes bench/results/<date>.json.
  */
 const SCENARIOS: Scenario[] = [turnOverhead, timeToFirstToken, throughput, idleSessions, historyReads, streamingFanout];
@@ -47,7 +49,14 @@ function parseArgs(argv: string[]) {
   }
   const partitions = value('partitions');
   const cpuProfDir = value('cpu-prof-dir');
+  const cluster = flag('cluster')
+    ? {
+        workers: Number(value('workers') ?? 1),
+        postgresUrl: value('postgres') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      }
+    : undefined;
   return {
+    cluster,
     mode,
     only,
     out: value('out'),
@@ -114,6 +123,7 @@ async function main() {
     env: args.env,
     temporalDynamicConfig,
     prebuiltBundle: args.bundle,
+    cluster: args.cluster,
     nodeArgs: args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [],
     workerNodeArgs: args.workerHeapMb > 0 ? [`--max-old-space-size=${args.workerHeapMb}`] : [],
     log: say,
@@ -144,6 +154,7 @@ async function main() {
     versions: {
       node: process.versions.node,
       temporal_cli: TEMPORAL_CLI_VERSION,
+      ...(args.cluster ? { temporal_server: TEMPORAL_SERVER_VERSION } : {}),
       temporal_sdk: packageVersion('@temporalio/worker'),
       openai_sdk: packageVersion('openai'),
       koa: packageVersion('koa'),
@@ -154,7 +165,9 @@ async function main() {
       mode: args.mode,
       sizes,
       temporal_dynamic_config: temporalDynamicConfig,
-      temporal_db: 'in-memory',
+      temporal_db: args.cluster ? 'temporal-server on Postgres (SQL visibility)' : 'in-memory',
+      archive: args.cluster ? 'Postgres' : 'SQLite',
+      worker_processes: args.cluster?.workers ?? 1,
       prebuilt_workflow_bundle: args.bundle,
       worker_max_old_space_mb: args.workerHeapMb || 'node default',
       worker_api_env: args.env,
@@ -170,7 +183,7 @@ async function main() {
       ROOT,
       'bench',
       'results',
-      `${startedAt.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '')}${args.mode === 'default' ? '' : `-${args.mode}`}.json`,
+      `${startedAt.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '')}${args.mode === 'default' ? '' : `-${args.mode}`}${args.cluster ? `-cluster-w${args.cluster.workers}` : ''}.json`,
     );
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

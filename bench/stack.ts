@@ -4,18 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import Redis from 'ioredis';
-import { startDevServer, type DevServer } from '../dev/dev-server';
+import { startDevServer } from '../dev/dev-server';
 import { freePort } from '../dev/free-port';
 import { stopChild } from '../dev/stop-child';
 import { ensureTemporalCli } from '../dev/temporal-cli';
+import { startTemporalCluster } from '../dev/temporal-cluster';
+import { ensureTemporalServerTools } from '../dev/temporal-server';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { startNodeChild, type StartedChild } from './child-process';
 import type { FakeModelConfig } from './fake-model-config';
 
 /**
  * Everything a bench run talks to, each in its own process so CPU and RSS are per part:
- * a Temporal dev server, the fake model, the direct baseline, our worker and our API.
- * Redis is the shared one (REDIS_URL), used under a key prefix of this run only.
+ * a Temporal dev server (or with `cluster` the real server on Postgres), the fake model, the direct
+ * baseline, our worker(s) and our API. Redis is the shared one (REDIS_URL), under a key prefix of this run.
  */
 export interface BenchStack {
   apiUrl: string;
@@ -23,7 +25,8 @@ export interface BenchStack {
   modelBaseUrl: string;
   redis: Redis;
   keyPrefix: string;
-  pids: { api: number; worker: number; temporal: number; model: number; baseline: number };
+  /** `worker` is the first worker; more are `worker_2`, `worker_3`, … */
+  pids: { api: number; worker: number; temporal: number; model: number; baseline: number } & Record<string, number>;
   temporalCliPath: string;
   temporalAddress: string;
   setModel(config: Partial<FakeModelConfig>): Promise<void>;
@@ -37,6 +40,11 @@ export interface StackOptions {
   temporalDynamicConfig: Record<string, unknown>;
   /** Bundle the workflows once here and hand the worker the file (WORKFLOW_BUNDLE_PATH). */
   prebuiltBundle: boolean;
+  /**
+   * The pinned Temporal server on Postgres (databases of this run, dropped at the end) instead of the dev
+   * server, the archive in Postgres too, and this many worker processes.
+   */
+  cluster?: { workers: number; postgresUrl: string };
   /** Extra node flags for the worker and API (e.g. --cpu-prof). */
   nodeArgs?: string[];
   /** Extra node flags for the worker only (e.g. a heap cap). */
@@ -50,11 +58,11 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const keyPrefix = `bench:${runId}:`;
   const started: StartedChild[] = [];
-  let devServer: DevServer | undefined;
+  let temporal: { address: string; pid: number; stop(): Promise<void> } | undefined;
   const redis = new Redis(redisUrl, { connectionName: 'chat-bench' });
   const stop = async () => {
     for (const child of started.reverse()) await stopChild(child.child);
-    await devServer?.stop();
+    await temporal?.stop();
     // Our keys only: never FLUSHDB a shared Redis.
     let cursor = '0';
     do {
@@ -68,13 +76,44 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
   try {
     const temporalCliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, options.log);
     const temporalPort = await freePort();
-    options.log(`[bench] starting Temporal dev server (in-memory) on ${temporalPort}`);
-    devServer = await startDevServer({
-      cliPath: temporalCliPath,
-      port: temporalPort,
-      dynamicConfig: options.temporalDynamicConfig,
-      log: options.log,
-    });
+    const archiveEnv: Record<string, string> = {};
+    if (options.cluster) {
+      const { postgresUrl } = options.cluster;
+      options.log(`[bench] starting the Temporal server on Postgres on ${temporalPort}`);
+      const cluster = await startTemporalCluster({
+        tools: await ensureTemporalServerTools(options.log),
+        cliPath: temporalCliPath,
+        postgresUrl,
+        databasePrefix: `chat_bench_${runId}`,
+        port: temporalPort,
+        namespace: 'default',
+        dir,
+        dynamicConfig: options.temporalDynamicConfig,
+        log: options.log,
+      });
+      const archive = `chat_bench_${runId}_archive`;
+      cluster.createDatabase(archive);
+      const url = new URL(postgresUrl);
+      url.pathname = `/${archive}`;
+      archiveEnv.DATABASE_URL = url.toString();
+      temporal = {
+        address: cluster.address,
+        pid: cluster.process.pid as number,
+        async stop() {
+          await cluster.stop();
+          cluster.dropDatabases([archive]);
+        },
+      };
+    } else {
+      options.log(`[bench] starting Temporal dev server (in-memory) on ${temporalPort}`);
+      const devServer = await startDevServer({
+        cliPath: temporalCliPath,
+        port: temporalPort,
+        dynamicConfig: options.temporalDynamicConfig,
+        log: options.log,
+      });
+      temporal = { address: devServer.address, pid: devServer.process.pid as number, stop: () => devServer.stop() };
+    }
     const model = await startNodeChild('bench/fake-model-server.ts', [], {}, /READY (\S+)/);
     started.push(model);
     const baseline = await startNodeChild(
@@ -95,7 +134,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       fs.writeFileSync(bundleEnv.WORKFLOW_BUNDLE_PATH, bundle.code);
     }
     const env: Record<string, string> = {
-      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: `bench-${runId}`,
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: keyPrefix,
@@ -110,14 +149,21 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       LOG_LEVEL: 'warn',
       PORT: String(apiPort),
       ...bundleEnv,
+      ...archiveEnv,
       ...options.env,
     };
-    options.log('[bench] starting worker and API processes');
-    const worker = await startNodeChild('src/main.ts', ['worker'], env, /Temporal:\s+(\S+)/, [
-      ...(options.nodeArgs ?? []),
-      ...(options.workerNodeArgs ?? []),
-    ]);
-    started.push(worker);
+    const workerCount = options.cluster?.workers ?? 1;
+    options.log(`[bench] starting ${workerCount} worker process(es) and the API`);
+    const workerPids: Record<string, number> = {};
+    // One after the other: the first runs the archive migrations (a race on a fresh database hits Knex's lock).
+    for (let i = 1; i <= workerCount; i++) {
+      const worker = await startNodeChild('src/main.ts', ['worker'], env, /Temporal:\s+(\S+)/, [
+        ...(options.nodeArgs ?? []),
+        ...(options.workerNodeArgs ?? []),
+      ]);
+      started.push(worker);
+      workerPids[i === 1 ? 'worker' : `worker_${i}`] = worker.pid;
+    }
     const api = await startNodeChild('src/main.ts', ['api'], env, /API:\s+(\S+)/, options.nodeArgs);
     started.push(api);
     return {
@@ -128,13 +174,14 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       keyPrefix,
       pids: {
         api: api.pid,
-        worker: worker.pid,
-        temporal: devServer.process.pid as number,
+        worker: workerPids.worker,
+        ...workerPids,
+        temporal: temporal.pid,
         model: model.pid,
         baseline: baseline.pid,
       },
       temporalCliPath,
-      temporalAddress: devServer.address,
+      temporalAddress: temporal.address,
       async setModel(config) {
         const res = await fetch(`${model.ready.replace(/\/v1$/, '')}/__config`, {
           method: 'POST',

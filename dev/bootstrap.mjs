@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one entry behind the npm scripts (start, test, api, worker, migrate, bench, chaos). Plain JavaScript
+// The one entry behind the npm scripts (start, cluster, test, test:cluster, api, worker, migrate, bench, chaos). Plain JavaScript
 // with no dependencies, because it runs before anything is installed: checks Node, installs packages
 // when the lock file changed, then hands over to TypeScript (tsx) or to the test runner.
 import { spawn, spawnSync } from 'node:child_process';
@@ -67,6 +67,19 @@ async function buildWebPage() {
     process.exit(code);
   }
 }
+
+/**
+ * What `npm run test:cluster` runs against the real Temporal server on Postgres (TEST_CLUSTER=1 in
+ * test/global-setup.ts): end-to-end, streaming, session lifecycle, crash safety and continue-as-new.
+ */
+const CLUSTER_TEST_FILES = [
+  'test/e2e/chat-turn.test.ts',
+  'test/integration/streaming.test.ts',
+  'test/integration/session-workflow.test.ts',
+  'test/integration/session-deletion.test.ts',
+  'test/integration/crash-safety.test.ts',
+  'test/integration/continue-as-new.test.ts',
+];
 
 /** The house rules, each with what to do when it fails. Run by `npm test` (before Jest) and `npm run lint`. */
 const RULES = [
@@ -154,10 +167,25 @@ async function main() {
       const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${heap}`.trim() };
       process.exit(await run(bin('jest'), ['--runInBand', ...rest], env));
     }
+    case 'test:cluster': {
+      // No type-check or rules here (npm test does both); the same heap as npm test for the same reason.
+      const heap = `--max-old-space-size=${JEST_HEAP_MB}`;
+      const env = {
+        ...process.env,
+        TEST_CLUSTER: '1',
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${heap}`.trim(),
+      };
+      process.exit(await run(bin('jest'), ['--runInBand', ...CLUSTER_TEST_FILES, ...rest], env));
+    }
+    case 'cluster':
+      await buildWebPage();
+      process.exit(await run(process.execPath, [...tsx, path.join(root, 'dev', 'cluster.ts'), ...rest]));
     case 'lint':
       process.exit(await checkRules());
     default:
-      say(`Unknown command "${command}". Use start, api, worker, migrate, bench, chaos, lint or test.`);
+      say(
+        `Unknown command "${command}". Use start, cluster, api, worker, migrate, bench, chaos, lint, test or test:cluster.`,
+      );
       process.exit(2);
   }
 }

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -7,6 +6,7 @@ import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { startDevServer, type DevServer } from './dev-server';
 import { startFakeModelServer, type FakeModelRequest } from './fake-model-server';
 import { freePort } from './free-port';
+import { API_READY, spawnRole, WORKER_READY, type RoleProcess } from './role-process';
 import { stopChild } from './stop-child';
 import { ensureTemporalCli } from './temporal-cli';
 
@@ -16,9 +16,6 @@ import { ensureTemporalCli } from './temporal-cli';
  * (`node --import tsx src/main.ts api|worker`) whose output goes to log files, and a streaming
  * scripted model that calls the calculator for "calculate …".
  */
-const ROOT = path.resolve(__dirname, '..');
-const MAIN = path.join(ROOT, 'src', 'main.ts');
-
 /** The scripted model: echoes, or calls the calculator and answers with its result. */
 function chaosAnswer(request: FakeModelRequest) {
   const messages = request.messages ?? [];
@@ -37,11 +34,6 @@ function chaosAnswer(request: FakeModelRequest) {
   }
   const content = `You said: ${last?.content ?? ''}. ${'streaming word by word '.repeat(4).trim()}`;
   return { reply: { model, content, prompt_tokens, completion_tokens: estimateTokens(content) }, chunkDelayMs: 20 };
-}
-
-export interface ChaosProcess {
-  child: ChildProcess;
-  exited: Promise<void>;
 }
 
 export interface ChaosStack {
@@ -106,39 +98,9 @@ export async function startChaosStack({ dir, redisUrl, log }: ChaosStackOptions)
   };
 
   let spawned = 0;
-  /** Starts `role`; resolves once it printed `ready`. Output goes to `<dir>/<role>-<n>.log`. */
-  function spawnRole(role: 'api' | 'worker', ready: RegExp): Promise<ChaosProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, role], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const file = fs.createWriteStream(path.join(dir, `${role}-${++spawned}.log`));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    return new Promise<ChaosProcess>((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(
-        () => reject(new Error(`${role} did not start within 120 s:\n${seen.slice(-2000)}`)),
-        120_000,
-      );
-      const onData = (chunk: Buffer) => {
-        file.write(chunk);
-        if (seen.length < 100_000) seen += chunk.toString();
-        if (ready.test(seen)) {
-          clearTimeout(timer);
-          seen = '';
-          resolve({ child, exited });
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      void exited.then(() => reject(new Error(`${role} exited before it was ready:\n${seen.slice(-2000)}`)));
-    });
-  }
-  // Ready when the SDK worker polls ("worker running" comes earlier): a kill before that tests nothing.
-  const startWorker = () => spawnRole('worker', /"state":"RUNNING"/);
+  const startWorker = () => spawnRole('worker', env, path.join(dir, `worker-${++spawned}.log`), WORKER_READY);
   // One after the other: the first runs the migrations (processes racing on a fresh database hit Knex's migration lock).
-  const slots: Array<{ proc?: ChaosProcess; starting?: Promise<void> }> = [{ proc: await startWorker() }];
+  const slots: Array<{ proc?: RoleProcess; starting?: Promise<void> }> = [{ proc: await startWorker() }];
   slots.push({ proc: await startWorker() });
   let stopping = false;
   /** Starts a worker in `slot` again, retrying while it cannot start (e.g. the dev server is restarting). */
@@ -155,7 +117,7 @@ export async function startChaosStack({ dir, redisUrl, log }: ChaosStackOptions)
       }
     })();
   };
-  const api = await spawnRole('api', /"msg":"API listening"/);
+  const api = await spawnRole('api', env, path.join(dir, `api-${++spawned}.log`), API_READY);
   log(
     `[chaos] stack up: API on http://127.0.0.1:${apiPort}, 2 workers, Temporal on ${devServer.address}, logs in ${dir}`,
   );

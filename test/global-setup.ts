@@ -3,20 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureRedis } from '../dev/redis-launcher';
-import { startDevServer, type DevServer } from '../dev/dev-server';
-import { ensureTemporalCli } from '../dev/temporal-cli';
 import { ensureToxiproxy, startToxiproxy, type ToxiproxyServer } from '../dev/toxiproxy-launcher';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { freePort } from '../dev/free-port';
 import { pingRedis } from '../src/store/redis-reachability';
 import { ensureWebBuild } from '../dev/web-build';
 import { createTestDatabase } from './helpers/postgres-test-database';
+import { startTestTemporal } from './helpers/temporal-for-tests';
 
 declare global {
   // Handed from setup to teardown (same process under --runInBand).
   var __TEST_STACK__:
     | {
-        devServer: DevServer;
+        /** The dev server, or with TEST_CLUSTER=1 the real server on Postgres (its databases dropped on stop). */
+        temporal: { address: string; stop(): Promise<void> };
         toxiproxy: ToxiproxyServer;
         stopRedis: () => Promise<void>;
         /** The run's Postgres database (dropped in teardown); undefined when none was reachable. */
@@ -44,7 +44,6 @@ export default async function globalSetup(): Promise<void> {
   say(`[test] service logs: ${logDir} (kept when a test fails)`);
   // The page tests load the built chat page (npm test builds it first; a direct `npx jest` too).
   ensureWebBuild(say);
-  const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
   // The fault tests put a real TCP fault proxy between the service and Redis / the model.
   const toxiproxyPath = await ensureToxiproxy(process.env.TOXIPROXY_PATH, say);
 
@@ -68,24 +67,37 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const port = await freePort();
-  const [devServer, bundle, toxiproxy] = await Promise.all([
-    startDevServer({ cliPath, port, dbFilename: path.join(tmpDir, 'temporal.db'), log: say }),
+  // The dev server, or with TEST_CLUSTER=1 (`npm run test:cluster`) the real server on Postgres.
+  const temporalStarting = startTestTemporal({
+    name: path.basename(tmpDir).slice(-6),
+    dir: path.join(tmpDir, 'temporal'),
+    port,
+    log: say,
+  });
+  const toxiproxyStarting = freePort().then((toxiPort) => startToxiproxy(toxiproxyPath, toxiPort));
+  const [temporal, bundle, toxiproxy] = await Promise.all([
+    temporalStarting,
     bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
       logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} },
     }),
-    freePort().then((toxiPort) => startToxiproxy(toxiproxyPath, toxiPort)),
-  ]);
+    toxiproxyStarting,
+  ]).catch(async (err: unknown) => {
+    // Jest runs no teardown after a failed setup: stop what did start (a cluster's server would outlive the run).
+    await Promise.allSettled([temporalStarting.then((t) => t.stop()), toxiproxyStarting.then((t) => t.stop())]);
+    await stopRedis();
+    throw err;
+  });
   const bundlePath = path.join(tmpDir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
 
-  process.env.TEST_TEMPORAL_ADDRESS = devServer.address;
+  process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.TEST_REDIS_URL = redisUrl;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_TMP_DIR = tmpDir;
   process.env.TEST_TOXIPROXY_URL = toxiproxy.apiUrl;
   globalThis.__TEST_STACK__ = {
-    devServer,
+    temporal,
     toxiproxy,
     stopRedis,
     databaseUrl: 'url' in database ? database.url : undefined,

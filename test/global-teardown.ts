@@ -5,7 +5,7 @@ import { dropTestDatabase } from './helpers/postgres-test-database';
 export default async function globalTeardown(): Promise<void> {
   const stack = globalThis.__TEST_STACK__;
   if (!stack) return;
-  await stack.devServer.stop();
+  await stack.temporal.stop();
   await stack.toxiproxy.stop();
   await stack.stopRedis();
   if (stack.databaseUrl) await dropTestDatabase(stack.databaseUrl);

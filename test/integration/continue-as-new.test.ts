@@ -2,11 +2,9 @@ import path from 'node:path';
 import type { SessionSnapshot } from '../../src/contract/session';
 import { sessionWorkflowId, stateQuery } from '../../src/contract/session-workflow';
 import type { TurnResult } from '../../src/contract/turn';
-import { startDevServer, type DevServer } from '../../dev/dev-server';
-import { ensureTemporalCli } from '../../dev/temporal-cli';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../helpers/fake-openai-server';
-import { freePort } from '../../dev/free-port';
 import { getJson, postJson, type History, type SessionCreated } from '../helpers/http';
+import { startTestTemporal, type TestTemporal } from '../helpers/temporal-for-tests';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait-for';
 
@@ -22,20 +20,18 @@ async function runsOf(stack: TestStack, workflowId: string): Promise<Array<{ run
 }
 
 /**
- * Long sessions: a dev server of its own with a tiny history limit makes Temporal suggest
+ * Long sessions: a Temporal server of its own (dev server, or the cluster under `npm run test:cluster`) with a tiny history limit makes Temporal suggest
  * continue-as-new every few turns; messages sent in bursts must all survive the hand-overs.
  */
 describe('continue-as-new keeps long sessions whole', () => {
-  let server: DevServer;
+  let server: TestTemporal;
   let model: FakeOpenAiServer;
   let stack: TestStack;
 
   beforeAll(async () => {
-    const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, () => undefined);
-    server = await startDevServer({
-      cliPath,
-      port: await freePort(),
-      dbFilename: path.join(process.env.TEST_TMP_DIR as string, `can-${Date.now()}.db`),
+    server = await startTestTemporal({
+      name: `can_${Date.now()}`,
+      dir: path.join(process.env.TEST_TMP_DIR as string, `can-${Date.now()}`),
       dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 60 },
     });
     model = await startFakeOpenAiServer(echo);

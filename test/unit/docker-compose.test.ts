@@ -15,11 +15,13 @@ interface Service {
   depends_on?: Record<string, { condition: string }> | string[];
   deploy?: { replicas?: number };
   stop_grace_period?: string;
+  volumes?: string[];
 }
 
 const root = path.resolve(__dirname, '../..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
   configs?: Record<string, { content?: string }>;
 };
 const services = compose.services;
@@ -98,7 +100,7 @@ describe('docker-compose.yml', () => {
     }
     expect(services.api.environment).toMatchObject({
       HOST: '0.0.0.0',
-      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_ADDRESS: '${TEMPORAL_ADDRESS:-temporal:7233}',
       REDIS_URL: 'redis://redis:6379',
       TRUST_PROXY: 'true',
     });
@@ -131,6 +133,38 @@ describe('docker-compose.yml', () => {
     const script = (services['temporal-setup'].command ?? []).join('\n');
     for (const [name, type] of Object.entries(CHAT_SEARCH_ATTRIBUTES)) expect(script).toContain(`${name}:${type}`);
     expect(script).toContain('temporal operator search-attribute create');
+  });
+
+  it('when the archive is configured then api and worker share a Postgres database of its own, not a volume', () => {
+    const archive = services['archive-db'];
+    expect(archive.image).toMatch(/^postgres:/);
+    const url = new URL(String(services.api.environment?.DATABASE_URL).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1'));
+    expect([url.protocol, url.hostname, url.pathname]).toEqual([
+      'postgres:',
+      'archive-db',
+      `/${archive.environment?.POSTGRES_DB}`,
+    ]);
+    expect(url.pathname).not.toBe('/temporal'); // not Temporal's database
+    for (const name of ['api', 'worker']) {
+      expect(services[name].environment?.DATABASE_URL).toBe(services.api.environment?.DATABASE_URL);
+      expect(services[name].volumes).toBeUndefined();
+      expect(services[name].depends_on).toMatchObject({ 'archive-db': { condition: 'service_healthy' } });
+    }
+    expect(Object.keys(compose.volumes ?? {})).not.toContain('chat-data');
+  });
+
+  it('when Temporal needs TLS or an API key then api and worker pass those variables through, empty by default', () => {
+    const passed = [
+      'TEMPORAL_TLS_CA',
+      'TEMPORAL_TLS_CERT',
+      'TEMPORAL_TLS_KEY',
+      'TEMPORAL_TLS_SERVER_NAME',
+      'TEMPORAL_API_KEY',
+    ];
+    for (const name of ['api', 'worker']) {
+      for (const key of passed) expect([key, services[name].environment?.[key]]).toEqual([key, `\${${key}:-}`]);
+      expect(services[name].environment?.TEMPORAL_TLS).toBe('${TEMPORAL_TLS:-false}');
+    }
   });
 
   it('when a worker is stopped then compose waits longer than the shutdown grace time', () => {
