@@ -9,6 +9,7 @@ import { createLogger, type DestinationStream, type Logger } from '../src/logger
 import { openInfrastructure, type Infrastructure } from '../src/process/infrastructure';
 import type { RunningRole } from '../src/process/running-role';
 import { createTemporalClient } from '../src/temporal/client';
+import { temporalConnectionOf } from '../src/temporal/temporal-connection';
 import { startWorker } from '../src/worker-process';
 
 export interface InProcessStackOptions {
@@ -79,7 +80,10 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
     roles.push(await startWorker(config, infra, logger, temporalAddress, { codePath: options.workflowBundlePath }));
   }
   const api = await startApi(config, infra, logger, temporalAddress);
-  const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const { client, connection } = await createTemporalClient(
+    temporalConnectionOf(config, temporalAddress),
+    config.TEMPORAL_NAMESPACE,
+  );
   return {
     config,
     infra,

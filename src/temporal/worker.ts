@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { ChatActivities } from '../../activities';
+import type { TemporalConnectionSettings } from './temporal-connection';
 
 export interface ChatWorkerOptions {
-  address: string;
+  /** From temporalConnectionOf: address, TLS, API key, as the API's client connects. */
+  connection: TemporalConnectionSettings;
   namespace: string;
   taskQueue: string;
   activities: ChatActivities;
@@ -20,7 +22,7 @@ export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts'
 export async function createChatWorker(
   options: ChatWorkerOptions,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await NativeConnection.connect(options.connection);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
