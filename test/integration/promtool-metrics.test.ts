@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createLogger } from '../../src/logger';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
@@ -12,14 +12,10 @@ const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 const describeWithPromtool = fs.existsSync(PROMTOOL) ? describe : describe.skip;
 
 /** `promtool check metrics` reads the exposition on stdin and lints it: problems on stdout/stderr, exit 1. */
-function promtoolCheck(text: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(PROMTOOL, ['check', 'metrics'], (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: typeof err?.code === 'number' ? err.code : 0, output: `${stdout}${stderr}` });
-    });
-    child.stdin?.end(text);
-  });
+function promtoolCheck(text: string): { code: number | null; output: string } {
+  const run = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  if (run.error) throw run.error;
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
 describeWithPromtool('promtool check metrics on a live /metrics (real Temporal, Redis, SQLite; scripted model)', () => {
@@ -48,6 +44,6 @@ describeWithPromtool('promtool check metrics on a live /metrics (real Temporal, 
     }
     const names = parsePrometheusText(text).map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['process_cpu_seconds_total', 'nodejs_active_handles']));
-    expect(await promtoolCheck(text)).toEqual({ code: 0, output: '' });
+    expect(promtoolCheck(text)).toEqual({ code: 0, output: '' });
   });
 });
