@@ -15,7 +15,7 @@ import { requireRedis } from './store/redis-reachability';
 import { ToolResultCache } from './store/tool-result-cache';
 import { ToolRunLedger } from './store/tool-run-ledger';
 import { temporalAddressOf } from './temporal/temporal-address';
-import { temporalConnectionOf } from './temporal/temporal-connection';
+import { temporalConnectionOf, temporalConnectionSummary } from './temporal/temporal-connection';
 import { createChatWorker } from './temporal/worker';
 import { McpStatusStore } from './store/mcp-status-store';
 import { loadMcpServers } from './tools/mcp/mcp-server-config';
@@ -79,7 +79,9 @@ export async function startWorker(
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   const metricsServer = config.WORKER_METRICS_PORT
-    ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING')
+    ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING', {
+        temporal: temporalConnectionSummary(config, temporalAddress),
+      })
     : undefined;
   return {
     async stop() {
