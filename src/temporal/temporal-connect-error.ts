@@ -35,8 +35,12 @@ function tlsVerdict(settings: TemporalConnectionSettings): Promise<string | unde
       resolve(verdict);
     };
     const timer = setTimeout(() => done(undefined), PROBE_MS);
+    let reached = false; // a refused or unresolved address is not a TLS problem
+    socket.on('connect', () => (reached = true));
     // OpenSSL's alerts carry a readable `reason` beside a message full of library internals.
-    socket.on('error', (err: Error & { reason?: string }) => done(`TLS: ${err.reason ?? err.message}`));
+    socket.on('error', (err: Error & { reason?: string }) =>
+      done(`${reached ? 'TLS: ' : ''}${err.reason ?? err.message}`),
+    );
     socket.on('secureConnect', () => socket.write(Buffer.alloc(0)));
   });
 }
