@@ -41,7 +41,8 @@ function tlsVerdict(settings: TemporalConnectionSettings): Promise<string | unde
     socket.on('error', (err: Error & { reason?: string }) =>
       done(`${reached ? 'TLS: ' : ''}${err.reason ?? err.message}`),
     );
-    socket.on('secureConnect', () => socket.write(Buffer.alloc(0)));
+    // Read on: a TLS 1.3 server refuses a client certificate with an alert after the handshake.
+    socket.on('secureConnect', () => socket.resume());
   });
 }
 
