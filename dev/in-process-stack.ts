@@ -9,6 +9,7 @@ import { createLogger, type DestinationStream, type Logger } from '../src/logger
 import { openInfrastructure, type Infrastructure } from '../src/process/infrastructure';
 import type { RunningRole } from '../src/process/running-role';
 import { createTemporalClient } from '../src/temporal/client';
+import { temporalConnectionOf } from '../src/temporal/temporal-connection';
 import { startWorker } from '../src/worker-process';
 
 export interface InProcessStackOptions {
@@ -75,19 +76,31 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, {}, options.logDestination);
   const infra = await openInfrastructure(config, name);
   const roles: RunningRole[] = [];
-  if (options.worker !== false) {
-    roles.push(await startWorker(config, infra, logger, temporalAddress, { codePath: options.workflowBundlePath }));
+  let api: RunningApi | undefined;
+  let temporal: Awaited<ReturnType<typeof createTemporalClient>>;
+  try {
+    if (options.worker !== false) {
+      roles.push(await startWorker(config, infra, logger, temporalAddress, { codePath: options.workflowBundlePath }));
+    }
+    api = await startApi(config, infra, logger, temporalAddress);
+    temporal = await createTemporalClient(temporalConnectionOf(config, temporalAddress), config.TEMPORAL_NAMESPACE);
+  } catch (err) {
+    // A stack that fails to start (e.g. Temporal refuses the connection) leaves nothing open behind it.
+    for (const role of [api, ...roles]) await role?.stop().catch(() => undefined);
+    await infra.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
   }
-  const api = await startApi(config, infra, logger, temporalAddress);
-  const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const { client, connection } = temporal;
+  const running = api;
   return {
     config,
     infra,
-    api,
+    api: running,
     client,
-    url: (pathname) => `${api.url}${pathname}`,
+    url: (pathname) => `${running.url}${pathname}`,
     async stop() {
-      await api.stop();
+      await running.stop();
       for (const role of roles) await role.stop();
       await connection.close();
       const keys = await infra.redis.keys(`${config.REDIS_KEY_PREFIX}*`);

@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config';
 import { sessionWorkflowId } from '../src/contract/session-workflow';
 import { createTemporalClient } from '../src/temporal/client';
 import { temporalAddressOf } from '../src/temporal/temporal-address';
+import { temporalConnectionOf } from '../src/temporal/temporal-connection';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,7 +29,10 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   const address = temporalAddressOf(config);
-  const { client, connection } = await createTemporalClient(address, config.TEMPORAL_NAMESPACE);
+  const { client, connection } = await createTemporalClient(
+    temporalConnectionOf(config, address),
+    config.TEMPORAL_NAMESPACE,
+  );
   try {
     const file = await recordHistoryFixture(client, { workflowId, runId: values['run-id'], name: values.name });
     process.stderr.write(

@@ -12,7 +12,7 @@ import { CHROMIUM_FLAGS, findChromium } from '../dev/chromium';
 import { loadConfig } from '../src/config';
 import { sessionWorkflowId } from '../src/contract/session-workflow';
 import { createTemporalClient } from '../src/temporal/client';
-import { temporalAddressOf } from '../src/temporal/temporal-address';
+import { temporalConnectionOf } from '../src/temporal/temporal-connection';
 
 /** Opens `url`, waits until every text in `expect` is on the page (or times out), screenshots it. */
 async function check(
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
   const workflowId = sessionWorkflowId(sessionId);
   const ns = encodeURIComponent(config.TEMPORAL_NAMESPACE);
-  const { client, connection } = await createTemporalClient(temporalAddressOf(config), config.TEMPORAL_NAMESPACE);
+  const { client, connection } = await createTemporalClient(temporalConnectionOf(config), config.TEMPORAL_NAMESPACE);
   const description = await client.workflow.getHandle(workflowId).describe();
   const title = await description.staticSummary();
   await connection.close();

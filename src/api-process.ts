@@ -19,6 +19,7 @@ import { BlockingConnectionPool } from './store/blocking-connection-pool';
 import { requireRedis } from './store/redis-reachability';
 import { createTemporalClient } from './temporal/client';
 import { temporalAddressOf } from './temporal/temporal-address';
+import { temporalConnectionOf, temporalConnectionSummary } from './temporal/temporal-connection';
 
 /** How long in-flight requests other than turn waits and streams get once the API stops. */
 const DRAIN_MS = 2000;
@@ -35,7 +36,10 @@ export async function startApi(
   logger: Logger,
   temporalAddress: string,
 ): Promise<RunningApi> {
-  const { client, connection } = await createTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const { client, connection } = await createTemporalClient(
+    temporalConnectionOf(config, temporalAddress),
+    config.TEMPORAL_NAMESPACE,
+  );
   const blocking = new BlockingConnectionPool(() => infra.redis.duplicate());
   const { acquire: openBlockingConnection, release: releaseBlockingConnection } = blocking;
   const channels = new OpenChannels(config.SSE_MAX_STREAMS_PER_PRINCIPAL);
@@ -57,6 +61,7 @@ export async function startApi(
     maxMessageChars: config.MESSAGE_MAX_CHARS,
     health: {
       temporal: connection,
+      temporalTarget: temporalConnectionSummary(config, temporalAddress),
       redis: infra.redis,
       knex: infra.knex,
       llm: config.llm,

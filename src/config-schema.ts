@@ -27,6 +27,26 @@ export const configSchema = z.object({
     'host:port of an existing Temporal server. Unset: `npm start` launches `temporal server start-dev`.',
   ),
   TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace.'),
+  TEMPORAL_TLS: boolString
+    .default(false)
+    .describe(
+      'Connect to Temporal over TLS, verifying the server against the system CAs. Implied by any TEMPORAL_TLS_* key or TEMPORAL_API_KEY.',
+    ),
+  TEMPORAL_TLS_CA: optionalString.describe(
+    "CA certificate that signed the Temporal server's certificate (a file path, or inline PEM starting with `-----BEGIN`); unset: the system CAs.",
+  ),
+  TEMPORAL_TLS_CERT: optionalString.describe(
+    'Client certificate for mTLS (a file path, or inline PEM starting with `-----BEGIN`); needs TEMPORAL_TLS_KEY.',
+  ),
+  TEMPORAL_TLS_KEY: optionalString.describe(
+    'Private key of TEMPORAL_TLS_CERT (a file path, or inline PEM starting with `-----BEGIN`); needs TEMPORAL_TLS_CERT.',
+  ),
+  TEMPORAL_TLS_SERVER_NAME: optionalString.describe(
+    "Name to verify the Temporal server's certificate against (and send as SNI) instead of TEMPORAL_ADDRESS's host.",
+  ),
+  TEMPORAL_API_KEY: optionalString.describe(
+    'API key for Temporal Cloud (sent as `authorization: Bearer <key>`; implies TLS). Never shown in /health or the banner.',
+  ),
   TEMPORAL_TASK_QUEUE: z.string().default('chat-agent').describe('Task queue shared by the API and the workers.'),
   TEMPORAL_CLI_PATH: optionalString.describe(
     'Path to a `temporal` CLI binary; otherwise PATH, then the cached pinned build.',

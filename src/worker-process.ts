@@ -15,6 +15,7 @@ import { requireRedis } from './store/redis-reachability';
 import { ToolResultCache } from './store/tool-result-cache';
 import { ToolRunLedger } from './store/tool-run-ledger';
 import { temporalAddressOf } from './temporal/temporal-address';
+import { temporalConnectionOf, temporalConnectionSummary } from './temporal/temporal-connection';
 import { createChatWorker } from './temporal/worker';
 import { McpStatusStore } from './store/mcp-status-store';
 import { loadMcpServers } from './tools/mcp/mcp-server-config';
@@ -58,7 +59,7 @@ export async function startWorker(
     toolRuns: new ToolRunLedger(infra.redis, infra.keys, TOOL_RUN_LEDGER_TTL_SECONDS),
   });
   const { worker, connection } = await createChatWorker({
-    address: temporalAddress,
+    connection: temporalConnectionOf(config, temporalAddress),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities,
@@ -78,7 +79,9 @@ export async function startWorker(
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   const metricsServer = config.WORKER_METRICS_PORT
-    ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING')
+    ? await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, () => worker.getState() === 'RUNNING', {
+        temporal: temporalConnectionSummary(config, temporalAddress),
+      })
     : undefined;
   return {
     async stop() {

@@ -10,9 +10,15 @@ export interface MetricsServer {
 
 /**
  * A worker process has no API, but its activities record the chat metrics: this tiny server
- * exposes them at /metrics, and /health (200 while `healthy()` holds) for container probes.
+ * exposes them at /metrics, and /health (200 while `healthy()` holds) for container probes, with
+ * `details` beside the status (where the worker is connected: no secrets).
  */
-export async function startMetricsServer(port: number, host: string, healthy: () => boolean): Promise<MetricsServer> {
+export async function startMetricsServer(
+  port: number,
+  host: string,
+  healthy: () => boolean,
+  details: Record<string, unknown> = {},
+): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/metrics') {
@@ -24,7 +30,7 @@ export async function startMetricsServer(port: number, host: string, healthy: ()
       const ok = healthy();
       res
         .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: ok ? 'ok' : 'degraded' }));
+        .end(JSON.stringify({ status: ok ? 'ok' : 'degraded', ...details }));
     } else {
       res
         .writeHead(404, { 'content-type': 'application/json' })

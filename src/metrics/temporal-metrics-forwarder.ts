@@ -6,9 +6,11 @@ type Forwarded =
 
 const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-const promName = (name: string) => {
+/** `temporal_`-prefixed; a counter ends in `_total`, as Prometheus names counters (Core's `temporal_request` → `temporal_request_total`). */
+const promName = (name: string, kind: BufferedMetricUpdate['metric']['kind']) => {
   const clean = name.replace(/[^a-zA-Z0-9_:]/g, '_');
-  return clean.startsWith('temporal_') ? clean : `temporal_${clean}`;
+  const prefixed = clean.startsWith('temporal_') ? clean : `temporal_${clean}`;
+  return kind === 'counter' && !prefixed.endsWith('_total') ? `${prefixed}_total` : prefixed;
 };
 const promLabel = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^(?=\d)|^__/, 'l_');
 
@@ -72,7 +74,7 @@ export class TemporalMetricsForwarder {
   }
 
   private create(update: BufferedMetricUpdate): (Forwarded & { labels: Set<string> }) | undefined {
-    const name = promName(update.metric.name);
+    const name = promName(update.metric.name, update.metric.kind);
     if (this.registry.getSingleMetric(name)) return undefined; // a name we already use ourselves
     const labelNames = Object.keys(update.attributes).map(promLabel);
     const help = `${update.metric.description || 'Temporal worker metric'}${update.metric.unit ? ` (${update.metric.unit})` : ''} [from the Temporal SDK]`;

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { temporalConnectionSummary } from '../temporal/temporal-connection';
 import { say } from './say';
 
 export interface StartBanner {
@@ -22,7 +23,10 @@ export function printStartBanner({ config, temporalAddress, apiUrl, uiUrl }: Sta
       say('  Auth:           OPEN: no API_KEYS configured, anyone who can reach the API can use it');
   }
   if (uiUrl) say(`  Temporal UI:    ${uiUrl}`);
-  say(`  Temporal:       ${temporalAddress}`);
+  const temporal = temporalConnectionSummary(config, temporalAddress);
+  say(
+    `  Temporal:       ${temporal.address}   namespace: ${temporal.namespace}   tls: ${temporal.tls}   api_key: ${temporal.api_key}`,
+  );
   say(`  Redis:          ${config.REDIS_URL}`);
   say(`  SQLite archive: ${config.sqliteFilename}`);
   say(

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { ChatActivities } from '../../activities';
+import { temporalConnectError } from './temporal-connect-error';
+import type { TemporalConnectionSettings } from './temporal-connection';
 
 export interface ChatWorkerOptions {
-  address: string;
+  /** From temporalConnectionOf: address, TLS, API key, as the API's client connects. */
+  connection: TemporalConnectionSettings;
   namespace: string;
   taskQueue: string;
   activities: ChatActivities;
@@ -20,7 +23,9 @@ export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts'
 export async function createChatWorker(
   options: ChatWorkerOptions,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await NativeConnection.connect(options.connection).catch(async (err: unknown) => {
+    throw await temporalConnectError(options.connection, err);
+  });
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,

@@ -101,13 +101,16 @@ describe('tool call outcomes recorded by the tool activity', () => {
 describe('worker metrics server', () => {
   it('when the worker metrics server runs then it serves /metrics and a /health that follows the worker state', async () => {
     let healthy = true;
-    const server = await startMetricsServer(0, '127.0.0.1', () => healthy);
+    const temporal = { address: 'temporal:7233', namespace: 'default', tls: 'mtls', api_key: 'unset' };
+    const server = await startMetricsServer(0, '127.0.0.1', () => healthy, { temporal });
     try {
       const base = `http://127.0.0.1:${server.port}`;
       const response = await fetch(`${base}/metrics`);
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('# TYPE chat_turn_duration_seconds histogram');
-      expect((await fetch(`${base}/health`)).status).toBe(200);
+      const health = await fetch(`${base}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', temporal });
       healthy = false;
       expect((await fetch(`${base}/health`)).status).toBe(503);
       expect((await fetch(`${base}/other`)).status).toBe(404);

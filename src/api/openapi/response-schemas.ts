@@ -39,7 +39,17 @@ const checkSchema = z.object({ ok: z.boolean() }).describe('Up or down; why a pa
 export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   checks: z.object({
-    temporal: checkSchema,
+    temporal: z
+      .object({
+        ok: z.boolean(),
+        address: z.string().optional(),
+        namespace: z.string().optional(),
+        tls: z.enum(['none', 'tls', 'mtls']).optional(),
+        api_key: z.enum(['set', 'unset']).optional(),
+      })
+      .describe(
+        'The Temporal server the API is connected to: up or down, its address and namespace, `tls` (none, tls, or mtls with a client certificate) and whether an API key is set — never the key or certificates.',
+      ),
     redis: checkSchema,
     archive: z
       .object({ ok: z.boolean(), backend: z.enum(['sqlite', 'postgres']) })

@@ -5,10 +5,13 @@ import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { McpStatusStore, WorkerMcpReport } from '../../store/mcp-status-store';
 import { backendOfKnex } from '../../store/knex';
+import type { TemporalConnectionSummary } from '../../temporal/temporal-connection';
 import { OPEN_API_WARNING } from '../security/api-security';
 
 export interface HealthDeps {
   temporal: Connection;
+  /** Where the API's Temporal client is connected (address, namespace, TLS mode, whether a key is set): shown, never a secret. */
+  temporalTarget?: TemporalConnectionSummary;
   redis: Redis;
   knex: Knex;
   llm: Config['llm'];
@@ -78,11 +81,12 @@ async function mcpCheck(deps: HealthDeps) {
 }
 
 /**
- * Dependency checks for the public `/health`: up or down per part, no addresses or errors (those are
- * logged); the model entry says plainly when the offline model answers.
+ * Dependency checks for the public `/health`: up or down per part, no errors (those are logged) and no
+ * addresses except the Temporal server's (where this API is connected, with its TLS mode; never a key or
+ * certificate); the model entry says plainly when the offline model answers.
  */
 export async function healthReport(deps: HealthDeps) {
-  const [temporal, redis, archiveCheck, mcp] = await Promise.all([
+  const [temporalCheck, redis, archiveCheck, mcp] = await Promise.all([
     check('temporal', deps.logger, () => deps.temporal.workflowService.getSystemInfo({})),
     check('redis', deps.logger, () => deps.redis.ping()),
     check('archive', deps.logger, () => deps.knex.raw('select 1')),
@@ -107,6 +111,7 @@ export async function healthReport(deps: HealthDeps) {
   // The archive names its backend, never its address; `sqlite` stays for clients of the SQLite-only days.
   const backend = backendOfKnex(deps.knex);
   const archive = { ...archiveCheck, backend };
+  const temporal = { ...temporalCheck, ...deps.temporalTarget };
   const ok = temporal.ok && redis.ok && archive.ok;
   return {
     status: ok ? 'ok' : 'degraded',
