@@ -8,6 +8,7 @@ import {
   type SharedStreamReaderOptions,
   type StreamSubscription,
 } from '../../src/store/shared-stream-reader';
+import { waitUntil } from '../helpers/wait-for';
 
 const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redis = createRedis(url, 'shared-stream-reader-test');
@@ -114,19 +115,32 @@ describe('shared stream reader (real Redis)', () => {
     expect(contents(await collect(b, 2))).toEqual(['m100', 'm101']);
   });
 
-  it('when a stream is dropped and followed again while the reader blocks then the new follower reads it from its own id', async () => {
+  it('when the last follower of a stream leaves while the reader blocks then the read is re-armed without that stream', async () => {
     const { reader } = newReader({ blockMs: 120_000 });
-    const session = randomUUID();
-    const a = reader.subscribe(session, '0-0');
-    await append(session, 0, 1);
-    await collect(a, 1);
-    a.close();
-    const skipped = await append(session, 1, 2);
-
-    const again = reader.subscribe(session, skipped[1]);
-    await append(session, 3, 1);
-
-    expect(contents(await collect(again, 1))).toEqual(['m3']);
+    const keptId = randomUUID();
+    const kept = keys.events(keptId);
+    const left = randomUUID();
+    const a = reader.subscribe(keptId, '0-0');
+    const b = reader.subscribe(left, '0-0');
+    await append(left, 0, 1);
+    await collect(b, 1);
+    const monitor = await redis.monitor();
+    const reads: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'xread' && args.includes(kept)) reads.push(args);
+    });
+    try {
+      b.close();
+      // A read that still named the stream would end only after its 120 s block.
+      await waitUntil(
+        () => reads.filter((args) => !args.includes(keys.events(left))).length,
+        (n) => n > 0,
+        { what: 'an XREAD without the stream that lost its last follower' },
+      );
+    } finally {
+      monitor.disconnect();
+      a.close();
+    }
   });
 
   it('when one subscriber stops reading then the others get every event and the stalled one overflows', async () => {
