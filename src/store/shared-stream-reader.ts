@@ -104,7 +104,7 @@ class Subscriber implements StreamSubscription {
     if (compareStreamIds(id, this.seenId) <= 0) return;
     this.seenId = id;
     if (!event) return;
-    const stored = { ...event, id } as StoredSessionEvent;
+    const stored: StoredSessionEvent = { ...event, id };
     if (this.waiter) {
       this.lastId = id;
       return this.settle(stored);
