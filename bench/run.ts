@@ -12,6 +12,7 @@ import { historyReads } from './scenarios/history-reads';
 import { idleSessions } from './scenarios/idle-sessions';
 import type { Scenario, ScenarioContext, ScenarioId } from './scenarios/scenario';
 import type { ScenarioResults } from './scenarios/scenario-results';
+import { streamFanout1000 } from './scenarios/stream-fanout-1000';
 import { streamingFanout } from './scenarios/streaming-fanout';
 import { throughput } from './scenarios/throughput';
 import { timeToFirstToken } from './scenarios/time-to-first-token';
@@ -25,7 +26,15 @@ import { startBenchStack } from './stack';
  * on Postgres, the archive in Postgres, N worker processes), runs every scenario next to the direct baseline, prints a table and
  * writes bench/results/<date>.json.
  */
-const SCENARIOS: Scenario[] = [turnOverhead, timeToFirstToken, throughput, idleSessions, historyReads, streamingFanout];
+const SCENARIOS: Scenario[] = [
+  turnOverhead,
+  timeToFirstToken,
+  throughput,
+  idleSessions,
+  historyReads,
+  streamingFanout,
+  streamFanout1000,
+];
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -35,7 +44,8 @@ function parseArgs(argv: string[]) {
   const mode: BenchMode = flag('smoke') ? 'smoke' : flag('full') ? 'full' : 'default';
   const only = value('only')?.split(',');
   // The tuned defaults (see bench/README.md); `--env=KEY=` or `--worker-heap-mb=0` undo them.
-  const env: Record<string, string> = { WORKER_MAX_CACHED_WORKFLOWS: '250' };
+  // The fan-out scenarios open up to 1,000 streams from one IP: no per-caller stream cap.
+  const env: Record<string, string> = { WORKER_MAX_CACHED_WORKFLOWS: '250', SSE_MAX_STREAMS_PER_PRINCIPAL: '0' };
   for (const a of argv.filter((x) => x.startsWith('--env='))) {
     const [k, ...v] = a.slice(6).split('=');
     env[k] = v.join('=');

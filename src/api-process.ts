@@ -15,8 +15,8 @@ import { runRole } from './process/run-role';
 import type { RunningRole } from './process/running-role';
 import { sessionSettings } from './process/session-settings';
 import { printStartBanner } from './process/start-banner';
-import { BlockingConnectionPool } from './store/blocking-connection-pool';
 import { requireRedis } from './store/redis-reachability';
+import { SharedStreamReader } from './store/shared-stream-reader';
 import { createTemporalClient } from './temporal/client';
 import { temporalAddressOf } from './temporal/temporal-address';
 import { temporalConnectionOf, temporalConnectionSummary } from './temporal/temporal-connection';
@@ -40,8 +40,13 @@ export async function startApi(
     temporalConnectionOf(config, temporalAddress),
     config.TEMPORAL_NAMESPACE,
   );
-  const blocking = new BlockingConnectionPool(() => infra.redis.duplicate());
-  const { acquire: openBlockingConnection, release: releaseBlockingConnection } = blocking;
+  // Every SSE client and waiting request of this process reads through these few connections.
+  const reader = new SharedStreamReader({
+    openConnection: () =>
+      infra.redis.duplicate({ connectionName: `${infra.redis.options.connectionName}:stream-reader` }),
+    commands: infra.redis,
+    keys: infra.keys,
+  });
   const channels = new OpenChannels(config.SSE_MAX_STREAMS_PER_PRINCIPAL);
   const sessions = createSessionService({
     client,
@@ -52,7 +57,7 @@ export async function startApi(
     history: infra.history,
     records: infra.sessionRecords,
     idempotency: new IdempotencyStore(infra.redis, infra.keys, config.IDEMPOTENCY_TTL_SECONDS),
-    turnEndings: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),
+    turnEndings: new TurnWaiter(reader),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
   });
   const app = createApp({
@@ -72,8 +77,7 @@ export async function startApi(
     page: { temporalUiPort: config.TEMPORAL_UI_PORT },
     streaming: {
       events: infra.events,
-      openBlockingConnection,
-      releaseBlockingConnection,
+      reader,
       channels,
       drainTimeoutMs: config.SSE_DRAIN_TIMEOUT_SECONDS * 1000,
     },
@@ -97,7 +101,7 @@ export async function startApi(
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
       });
-      blocking.close();
+      reader.close();
       await connection.close();
     },
   };

@@ -99,6 +99,22 @@ export interface StreamingFanoutResult {
   process_cpu: ProcessCpu;
 }
 
+/** g. What the API process holds and how fast events reach clients. */
+export interface StreamFanout1000Result {
+  idle_clients: number;
+  active_clients: number;
+  model: ModelSettings;
+  api_rss_mb: { no_clients: number; idle_clients: number; active_peak: number };
+  /** TCP connections of the API process to Redis (from /proc, so other users of a shared Redis do not count). */
+  api_redis_connections: { no_clients: number; idle_clients: number; active_peak: number };
+  /** XADD on Redis (the time in the stream id) → the SSE client read the event, over every event of the active sessions. */
+  event_latency_ms: Summary;
+  /** POST /api/chat/message sent → first token on that session's (already open) SSE client. */
+  first_token_ms: Summary;
+  complete_turns: number;
+  process_cpu: ProcessCpu;
+}
+
 /**
  * The figures each scenario writes under its id in `results` of the bench JSON, and the table is
  * read from. Every latency is a `Summary` or a `Comparison` in milliseconds.
@@ -110,4 +126,5 @@ export interface ScenarioResults {
   idle_sessions: IdleSessionsResult;
   history_reads: HistoryReadsResult;
   streaming_fanout: StreamingFanoutResult;
+  stream_fanout_1000: StreamFanout1000Result;
 }

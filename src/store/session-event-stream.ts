@@ -92,38 +92,20 @@ export class SessionEventStream {
     return { ok: true };
   }
 
-  /**
-   * Blocks up to `blockMs` for entries after `afterId`. Needs a connection of its own:
-   * a blocking XREAD holds the connection it runs on. `lastId` is the newest entry read, so
-   * the next read starts after it even when that entry was not a catalog event.
-   */
-  async read(
-    connection: Redis,
-    sessionId: string,
-    afterId: string,
-    blockMs: number,
-  ): Promise<{ events: StoredSessionEvent[]; lastId: string }> {
-    const reply = await connection.xread(
-      'COUNT',
-      500,
-      'BLOCK',
-      blockMs,
-      'STREAMS',
-      this.keys.events(sessionId),
-      afterId,
-    );
-    if (!reply) return { events: [], lastId: afterId };
-    const entries = reply[0][1];
-    const events = entries.flatMap(([id, fields]) => {
+  /** Up to `count` events after `afterId`, without blocking (live readers use SharedStreamReader). */
+  async readAfter(sessionId: string, afterId: string, count = 500): Promise<StoredSessionEvent[]> {
+    const entries = (await this.redis.xrange(this.keys.events(sessionId), `(${afterId}`, '+', 'COUNT', count)) as Array<
+      [string, string[]]
+    >;
+    return entries.flatMap(([id, fields]) => {
       const event = parseEntry(fields);
       return event ? [{ ...event, id }] : [];
     });
-    return { events, lastId: entries[entries.length - 1]?.[0] ?? afterId };
   }
 }
 
 /** Stream ids are `ms-seq`; compares them numerically. */
-function compareStreamIds(a: string, b: string): number {
+export function compareStreamIds(a: string, b: string): number {
   const [am, as = '0'] = a.split('-');
   const [bm, bs = '0'] = b.split('-');
   const major = BigInt(am) - BigInt(bm);
@@ -132,7 +114,8 @@ function compareStreamIds(a: string, b: string): number {
   return minor === 0n ? 0 : minor < 0n ? -1 : 1;
 }
 
-function parseEntry(fields: string[]): SessionEvent | undefined {
+/** A stream entry as a catalog event; undefined for anything else (skipped by readers). */
+export function parseEntry(fields: string[]): SessionEvent | undefined {
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]] = fields[i + 1];
   try {

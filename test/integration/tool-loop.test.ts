@@ -145,7 +145,7 @@ describe('tool loop (real Temporal, Redis, SQLite; scripted model)', () => {
     const weather = (await activityRuns(stack.client, first.body.session_id)).filter((a) => a.type === 'weather');
     expect(weather.map((a) => (a.result as { cached?: boolean }).cached)).toEqual([undefined, true]);
     // …and so do the `tool_result` events a client sees (the page's "cached" badge).
-    const { events } = await stack.infra.events.read(stack.infra.redis, first.body.session_id, '0', 1);
+    const events = await stack.infra.events.readAfter(first.body.session_id, '0-0');
     const results = events.flatMap((e) => (e.type === 'tool_result' ? [e.data.cached] : []));
     expect(results).toEqual([undefined, true]);
     // The model got the cached result: the first call's content again.

@@ -1,61 +1,48 @@
-import type Redis from 'ioredis';
 import type { StoredSessionEvent } from '../../contract/event-catalog';
-import type { SessionEventStream } from '../../store/session-event-stream';
+import { SubscriberOverflowError, type SharedStreamReader } from '../../store/shared-stream-reader';
 
 export interface FollowOptions {
   sessionId: string;
   afterId: string;
   signal: AbortSignal;
-  /** Called when a blocking read returned nothing (time for a keep-alive). */
+  /** Called when no event came for `idleMs` (time for a keep-alive). */
   onIdle?: () => void;
-  blockMs?: number;
-  /** Takes the connection back when no read is in flight on it; otherwise it is closed. */
-  release?: (connection: Redis) => void;
+  idleMs?: number;
+  /**
+   * A consumer that fell behind the shared reader's queue bound subscribes again after the last
+   * event it took (a catch-up read) instead of failing; for consumers that only compute, not write.
+   */
+  resumeOnOverflow?: boolean;
 }
 
 /**
- * Yields a session's events after `afterId`, live, until the signal aborts. Entries are read
- * with XREAD BLOCK on a connection of its own (from a pool when `release` is given), so ids are
- * gap-free and in order.
+ * Yields a session's events after `afterId`, live, until the signal aborts, from the process's
+ * shared stream reader: ids are gap-free and in order. Throws when the stream failed, and
+ * `SubscriberOverflowError` when the consumer fell too far behind (unless `resumeOnOverflow`).
  */
 export async function* followEvents(
-  events: SessionEventStream,
-  connection: Redis,
+  reader: SharedStreamReader,
   options: FollowOptions,
 ): AsyncGenerator<StoredSessionEvent> {
-  // Only a disconnect interrupts a blocking read; between reads the loop sees the signal itself.
-  let reading = false;
-  let broken = false;
-  const abort = () => {
-    if (!reading) return;
-    broken = true;
-    connection.disconnect();
-  };
+  let subscription = reader.subscribe(options.sessionId, options.afterId);
+  const abort = () => subscription.close();
   options.signal.addEventListener('abort', abort, { once: true });
-  let cursor = options.afterId;
   try {
     while (!options.signal.aborted) {
-      let batch: { events: StoredSessionEvent[]; lastId: string };
+      let next;
       try {
-        reading = true;
-        batch = await events.read(connection, options.sessionId, cursor, options.blockMs ?? 15_000);
+        next = await subscription.next(options.idleMs ?? 15_000);
       } catch (err) {
-        broken = true;
-        if (options.signal.aborted) return;
-        throw err;
-      } finally {
-        reading = false;
+        if (!(options.resumeOnOverflow && err instanceof SubscriberOverflowError)) throw err;
+        subscription = reader.subscribe(options.sessionId, subscription.lastId);
+        continue;
       }
-      if (batch.lastId === cursor) options.onIdle?.();
-      for (const event of batch.events) {
-        cursor = event.id;
-        yield event;
-      }
-      cursor = batch.lastId;
+      if (next === 'closed') return;
+      if (next === 'idle') options.onIdle?.();
+      else yield next;
     }
   } finally {
     options.signal.removeEventListener('abort', abort);
-    if (!broken && options.release) options.release(connection);
-    else connection.disconnect();
+    subscription.close();
   }
 }

@@ -1,7 +1,7 @@
-import type Redis from 'ioredis';
 import { isTurnEnding, turnIdOf } from '../../contract/event-catalog';
 import type { TurnObserver } from '../../metrics/turn-observer';
 import type { SessionEventStream } from '../../store/session-event-stream';
+import { SubscriberOverflowError, type SharedStreamReader } from '../../store/shared-stream-reader';
 import { followEvents } from './event-follower';
 import type { SseChannel } from './sse-channel';
 
@@ -17,25 +17,23 @@ export interface PumpOptions {
 
 export interface PumpSource {
   events: SessionEventStream;
-  openBlockingConnection: () => Redis;
-  releaseBlockingConnection?: (connection: Redis) => void;
+  reader: SharedStreamReader;
 }
 
 /**
  * Copies the session's stream entries to one SSE client, each with its stream id as the SSE `id:`
  * so the client can resume with Last-Event-ID. Always ends the channel; a lost Redis stream ends
- * it with an `error` event telling the client to reconnect. Reads no further from Redis while the
- * client's buffer is full, and drops a client that stays behind past the drain timeout, so a slow
- * reader holds at most one read batch in this process.
+ * it with an `error` event telling the client to reconnect. The shared reader never waits for this
+ * client: its events queue (bounded) while the client's buffer is full, and a client that stays
+ * behind past the drain timeout or the queue bound is dropped with `slow_consumer`.
  */
 export async function pumpSessionEvents(source: PumpSource, channel: SseChannel, options: PumpOptions): Promise<void> {
   try {
-    for await (const entry of followEvents(source.events, source.openBlockingConnection(), {
+    for await (const entry of followEvents(source.reader, {
       sessionId: options.sessionId,
       afterId: options.afterId,
       signal: channel.signal,
       onIdle: () => channel.ping(),
-      release: source.releaseBlockingConnection,
     })) {
       const { id, ...event } = entry;
       if (options.turnId && turnIdOf(event) !== options.turnId) continue;
@@ -48,6 +46,10 @@ export async function pumpSessionEvents(source: PumpSource, channel: SseChannel,
       }
     }
   } catch (err) {
+    if (err instanceof SubscriberOverflowError) {
+      if (!channel.closed) channel.dropSlowConsumer();
+      return;
+    }
     channel.send({
       type: 'error',
       data: {

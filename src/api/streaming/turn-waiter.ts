@@ -1,21 +1,17 @@
-import type Redis from 'ioredis';
 import { isTurnEnding, turnIdOf, type TurnEndingEvent } from '../../contract/event-catalog';
 import { TurnTimeoutError } from '../../errors';
 import { TurnObserver } from '../../metrics/turn-observer';
-import type { SessionEventStream } from '../../store/session-event-stream';
+import type { SharedStreamReader } from '../../store/shared-stream-reader';
 import { followEvents } from './event-follower';
 
 /**
  * Waits for a turn's final event on the session's Redis stream (not by polling Temporal), so
- * any API process can answer for a turn any worker ran. Reads start after the id taken
+ * any API process can answer for a turn any worker ran; through the process's shared reader, so
+ * waiting requests hold no Redis connection each. Reads start after the id taken
  * before the signal was sent, so no event can slip between.
  */
 export class TurnWaiter {
-  constructor(
-    private readonly events: SessionEventStream,
-    private readonly openBlockingConnection: () => Redis,
-    private readonly releaseBlockingConnection?: (connection: Redis) => void,
-  ) {}
+  constructor(private readonly reader: SharedStreamReader) {}
 
   /** With `acceptedAtMs` (when the API accepted the message), also records time to first token and turn latency. */
   async wait(
@@ -32,12 +28,12 @@ export class TurnWaiter {
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const follow = followEvents(this.events, this.openBlockingConnection(), {
+      const follow = followEvents(this.reader, {
         sessionId,
         afterId,
         signal: controller.signal,
-        blockMs: Math.min(5000, timeoutMs),
-        release: this.releaseBlockingConnection,
+        idleMs: timeoutMs,
+        resumeOnOverflow: true,
       });
       for await (const event of follow) {
         observer?.see(event);

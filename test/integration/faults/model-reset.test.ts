@@ -39,9 +39,7 @@ describe('fault: the model connection reset mid-stream', () => {
     const cut = model.requests.filter((r) => !r.finished && r.chunksSent > 0);
     expect(cut.length).toBeGreaterThanOrEqual(1);
 
-    const events = (await stack.infra.events.read(stack.infra.redis, sessionId, '0', 1)).events.filter(
-      (e) => turnIdOf(e) === body.turn_id,
-    );
+    const events = (await stack.infra.events.readAfter(sessionId, '0-0')).filter((e) => turnIdOf(e) === body.turn_id);
     const lastReset = events.map((e) => e.type).lastIndexOf('reset');
     expect(lastReset).toBeGreaterThan(0);
     expect(
