@@ -234,6 +234,40 @@ export const configSchema = z.object({
     .min(100)
     .default(4000)
     .describe('Timeout of one HTTP call made by a tool (weather, search).'),
+  MEMORY_ENABLED: boolString
+    .default(true)
+    .describe('Long-term memory per principal: the remember and recall tools, automatic recall and /api/memory.'),
+  MEMORY_AUTO_RECALL: boolString
+    .default(true)
+    .describe('Recall relevant memories into the context of every model call (the recall tool works either way).'),
+  MEMORY_RECALL_TOP_K: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(5)
+    .describe('Most memories recalled into one model call (and returned by the recall tool).'),
+  MEMORY_RECALL_MIN_SCORE: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.3)
+    .describe(
+      "Relevance (0..1, the share of the question's keywords a memory contains) a memory needs to be recalled.",
+    ),
+  MEMORY_RECALL_MAX_TOKENS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(300)
+    .describe('Estimated tokens of recalled memories added to one model call.'),
+  MEMORY_MAX_CHARS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(10_000)
+    .default(500)
+    .describe('Longest memory the remember tool stores, in characters.'),
   WEATHER_PROVIDER: z
     .enum(['open-meteo', 'offline'])
     .default('open-meteo')

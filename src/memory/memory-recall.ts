@@ -1,0 +1,80 @@
+import type { ChatMessage } from '../contract/chat-message';
+import { queryTermsOf } from './memory-keywords';
+import { rankMemories, type RecallLimits, type RecalledMemory } from './memory-ranking';
+import type { MemoryStore, RunningTurn } from './memory-store';
+
+/** How many index matches are ranked for one recall: enough for top-k after the threshold. */
+const CANDIDATES = 50;
+
+/** The first line of the system note; the offline model recognises recalled memories by it. */
+export const RECALLED_MEMORIES_HEADING = 'Recalled memories';
+
+export interface MemoryRecallOptions extends RecallLimits {
+  /** Recall into every model call; false leaves only the recall tool. */
+  auto: boolean;
+}
+
+/** Who is asking, for a recall into a model call: absent owner (older histories) means no recall. */
+export interface RecallScope extends RunningTurn {
+  owner?: string;
+}
+
+/** Recall of a principal's memories: top-k over a relevance threshold and within a token cap. */
+export class MemoryRecall {
+  constructor(
+    private readonly store: MemoryStore,
+    readonly options: MemoryRecallOptions,
+  ) {}
+
+  /** The owner's memories relevant to `text`, best first (the running turn's own included). */
+  async recall(owner: string, text: string, running?: RunningTurn, limits: RecallLimits = this.options) {
+    const terms = queryTermsOf(text);
+    if (terms.length === 0) return [];
+    return rankMemories(terms, await this.store.search(owner, terms, CANDIDATES, running), limits);
+  }
+
+  /**
+   * The messages with the memories relevant to the latest user message as one system note after
+   * the leading system prompt; unchanged when nothing is relevant, auto recall is off or the owner
+   * is unknown.
+   */
+  async withRecalledMemories(messages: ChatMessage[], scope: RecallScope): Promise<ChatMessage[]> {
+    if (!this.options.auto || !scope.owner) return messages;
+    const question = [...messages].reverse().find((m) => m.role === 'user')?.content;
+    if (!question) return messages;
+    const memories = await this.recall(scope.owner, question, scope);
+    if (memories.length === 0) return messages;
+    const at = messages.findIndex((m) => m.role !== 'system');
+    const split = at === -1 ? messages.length : at;
+    return [...messages.slice(0, split), recalledMemoriesNote(memories), ...messages.slice(split)];
+  }
+}
+
+function recalledMemoriesNote(memories: RecalledMemory[]): ChatMessage {
+  const lines = memories.map((m) => `- ${m.content} (memory ${m.id}, saved ${m.created_at.slice(0, 10)})`);
+  return {
+    role: 'system',
+    content:
+      `${RECALLED_MEMORIES_HEADING} (facts this user asked you to keep, most relevant first; when your answer ` +
+      `uses one, say it comes from what they asked you to remember):\n${lines.join('\n')}`,
+  };
+}
+
+/**
+ * What the model is sent for one call: the conversation with the recalled memories, or as it is
+ * when memory is off or the archive cannot answer (a recall failure never fails the model call).
+ */
+export async function withRecalledMemories(
+  recall: MemoryRecall | undefined,
+  messages: ChatMessage[],
+  scope: RecallScope,
+  onError: (err: unknown) => void,
+): Promise<ChatMessage[]> {
+  if (!recall) return messages;
+  try {
+    return await recall.withRecalledMemories(messages, scope);
+  } catch (err) {
+    onError(err);
+    return messages;
+  }
+}
