@@ -22,7 +22,7 @@ import { McpToolHub } from './tools/mcp/mcp-tool-hub';
 import { createToolRegistry, type ToolRegistry } from './tools/registry';
 import { loadToolModules } from './tools/tool-modules';
 import { createMemoryTools } from './tools/memory-tools';
-import { MemoryRecall } from './memory/memory-recall';
+import { memoryRecallOf } from './memory/memory-recall';
 
 /** How long a non-idempotent tool call's claim and result are kept: far beyond any activity retry. */
 const TOOL_RUN_LEDGER_TTL_SECONDS = 7 * 24 * 3600;
@@ -47,7 +47,7 @@ export async function startWorker(
   if (offline && config.llm.mode === 'offline') {
     logger.warn({ baseUrl: offline.baseUrl }, 'OFFLINE MODEL IN USE: no LLM key configured; answers are rule-based');
   }
-  const recall = config.MEMORY_ENABLED ? memoryRecallOf(config, infra) : undefined;
+  const recall = config.MEMORY_ENABLED ? memoryRecallOf(config, infra.memories) : undefined;
   const memoryTools = recall ? createMemoryTools(infra.memories, recall, config.MEMORY_MAX_CHARS) : [];
   const tools = createToolRegistry(config, [...memoryTools, ...(await loadToolModules(config))]);
   const mcp = await startMcpTools(config, infra, tools, logger);
@@ -104,16 +104,6 @@ export async function startWorker(
       await offline?.close();
     },
   };
-}
-
-/** Recall as MEMORY_* configures it (top-k, threshold, token cap; MEMORY_AUTO_RECALL for every model call). */
-function memoryRecallOf(config: Config, infra: Infrastructure): MemoryRecall {
-  return new MemoryRecall(infra.memories, {
-    auto: config.MEMORY_AUTO_RECALL,
-    topK: config.MEMORY_RECALL_TOP_K,
-    minScore: config.MEMORY_RECALL_MIN_SCORE,
-    maxTokens: config.MEMORY_RECALL_MAX_TOKENS,
-  });
 }
 
 /** How often a worker reports its MCP servers' state (the report's TTL is three times this). */

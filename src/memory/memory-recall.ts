@@ -1,3 +1,4 @@
+import type { Config } from '../config';
 import type { ChatMessage } from '../contract/chat-message';
 import { queryTermsOf } from './memory-keywords';
 import { rankMemories, type RecallLimits, type RecalledMemory } from './memory-ranking';
@@ -77,4 +78,14 @@ export async function withRecalledMemories(
     onError(err);
     return messages;
   }
+}
+
+/** Recall as MEMORY_* configures it (top-k, threshold, token cap; MEMORY_AUTO_RECALL for every model call). */
+export function memoryRecallOf(config: Config, store: MemoryStore): MemoryRecall {
+  return new MemoryRecall(store, {
+    auto: config.MEMORY_AUTO_RECALL,
+    topK: config.MEMORY_RECALL_TOP_K,
+    minScore: config.MEMORY_RECALL_MIN_SCORE,
+    maxTokens: config.MEMORY_RECALL_MAX_TOKENS,
+  });
 }
