@@ -1,14 +1,12 @@
 import type { Config } from '../config';
 import type { ChatMessage } from '../contract/chat-message';
 import { queryTermsOf } from './memory-keywords';
-import { rankMemories, type RecallLimits, type RecalledMemory } from './memory-ranking';
+import { rankMemories, type RecallLimits } from './memory-ranking';
+import { recalledMemoriesNote } from './recalled-memories-note';
 import type { MemoryStore, RunningTurn } from './memory-store';
 
 /** How many index matches are ranked for one recall: enough for top-k after the threshold. */
 const CANDIDATES = 50;
-
-/** The first line of the system note; the offline model recognises recalled memories by it. */
-export const RECALLED_MEMORIES_HEADING = 'Recalled memories';
 
 export interface MemoryRecallOptions extends RecallLimits {
   /** Recall into every model call; false leaves only the recall tool. */
@@ -49,16 +47,6 @@ export class MemoryRecall {
     const split = at === -1 ? messages.length : at;
     return [...messages.slice(0, split), recalledMemoriesNote(memories), ...messages.slice(split)];
   }
-}
-
-function recalledMemoriesNote(memories: RecalledMemory[]): ChatMessage {
-  const lines = memories.map((m) => `- ${m.content} (memory ${m.id}, saved ${m.created_at.slice(0, 10)})`);
-  return {
-    role: 'system',
-    content:
-      `${RECALLED_MEMORIES_HEADING} (facts this user asked you to keep, most relevant first; when your answer ` +
-      `uses one, say it comes from what they asked you to remember):\n${lines.join('\n')}`,
-  };
 }
 
 /**
