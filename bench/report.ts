@@ -125,6 +125,18 @@ export function tableRows(results: Results): Row[] {
     );
     rows.push(latencyRow('f. fan-out', `${f.clients} SSE clients: whole stream`, f.stream_complete));
   }
+  const g = results.memory_recall;
+  if (g) {
+    rows.push({
+      scenario: 'g. memory',
+      metric: `recall among ${g.memories} memories (${g.backend})`,
+      ours: pct(g.recall_ms),
+      baseline: '-',
+      overhead: `${g.mean_recalled} recalled/query`,
+      target: '',
+      met: '',
+    });
+  }
   return rows.filter((r): r is Row => r !== undefined);
 }
 

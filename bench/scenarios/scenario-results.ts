@@ -99,6 +99,17 @@ export interface StreamingFanoutResult {
   process_cpu: ProcessCpu;
 }
 
+/** g. One principal's recall (keyword index + ranking) over its memories. */
+export interface MemoryRecallResult {
+  backend: 'sqlite';
+  memories: number;
+  other_principal_memories: number;
+  queries: number;
+  /** Memories recalled per query on average (top-k 5, threshold 0.3, 300 tokens). */
+  mean_recalled: number;
+  recall_ms: Summary;
+}
+
 /**
  * The figures each scenario writes under its id in `results` of the bench JSON, and the table is
  * read from. Every latency is a `Summary` or a `Comparison` in milliseconds.
@@ -110,4 +121,5 @@ export interface ScenarioResults {
   idle_sessions: IdleSessionsResult;
   history_reads: HistoryReadsResult;
   streaming_fanout: StreamingFanoutResult;
+  memory_recall: MemoryRecallResult;
 }

@@ -81,8 +81,10 @@ export class MemoryStore {
               .limit(limit),
           )
         : await visible(
+            // CROSS JOIN keeps the full-text match as the outer loop: with a plain join SQLite may walk
+            // the owner's rows and run the whole MATCH once per row.
             this.knex('memories_fts')
-              .join('memories as m', 'm.id', 'memories_fts.rowid')
+              .joinRaw('cross join memories as m on m.id = memories_fts.rowid')
               .select(columns)
               .whereRaw('memories_fts match ?', [query.sqlite])
               .orderByRaw('bm25(memories_fts), m.id desc')

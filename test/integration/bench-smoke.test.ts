@@ -17,6 +17,7 @@ const SCENARIOS: Array<keyof ScenarioResults> = [
   'idle_sessions',
   'history_reads',
   'streaming_fanout',
+  'memory_recall',
 ];
 
 /** The parts of bench/run.ts's JSON report this test reads. */
