@@ -217,9 +217,9 @@ export function createCallModel(deps: CallModelDeps) {
     const model = modelLabel(input.model);
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const messages = toOpenAiMessages(
-      await withRecalledMemories(deps.recall, input.messages, input, (err) =>
-        ctx.log.warn('memory recall failed; calling the model without it', { ...logFields, error: String(err) }),
-      ),
+      await withRecalledMemories(deps.recall, input.messages, input, (err) => {
+        ctx.log.warn('memory recall failed; calling the model without it', { ...logFields, error: String(err) });
+      }),
     );
     const sendTools = input.use_tools && route.spec.supportsTools;
     let content = '';

@@ -20,6 +20,9 @@ export interface RunningTurn {
 
 const COLUMNS = ['id', 'content', 'session_id', 'turn_id', 'created_at'] as const;
 
+/** A row of `memories` as Knex sees the table. */
+type MemoryRow = NewMemory & Memory & { confirmed: boolean };
+
 /** The one index query a search makes, per backend: matching memories, best first. */
 function keywordQuery(terms: readonly string[]): { sqlite: string; pg: string } {
   return {
@@ -38,17 +41,19 @@ export class MemoryStore {
 
   /** The principal that owns a session (the API writes the row before the first turn), or undefined. */
   async ownerOfSession(sessionId: string): Promise<string | undefined> {
-    const row = (await this.knex('chat_sessions').where({ session_id: sessionId }).first('owner')) as
-      { owner: string } | undefined;
+    const row = await this.knex<{ session_id: string; owner: string }>('chat_sessions')
+      .where({ session_id: sessionId })
+      .first('owner');
     return row?.owner;
   }
 
   /** Stores once per (turn, call): a retried call gets the memory the first attempt stored. */
   async add(memory: NewMemory): Promise<Memory> {
     await this.knex('memories').insert(memory).onConflict(['turn_id', 'call_id']).ignore();
-    const row = (await this.knex('memories')
+    const row = await this.knex<MemoryRow>('memories')
       .where({ turn_id: memory.turn_id, call_id: memory.call_id })
-      .first(...COLUMNS)) as Memory;
+      .first(...COLUMNS);
+    if (!row) throw new Error(`memory of call ${memory.call_id} vanished after its insert`);
     return normalise(row);
   }
 
@@ -71,7 +76,7 @@ export class MemoryStore {
         if (running) void w.orWhere({ 'm.session_id': running.session_id, 'm.turn_id': running.turn_id });
       });
     const columns = COLUMNS.map((c) => `m.${c}`);
-    const rows =
+    const rows: unknown =
       backendOfKnex(this.knex) === 'postgres'
         ? await visible(
             this.knex('memories as m')
@@ -95,14 +100,14 @@ export class MemoryStore {
 
   /** The owner's confirmed memories, newest first. */
   async list(owner: string, limit: number): Promise<Memory[]> {
-    const rows = (await this.knex('memories')
+    const rows = await this.knex<MemoryRow>('memories')
       .where({ owner, confirmed: true })
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ])
       .limit(limit)
-      .select(...COLUMNS)) as Memory[];
+      .select(...COLUMNS);
     return rows.map(normalise);
   }
 

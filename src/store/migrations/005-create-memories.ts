@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 
+/** The migration runs on either backend (knex.ts's backendOfKnex, not imported: knex.ts imports this file). */
+const isPostgres = (knex: Knex) => (knex.client as { config?: Knex.Config }).config?.client === 'pg';
+
 /**
  * Long-term memories, one row per remembered fact, owned by a principal. `confirmed` turns true
  * when the turn that wrote the memory is archived as not cancelled: an unconfirmed memory is seen
@@ -24,7 +27,7 @@ export async function up(knex: Knex): Promise<void> {
     table.index(['owner', 'created_at']);
     table.index(['session_id', 'turn_id']);
   });
-  if (knex.client.config.client === 'pg') {
+  if (isPostgres(knex)) {
     await knex.raw(
       `alter table memories add column search tsvector generated always as (to_tsvector('simple', content)) stored`,
     );
@@ -48,7 +51,7 @@ export async function up(knex: Knex): Promise<void> {
 
 /** @public applied by the migration source in store/knex.ts */
 export async function down(knex: Knex): Promise<void> {
-  if (knex.client.config.client !== 'pg') {
+  if (!isPostgres(knex)) {
     await knex.raw('drop trigger if exists memories_fts_insert');
     await knex.raw('drop trigger if exists memories_fts_delete');
     await knex.raw('drop table if exists memories_fts');
