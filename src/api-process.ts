@@ -66,7 +66,12 @@ export async function startApi(
     },
     security: createApiSecurity(config, infra.redis, logger),
     page: { temporalUiPort: config.TEMPORAL_UI_PORT },
-    memory: { store: infra.memories, recall: memoryRecallOf(config, infra.memories) },
+    memory: {
+      store: infra.memories,
+      recall: memoryRecallOf(config, infra.memories, (err) =>
+        logger.warn({ err }, 'memory embeddings failed; keyword search only'),
+      ),
+    },
     streaming: {
       events: infra.events,
       openBlockingConnection,

@@ -253,7 +253,7 @@ export const configSchema = z.object({
     .max(1)
     .default(0.3)
     .describe(
-      "Relevance (0..1, the share of the question's keywords a memory contains) a memory needs to be recalled.",
+      "Relevance a memory needs to be recalled (0..1: the share of the question's keywords it contains, or its cosine similarity with EMBEDDINGS_MODEL when higher).",
     ),
   MEMORY_RECALL_MAX_TOKENS: z.coerce
     .number()
@@ -268,6 +268,11 @@ export const configSchema = z.object({
     .max(10_000)
     .default(500)
     .describe('Longest memory the remember tool stores, in characters.'),
+  EMBEDDINGS_MODEL: optionalString.describe(
+    'Embedding model for memory recall (OpenAI-compatible /embeddings). Unset: keyword recall only; set: hybrid (the better of keyword and vector relevance).',
+  ),
+  EMBEDDINGS_BASE_URL: optionalString.describe("Base URL of the /embeddings endpoint; unset: the primary model's."),
+  EMBEDDINGS_API_KEY: optionalString.describe("API key for EMBEDDINGS_BASE_URL; unset: the primary model's."),
   WEATHER_PROVIDER: z
     .enum(['open-meteo', 'offline'])
     .default('open-meteo')

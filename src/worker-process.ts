@@ -47,7 +47,11 @@ export async function startWorker(
   if (offline && config.llm.mode === 'offline') {
     logger.warn({ baseUrl: offline.baseUrl }, 'OFFLINE MODEL IN USE: no LLM key configured; answers are rule-based');
   }
-  const recall = config.MEMORY_ENABLED ? memoryRecallOf(config, infra.memories) : undefined;
+  const recall = config.MEMORY_ENABLED
+    ? memoryRecallOf(config, infra.memories, (err) =>
+        logger.warn({ err }, 'memory embeddings failed; keyword recall only'),
+      )
+    : undefined;
   const memoryTools = recall ? createMemoryTools(infra.memories, recall, config.MEMORY_MAX_CHARS) : [];
   const tools = createToolRegistry(config, [...memoryTools, ...(await loadToolModules(config))]);
   const mcp = await startMcpTools(config, infra, tools, logger);

@@ -12,10 +12,13 @@ export interface Memory {
 }
 
 /** A memory that matched a query, in the index's own order (bm25 / ts_rank_cd, best first). */
-export type MemoryCandidate = Memory;
+export interface MemoryCandidate extends Memory {
+  /** Cosine similarity to the query's embedding, when it was found or also found by vector. */
+  similarity?: number;
+}
 
 export interface RecalledMemory extends Memory {
-  /** 0..1: the share of the query's keywords the memory contains. */
+  /** 0..1: the share of the query's keywords the memory contains, or its cosine similarity when higher. */
   score: number;
 }
 
@@ -28,8 +31,9 @@ export interface RecallLimits {
 
 /**
  * Picks the memories to recall: relevance is keyword coverage (comparable across principals and
- * corpus sizes, unlike raw BM25, which is near zero in a small corpus); ties keep the index's
- * order. Below `minScore` a memory is left out; then the best first, skipping any that would
+ * corpus sizes, unlike raw BM25, which is near zero in a small corpus), or the cosine similarity
+ * to the query's embedding when that is higher (hybrid: either kind of match counts); ties keep
+ * the candidates' order (keyword hits first, by bm25). Below `minScore` a memory is left out; then the best first, skipping any that would
  * pass the token cap, up to `topK`.
  */
 export function rankMemories(
@@ -38,7 +42,10 @@ export function rankMemories(
   limits: RecallLimits,
 ): RecalledMemory[] {
   const scored = candidates
-    .map((memory, order) => ({ memory: { ...memory, score: termCoverage(terms, memory.content) }, order }))
+    .map(({ similarity, ...memory }, order) => ({
+      memory: { ...memory, score: Math.max(termCoverage(terms, memory.content), similarity ?? 0) },
+      order,
+    }))
     .filter(({ memory }) => memory.score > 0 && memory.score >= limits.minScore)
     .sort((a, b) => b.memory.score - a.memory.score || a.order - b.order);
   const picked: RecalledMemory[] = [];

@@ -1,7 +1,8 @@
 import type { Config } from '../config';
 import type { ChatMessage } from '../contract/chat-message';
 import { queryTermsOf } from './memory-keywords';
-import { rankMemories, type RecallLimits } from './memory-ranking';
+import { EmbeddingsClient } from '../llm/embeddings-client';
+import { rankMemories, type Memory, type MemoryCandidate, type RecallLimits } from './memory-ranking';
 import { recalledMemoriesNote } from './recalled-memories-note';
 import type { MemoryStore, RunningTurn } from './memory-store';
 
@@ -18,18 +19,59 @@ export interface RecallScope extends RunningTurn {
   owner?: string;
 }
 
+/** Vector recall: the embedding model, and where its failures are reported (recall then uses keywords only). */
+export interface MemoryEmbeddings {
+  client: Pick<EmbeddingsClient, 'model' | 'embed'>;
+  onError: (err: unknown) => void;
+}
+
 /** Recall of a principal's memories: top-k over a relevance threshold and within a token cap. */
 export class MemoryRecall {
   constructor(
     private readonly store: MemoryStore,
     readonly options: MemoryRecallOptions,
+    private readonly embeddings?: MemoryEmbeddings,
   ) {}
 
-  /** The owner's memories relevant to `text`, best first (the running turn's own included). */
+  /**
+   * The owner's memories relevant to `text`, best first (the running turn's own included): keyword
+   * matches, and with EMBEDDINGS_MODEL also the nearest vectors (hybrid, see rankMemories).
+   */
   async recall(owner: string, text: string, running?: RunningTurn, limits: RecallLimits = this.options) {
     const terms = queryTermsOf(text);
-    if (terms.length === 0) return [];
-    return rankMemories(terms, await this.store.search(owner, terms, CANDIDATES, running), limits);
+    const [byKeyword, byVector] = await Promise.all([
+      terms.length > 0 ? this.store.search(owner, terms, CANDIDATES, running) : [],
+      this.nearest(owner, text, running),
+    ]);
+    const similarity = new Map(byVector.map((m) => [m.id, m.similarity]));
+    const keywordIds = new Set(byKeyword.map((m) => m.id));
+    const candidates: MemoryCandidate[] = [
+      ...byKeyword.map((m) => ({ ...m, similarity: similarity.get(m.id) })),
+      ...byVector.filter((m) => !keywordIds.has(m.id)),
+    ];
+    return rankMemories(terms, candidates, limits);
+  }
+
+  /** Embeds a stored memory for vector recall; a failure leaves it to keyword recall. */
+  async index(memory: Pick<Memory, 'id' | 'content'>): Promise<void> {
+    if (!this.embeddings) return;
+    try {
+      const [vector] = await this.embeddings.client.embed([memory.content]);
+      await this.store.setEmbedding(memory.id, this.embeddings.client.model, vector);
+    } catch (err) {
+      this.embeddings.onError(err);
+    }
+  }
+
+  private async nearest(owner: string, text: string, running?: RunningTurn): Promise<MemoryCandidate[]> {
+    if (!this.embeddings) return [];
+    try {
+      const [vector] = await this.embeddings.client.embed([text]);
+      return await this.store.searchByVector(owner, this.embeddings.client.model, vector, CANDIDATES, running);
+    } catch (err) {
+      this.embeddings.onError(err);
+      return [];
+    }
   }
 
   /**
@@ -68,12 +110,24 @@ export async function withRecalledMemories(
   }
 }
 
-/** Recall as MEMORY_* configures it (top-k, threshold, token cap; MEMORY_AUTO_RECALL for every model call). */
-export function memoryRecallOf(config: Config, store: MemoryStore): MemoryRecall {
-  return new MemoryRecall(store, {
+/**
+ * Recall as MEMORY_* configures it (top-k, threshold, token cap; MEMORY_AUTO_RECALL for every model call),
+ * hybrid with EMBEDDINGS_MODEL (endpoint and key default to the primary model's; none for the offline model).
+ */
+export function memoryRecallOf(config: Config, store: MemoryStore, onError: (err: unknown) => void): MemoryRecall {
+  const options = {
     auto: config.MEMORY_AUTO_RECALL,
     topK: config.MEMORY_RECALL_TOP_K,
     minScore: config.MEMORY_RECALL_MIN_SCORE,
     maxTokens: config.MEMORY_RECALL_MAX_TOKENS,
-  });
+  };
+  const baseUrl = config.EMBEDDINGS_BASE_URL ?? config.llm.baseUrl;
+  if (!config.EMBEDDINGS_MODEL || !baseUrl) return new MemoryRecall(store, options);
+  const client = new EmbeddingsClient(
+    baseUrl,
+    config.EMBEDDINGS_API_KEY ?? config.llm.apiKey,
+    config.EMBEDDINGS_MODEL,
+    config.LLM_TIMEOUT_SECONDS * 1000,
+  );
+  return new MemoryRecall(store, options, { client, onError });
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { backendOfKnex } from '../store/knex';
 import type { Memory, MemoryCandidate } from './memory-ranking';
+import { blobToVector, cosineSimilarity, vectorToBlob } from './memory-vectors';
 
 /** What a `remember` call stores: who owns it and which call of which turn wrote it. */
 export interface NewMemory {
@@ -21,7 +22,7 @@ export interface RunningTurn {
 const COLUMNS = ['id', 'content', 'session_id', 'turn_id', 'created_at'] as const;
 
 /** A row of `memories` as Knex sees the table. */
-type MemoryRow = NewMemory & Memory & { confirmed: boolean };
+type MemoryRow = NewMemory & Memory & { confirmed: boolean; embedding: Buffer | null; embedding_model: string | null };
 
 /** The one index query a search makes, per backend: matching memories, best first. */
 function keywordQuery(terms: readonly string[]): { sqlite: string; pg: string } {
@@ -37,6 +38,9 @@ function keywordQuery(terms: readonly string[]): { sqlite: string; pg: string } 
  * from a turn stay unconfirmed (visible to that turn only) until its archive confirms them.
  */
 export class MemoryStore {
+  /** Whether SQLite loaded sqlite-vec (knex.ts); asked once. */
+  private sqliteVec?: Promise<boolean>;
+
   constructor(private readonly knex: Knex) {}
 
   /** The principal that owns a session (the API writes the row before the first turn), or undefined. */
@@ -96,6 +100,63 @@ export class MemoryStore {
               .limit(limit),
           );
     return (rows as Memory[]).map(normalise);
+  }
+
+  /** Keeps a memory's vector (from `model`); a memory already embedded by that model is left as it is. */
+  async setEmbedding(id: number, model: string, vector: Float32Array): Promise<void> {
+    await this.knex<MemoryRow>('memories')
+      .where({ id })
+      .andWhere((w) => void w.whereNull('embedding_model').orWhereNot('embedding_model', model))
+      .update({ embedding: vectorToBlob(vector), embedding_model: model });
+  }
+
+  /**
+   * The owner's memories embedded by `model`, most similar to `vector` first, at most `limit`, each
+   * with its cosine similarity. SQLite ranks with sqlite-vec's vec_distance_cosine (a scan of the
+   * owner's vectors in C); Postgres (no pgvector assumed) and a SQLite without the extension read
+   * the owner's vectors and rank them in process.
+   */
+  async searchByVector(
+    owner: string,
+    model: string,
+    vector: Float32Array,
+    limit: number,
+    running?: RunningTurn,
+  ): Promise<MemoryCandidate[]> {
+    const visible = this.knex('memories as m')
+      .where({ 'm.owner': owner, 'm.embedding_model': model })
+      .andWhere((w) => {
+        void w.where('m.confirmed', true);
+        if (running) void w.orWhere({ 'm.session_id': running.session_id, 'm.turn_id': running.turn_id });
+      });
+    const columns = COLUMNS.map((c) => `m.${c}`);
+    if (await this.hasSqliteVec()) {
+      const rows: unknown = await visible
+        .select([
+          ...columns,
+          this.knex.raw('1 - vec_distance_cosine(m.embedding, ?) as similarity', [vectorToBlob(vector)]),
+        ])
+        .orderBy('similarity', 'desc')
+        .limit(limit);
+      return (rows as Array<Memory & { similarity: number }>).map((r) => ({
+        ...normalise(r),
+        similarity: r.similarity,
+      }));
+    }
+    const rows: unknown = await visible.select([...columns, 'm.embedding']);
+    return (rows as Array<Memory & { embedding: Buffer }>)
+      .map((r) => ({ ...normalise(r), similarity: cosineSimilarity(vector, blobToVector(r.embedding)) }))
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, limit);
+  }
+
+  private hasSqliteVec(): Promise<boolean> {
+    if (backendOfKnex(this.knex) === 'postgres') return Promise.resolve(false);
+    this.sqliteVec ??= this.knex.raw('select vec_version()').then(
+      () => true,
+      () => false,
+    );
+    return this.sqliteVec;
   }
 
   /** The owner's confirmed memories, newest first. */

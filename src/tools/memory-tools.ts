@@ -45,6 +45,7 @@ export function createMemoryTools(store: MemoryStore, recall: MemoryRecall, maxC
         call_id: context.call_id,
         created_at: new Date().toISOString(),
       });
+      await recall.index(memory);
       return { ok: true, value: { remembered: memory.content, memory_id: memory.id }, provider: 'memory' };
     },
   });

@@ -9,6 +9,7 @@ const isPostgres = (knex: Knex) => (knex.client as { config?: Knex.Config }).con
  * only by its own turn, so a cancelled turn's memories are never recalled. The unique
  * (turn_id, call_id) keeps a retried `remember` call from storing twice.
  *
+ * Vector search reads `embedding` (sqlite-vec's vec_distance_cosine on SQLite, in process on Postgres).
  * Keyword search: SQLite gets an FTS5 table (external content, kept in step by triggers) ranked
  * with bm25(); Postgres a generated `simple` tsvector with a GIN index, ranked with ts_rank_cd.
  * @public applied by the migration source in store/knex.ts
@@ -23,6 +24,9 @@ export async function up(knex: Knex): Promise<void> {
     table.string('call_id', 200).notNullable();
     table.boolean('confirmed').notNullable().defaultTo(false);
     table.dateTime('created_at').notNullable();
+    // Float32 little-endian, from EMBEDDINGS_MODEL (null until embedded, or without one): vector recall.
+    table.binary('embedding');
+    table.string('embedding_model', 200);
     table.unique(['turn_id', 'call_id']);
     table.index(['owner', 'created_at']);
     table.index(['session_id', 'turn_id']);
