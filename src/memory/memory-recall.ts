@@ -91,6 +91,9 @@ export class MemoryRecall {
   }
 }
 
+/** Longest a model call waits for its recall (an archive outage must not hold the model back). */
+const RECALL_WAIT_MS = 2_000;
+
 /**
  * What the model is sent for one call: the conversation with the recalled memories, or as it is
  * when memory is off or the archive cannot answer (a recall failure never fails the model call).
@@ -102,11 +105,17 @@ export async function withRecalledMemories(
   onError: (err: unknown) => void,
 ): Promise<ChatMessage[]> {
   if (!recall) return messages;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`recall took over ${RECALL_WAIT_MS} ms`)), RECALL_WAIT_MS);
+  });
   try {
-    return await recall.withRecalledMemories(messages, scope);
+    return await Promise.race([recall.withRecalledMemories(messages, scope), late]);
   } catch (err) {
     onError(err);
     return messages;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
