@@ -136,6 +136,15 @@ export function tableRows(results: Results): Row[] {
       target: '',
       met: '',
     });
+    rows.push({
+      scenario: 'g. memory',
+      metric: `vector search among ${g.memories} (${g.vector_dimensions} dims)`,
+      ours: pct(g.vector_search_ms),
+      baseline: '-',
+      overhead: '',
+      target: '',
+      met: '',
+    });
   }
   return rows.filter((r): r is Row => r !== undefined);
 }

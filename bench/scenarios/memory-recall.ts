@@ -4,7 +4,9 @@ import path from 'node:path';
 import { MemoryRecall } from '../../src/memory/memory-recall';
 import { MemoryStore } from '../../src/memory/memory-store';
 import { createKnex, runMigrations } from '../../src/store/knex';
-import { elapsedMs, summarize } from '../stats';
+import type { Knex } from 'knex';
+import { vectorToBlob } from '../../src/memory/memory-vectors';
+import { elapsedMs, summarize, type Summary } from '../stats';
 import type { Scenario } from './scenario';
 
 /** A fixed vocabulary and a seeded generator: every run stores and asks the same texts. */
@@ -13,6 +15,34 @@ function generator(seed: number) {
   let state = seed;
   const next = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   return (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ');
+}
+
+/** text-embedding-3-small's size. */
+const VECTOR_DIMENSIONS = 1536;
+
+/**
+ * The vector half of a hybrid recall: every memory of the principal gets a random vector, then
+ * `queries` nearest-vector searches (the /embeddings call of the question is not timed: it is the provider's).
+ */
+async function vectorSearch(knex: Knex, memories: number, queries: number): Promise<Summary> {
+  let state = 7;
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5;
+  const vector = () => Float32Array.from({ length: VECTOR_DIMENSIONS }, random);
+  const store = new MemoryStore(knex);
+  const ids = (await knex('memories').where({ owner: 'bench' }).select('id')) as Array<{ id: number }>;
+  await knex.transaction(async (trx) => {
+    for (const { id } of ids.slice(0, memories))
+      await trx('memories')
+        .where({ id })
+        .update({ embedding: vectorToBlob(vector()), embedding_model: 'bench' });
+  });
+  const samples: number[] = [];
+  for (let i = 0; i < queries; i++) {
+    const start = process.hrtime.bigint();
+    await store.searchByVector('bench', 'bench', vector(), 50);
+    samples.push(elapsedMs(start));
+  }
+  return summarize(samples);
 }
 
 /**
@@ -53,6 +83,8 @@ export const memoryRecall: Scenario<'memory_recall'> = {
       }
       const recallMs = summarize(samples);
       log(`  recall among ${sizes.memoryCount} memories: p50 ${recallMs.p50} ms, p99 ${recallMs.p99} ms`);
+      const vectorMs = await vectorSearch(knex, sizes.memoryCount, sizes.recallQueries);
+      log(`  vector search (${VECTOR_DIMENSIONS} dims, sqlite-vec): p50 ${vectorMs.p50} ms, p99 ${vectorMs.p99} ms`);
       return {
         backend: 'sqlite' as const,
         memories: sizes.memoryCount,
@@ -60,6 +92,8 @@ export const memoryRecall: Scenario<'memory_recall'> = {
         queries: sizes.recallQueries,
         mean_recalled: Math.round((recalled / Math.max(1, sizes.recallQueries)) * 100) / 100,
         recall_ms: recallMs,
+        vector_dimensions: VECTOR_DIMENSIONS,
+        vector_search_ms: vectorMs,
       };
     } finally {
       await knex.destroy();

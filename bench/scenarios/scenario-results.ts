@@ -108,6 +108,9 @@ export interface MemoryRecallResult {
   /** Memories recalled per query on average (top-k 5, threshold 0.3, 300 tokens). */
   mean_recalled: number;
   recall_ms: Summary;
+  vector_dimensions: number;
+  /** The vector half of a hybrid recall (sqlite-vec over the principal's vectors), without the /embeddings call. */
+  vector_search_ms: Summary;
 }
 
 /**
