@@ -29,7 +29,7 @@ async function vectorSearch(knex: Knex, memories: number, queries: number): Prom
   const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5;
   const vector = () => Float32Array.from({ length: VECTOR_DIMENSIONS }, random);
   const store = new MemoryStore(knex);
-  const ids = (await knex('memories').where({ owner: 'bench' }).select('id')) as Array<{ id: number }>;
+  const ids = await knex<{ id: number; owner: string }>('memories').where({ owner: 'bench' }).select('id');
   await knex.transaction(async (trx) => {
     for (const { id } of ids.slice(0, memories))
       await trx('memories')
