@@ -100,4 +100,13 @@ describeEachArchive('the memory store', (backend) => {
     expect(await recall.withRecalledMemories(messages, { ...scope, owner: 'bob' })).toEqual(messages);
     expect(await recall.withRecalledMemories(messages, scope)).toEqual(messages);
   });
+
+  it('when automatic recall is turned off then the model call is sent as it is, and the recall tool still finds it', async () => {
+    await kept(fact('alice', 'I prefer metric units'));
+    const off = new MemoryRecall(store, { ...options, auto: false });
+    const messages = [{ role: 'user' as const, content: 'What units do I prefer?' }];
+    const scope = { session_id: 'session-x', turn_id: 'turn-x', owner: 'alice' };
+    expect(await off.withRecalledMemories(messages, scope)).toEqual(messages);
+    expect((await off.recall('alice', 'units')).map((m) => m.content)).toEqual(['I prefer metric units']);
+  });
 });
