@@ -23,6 +23,7 @@ import type { ChatMessage } from '../src/contract/chat-message';
 import type { SessionEvent } from '../src/contract/event-catalog';
 import type { CallModelInput, CallModelResult, ModelSpend, ModelToolCall } from '../src/contract/activity-io';
 import { writeUntilDone } from '../src/store/write-until-done';
+import { withRecalledMemories, type MemoryRecall } from '../src/memory/memory-recall';
 import { addSpend, progressOf, type ModelCallProgress } from './model-call-progress';
 
 export interface CallModelDeps {
@@ -30,6 +31,8 @@ export interface CallModelDeps {
   tools: ToolRegistry;
   events: SessionEventStream;
   snapshots: SessionSnapshotStore;
+  /** Long-term memory recalled into each call (absent: memory is off). */
+  recall?: MemoryRecall;
 }
 
 function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
@@ -213,7 +216,11 @@ export function createCallModel(deps: CallModelDeps) {
   ): Promise<CallModelResult> {
     const model = modelLabel(input.model);
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
-    const messages = toOpenAiMessages(input.messages);
+    const messages = toOpenAiMessages(
+      await withRecalledMemories(deps.recall, input.messages, input, (err) => {
+        ctx.log.warn('memory recall failed; calling the model without it', { ...logFields, error: String(err) });
+      }),
+    );
     const sendTools = input.use_tools && route.spec.supportsTools;
     let content = '';
     let finishReason: string | null = null;

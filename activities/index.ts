@@ -1,3 +1,5 @@
+import type { MemoryRecall } from '../src/memory/memory-recall';
+import type { MemoryStore } from '../src/memory/memory-store';
 import type { ModelRouter } from '../src/llm/model-router';
 import type { ChatHistoryStore } from '../src/store/chat-history-store';
 import type { SessionRecordStore } from '../src/store/session-record-store';
@@ -27,6 +29,9 @@ export interface ActivityDeps {
   toolCache?: ToolResultCache;
   /** Runs non-idempotent tools at most once per call; required when such a tool is registered. */
   toolRuns?: ToolRunLedger;
+  /** Long-term memory: settled with each archived turn; recalled into model calls when `recall` is set. */
+  memories?: MemoryStore;
+  recall?: MemoryRecall;
 }
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
@@ -40,6 +45,9 @@ export function createActivities(deps: ActivityDeps) {
         deps.sessionRecords.transaction(async (trx) => {
           await deps.history.archiveTurn(input, trx);
           await deps.sessionRecords.refreshTotals(input.result.session_id, input.session, trx);
+          // A cancelled turn's memories are not kept; the others become visible to later turns.
+          const { session_id, turn_id, status } = input.result;
+          await deps.memories?.settleTurn(session_id, turn_id, status !== 'cancelled', trx);
         }),
       );
     },

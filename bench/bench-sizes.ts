@@ -13,6 +13,9 @@ export interface BenchSizes {
   readConnections: number;
   readTurnsInSession: number;
   fanoutClients: number;
+  /** g. Memories of the recalling principal (and as many of another). */
+  memoryCount: number;
+  recallQueries: number;
 }
 
 export const SIZES: Record<BenchMode, BenchSizes> = {
@@ -28,6 +31,8 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     readConnections: 4,
     readTurnsInSession: 2,
     fanoutClients: 4,
+    memoryCount: 200,
+    recallQueries: 20,
   },
   default: {
     overheadTurns: 50,
@@ -41,6 +46,8 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     readConnections: 20,
     readTurnsInSession: 10,
     fanoutClients: 100,
+    memoryCount: 10_000,
+    recallQueries: 500,
   },
   full: {
     overheadTurns: 200,
@@ -54,5 +61,7 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     readConnections: 50,
     readTurnsInSession: 10,
     fanoutClients: 100,
+    memoryCount: 50_000,
+    recallQueries: 2_000,
   },
 };

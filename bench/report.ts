@@ -125,6 +125,27 @@ export function tableRows(results: Results): Row[] {
     );
     rows.push(latencyRow('f. fan-out', `${f.clients} SSE clients: whole stream`, f.stream_complete));
   }
+  const h = results.memory_recall;
+  if (h) {
+    rows.push({
+      scenario: 'h. memory',
+      metric: `recall among ${h.memories} memories (${h.backend})`,
+      ours: pct(h.recall_ms),
+      baseline: '-',
+      overhead: `${h.mean_recalled} recalled/query`,
+      target: '',
+      met: '',
+    });
+    rows.push({
+      scenario: 'h. memory',
+      metric: `vector search among ${h.memories} (${h.vector_dimensions} dims)`,
+      ours: pct(h.vector_search_ms),
+      baseline: '-',
+      overhead: '',
+      target: '',
+      met: '',
+    });
+  }
   return rows.filter((r): r is Row => r !== undefined);
 }
 

@@ -10,6 +10,7 @@ import { machineInfo } from './process-stats';
 import { formatTable, tableRows } from './report';
 import { historyReads } from './scenarios/history-reads';
 import { idleSessions } from './scenarios/idle-sessions';
+import { memoryRecall } from './scenarios/memory-recall';
 import type { Scenario, ScenarioContext, ScenarioId } from './scenarios/scenario';
 import type { ScenarioResults } from './scenarios/scenario-results';
 import { streamFanout1000 } from './scenarios/stream-fanout-1000';
@@ -34,6 +35,7 @@ const SCENARIOS: Scenario[] = [
   historyReads,
   streamingFanout,
   streamFanout1000,
+  memoryRecall,
 ];
 
 const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -9,6 +9,7 @@ import { OpenChannels } from './api/streaming/open-channels';
 import { TurnWaiter } from './api/streaming/turn-waiter';
 import type { Config } from './config';
 import { listen } from './http/listen';
+import { memoryRecallOf } from './memory/memory-recall';
 import type { Logger } from './logger';
 import { openInfrastructure, type Infrastructure } from './process/infrastructure';
 import { runRole } from './process/run-role';
@@ -75,6 +76,12 @@ export async function startApi(
     },
     security: createApiSecurity(config, infra.redis, logger),
     page: { temporalUiPort: config.TEMPORAL_UI_PORT },
+    memory: {
+      store: infra.memories,
+      recall: memoryRecallOf(config, infra.memories, (err) =>
+        logger.warn({ err }, 'memory embeddings failed; keyword search only'),
+      ),
+    },
     streaming: {
       events: infra.events,
       reader,

@@ -254,6 +254,45 @@ export const configSchema = z.object({
     .min(100)
     .default(4000)
     .describe('Timeout of one HTTP call made by a tool (weather, search).'),
+  MEMORY_ENABLED: boolString
+    .default(true)
+    .describe('Long-term memory per principal: the remember and recall tools, automatic recall and /api/memory.'),
+  MEMORY_AUTO_RECALL: boolString
+    .default(true)
+    .describe('Recall relevant memories into the context of every model call (the recall tool works either way).'),
+  MEMORY_RECALL_TOP_K: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(5)
+    .describe('Most memories recalled into one model call (and returned by the recall tool).'),
+  MEMORY_RECALL_MIN_SCORE: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.3)
+    .describe(
+      "Relevance a memory needs to be recalled (0..1: the share of the question's keywords it contains, or its cosine similarity with EMBEDDINGS_MODEL when higher).",
+    ),
+  MEMORY_RECALL_MAX_TOKENS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(300)
+    .describe('Estimated tokens of recalled memories added to one model call.'),
+  MEMORY_MAX_CHARS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(10_000)
+    .default(500)
+    .describe('Longest memory the remember tool stores, in characters.'),
+  EMBEDDINGS_MODEL: optionalString.describe(
+    'Embedding model for memory recall (OpenAI-compatible /embeddings). Unset: keyword recall only; set: hybrid (the better of keyword and vector relevance).',
+  ),
+  EMBEDDINGS_BASE_URL: optionalString.describe("Base URL of the /embeddings endpoint; unset: the primary model's."),
+  EMBEDDINGS_API_KEY: optionalString.describe("API key for EMBEDDINGS_BASE_URL; unset: the primary model's."),
   WEATHER_PROVIDER: z
     .enum(['open-meteo', 'offline'])
     .default('open-meteo')

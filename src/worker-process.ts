@@ -22,6 +22,8 @@ import { loadMcpServers } from './tools/mcp/mcp-server-config';
 import { McpToolHub } from './tools/mcp/mcp-tool-hub';
 import { createToolRegistry, type ToolRegistry } from './tools/registry';
 import { loadToolModules } from './tools/tool-modules';
+import { createMemoryTools } from './tools/memory-tools';
+import { memoryRecallOf } from './memory/memory-recall';
 
 /** How long a non-idempotent tool call's claim and result are kept: far beyond any activity retry. */
 const TOOL_RUN_LEDGER_TTL_SECONDS = 7 * 24 * 3600;
@@ -46,7 +48,13 @@ export async function startWorker(
   if (offline && config.llm.mode === 'offline') {
     logger.warn({ baseUrl: offline.baseUrl }, 'OFFLINE MODEL IN USE: no LLM key configured; answers are rule-based');
   }
-  const tools = createToolRegistry(config, await loadToolModules(config));
+  const recall = config.MEMORY_ENABLED
+    ? memoryRecallOf(config, infra.memories, (err) =>
+        logger.warn({ err }, 'memory embeddings failed; keyword recall only'),
+      )
+    : undefined;
+  const memoryTools = recall ? createMemoryTools(infra.memories, recall, config.MEMORY_MAX_CHARS) : [];
+  const tools = createToolRegistry(config, [...memoryTools, ...(await loadToolModules(config))]);
   const mcp = await startMcpTools(config, infra, tools, logger);
   const activities = createActivities({
     models: new ModelRouter(config.llm.models, offline?.baseUrl, config.LLM_TIMEOUT_SECONDS * 1000),
@@ -57,6 +65,8 @@ export async function startWorker(
     sessionRecords: infra.sessionRecords,
     toolCache: new ToolResultCache(infra.redis, infra.keys, config.TOOL_CACHE_TTL_SECONDS),
     toolRuns: new ToolRunLedger(infra.redis, infra.keys, TOOL_RUN_LEDGER_TTL_SECONDS),
+    memories: infra.memories,
+    recall,
   });
   const { worker, connection } = await createChatWorker({
     connection: temporalConnectionOf(config, temporalAddress),

@@ -15,7 +15,9 @@ import { TurnUsage, type TurnEnding } from './turn-usage';
 const TOOL_APPROVAL_PATCH = 'tool-approval';
 
 /** What the session needs to run a turn: its totals (for the budget) and its conversation window. */
-export type TurnSession = Pick<SessionSummary, 'session_id' | 'tokens_used' | 'cost'> & { messages: ChatMessage[] };
+export type TurnSession = Pick<SessionSummary, 'session_id' | 'owner' | 'tokens_used' | 'cost'> & {
+  messages: ChatMessage[];
+};
 
 /** A finished turn: its result, and the messages it adds to the conversation (user message first). */
 export interface TurnOutcome {
@@ -153,6 +155,8 @@ export class Turn {
         temperature: message.options.temperature,
         max_tokens: message.options.max_tokens,
         ...(message.options.approval === 'always' ? { approval: 'always' as const } : {}),
+        // A payload field, not a command: the activity recalls the owner's memories with it.
+        owner: session.owner,
       },
       message.options.model,
       this.failedModels,

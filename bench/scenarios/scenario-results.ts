@@ -115,6 +115,20 @@ export interface StreamFanout1000Result {
   process_cpu: ProcessCpu;
 }
 
+/** h. One principal's recall (keyword index + ranking) over its memories. */
+export interface MemoryRecallResult {
+  backend: 'sqlite';
+  memories: number;
+  other_principal_memories: number;
+  queries: number;
+  /** Memories recalled per query on average (top-k 5, threshold 0.3, 300 tokens). */
+  mean_recalled: number;
+  recall_ms: Summary;
+  vector_dimensions: number;
+  /** The vector half of a hybrid recall (sqlite-vec over the principal's vectors), without the /embeddings call. */
+  vector_search_ms: Summary;
+}
+
 /**
  * The figures each scenario writes under its id in `results` of the bench JSON, and the table is
  * read from. Every latency is a `Summary` or a `Comparison` in milliseconds.
@@ -127,4 +141,5 @@ export interface ScenarioResults {
   history_reads: HistoryReadsResult;
   streaming_fanout: StreamingFanoutResult;
   stream_fanout_1000: StreamFanout1000Result;
+  memory_recall: MemoryRecallResult;
 }

@@ -10,6 +10,7 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { requireJsonBody } from './middleware/require-json-body';
 import { securityHeaders } from './middleware/security-headers';
+import { memoryRoutes, type MemoryApiDeps } from './memory/memory-routes';
 import { modelRoutes } from './models/model-routes';
 import { docsAssets } from './openapi/docs-page';
 import { buildOpenApiDocument } from './openapi/openapi-document';
@@ -30,6 +31,8 @@ export interface AppDeps {
   streaming: StreamingDeps;
   /** Where the chat page is built and which Temporal Web UI it links to. */
   page?: ChatPageOptions;
+  /** The caller's long-term memories (/api/memory); absent, those routes answer 404. */
+  memory?: MemoryApiDeps;
 }
 
 /**
@@ -64,9 +67,10 @@ export function createApp(deps: AppDeps): Koa {
   );
   const sessions = sessionRoutes(deps.sessions, deps.maxMessageChars);
   const models = modelRoutes(deps.health.llm);
+  const memory = memoryRoutes(deps.memory);
   const streams = streamRoutes({ ...deps.streaming, sessions: deps.sessions, maxMessageChars: deps.maxMessageChars });
   // Order is part of the answer: a path two routes share lists its methods in this order (Allow, 405).
-  for (const router of [operations, sessions, streams, models])
+  for (const router of [operations, sessions, streams, models, memory])
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   return app;
 }

@@ -31,6 +31,8 @@ export interface CallModelInput {
   model_timeout_seconds?: number;
   /** `always`: every known tool call of this turn waits for approval (the answer carries each tool's schema). Absent: auto. */
   approval?: ApprovalMode;
+  /** The session's owner, whose long-term memories are recalled into the call. Absent in older histories: no recall. */
+  owner?: string;
 }
 
 /** Tokens and cost one model attempt (or several) consumed, whether it answered or not. */

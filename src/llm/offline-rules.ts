@@ -2,9 +2,10 @@
  * The built-in offline model's brain: fixed rules, no model. A calculation becomes
  * a `calculator` call, weather a `weather` call, search a `search` call (each only when the
  * request offers that tool), a file read or write the filesystem MCP server's tool
- * (offline-file-rules.ts), tool results become a short answer, anything else a plain reply.
+ * (offline-file-rules.ts), "remember that …" the `remember` tool (offline-memory-rules.ts), tool results become a short answer, anything else a plain reply.
  */
 import { fileToolCall, summariseFileResult } from './offline-file-rules';
+import { answerFromMemories, rememberToolCall, summariseRemembered } from './offline-memory-rules';
 
 export interface OfflineMessage {
   role: string;
@@ -64,6 +65,8 @@ function summariseToolResult(name: string | undefined, content: string): string 
     if (typeof parsed.error === 'string') return `The ${name ?? 'tool'} reported an error: ${parsed.error}.`;
     const fromFile = summariseFileResult(name, parsed);
     if (fromFile) return fromFile;
+    const remembered = name === 'remember' ? summariseRemembered(parsed) : undefined;
+    if (remembered) return remembered;
     if (name === 'calculator' && 'result' in parsed)
       return `The result of ${String(parsed.expression)} is ${String(parsed.result)}.`;
     if (name === 'weather' && 'temperature_c' in parsed) {
@@ -97,6 +100,8 @@ export function decideOfflineReply(messages: OfflineMessage[], toolNames: Readon
   }
 
   const userText = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
+  const rememberCall = rememberToolCall(userText, toolNames);
+  if (rememberCall) return { kind: 'tool_calls', calls: [rememberCall] };
   const fileCall = fileToolCall(userText, toolNames);
   if (fileCall) return { kind: 'tool_calls', calls: [fileCall] };
   const expression = extractExpression(userText);
@@ -113,6 +118,11 @@ export function decideOfflineReply(messages: OfflineMessage[], toolNames: Readon
   if (toolNames.has('search') && SEARCH_WORDS.test(userText)) {
     return { kind: 'tool_calls', calls: [{ name: 'search', arguments: { query: extractQuery(userText) } }] };
   }
+  const fromMemories = answerFromMemories(
+    userText,
+    messages.filter((m) => m.role === 'system').map((m) => textOf(m.content)),
+  );
+  if (fromMemories) return { kind: 'text', content: `${OFFLINE_LABEL} ${fromMemories}` };
   return {
     kind: 'text',
     content: `${OFFLINE_LABEL} I am the built-in offline model, so my answers are rule-based. You said: "${userText.slice(0, 200)}". Ask me to calculate something to see a tool call, or configure a real model (see README).`,

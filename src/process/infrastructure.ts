@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config';
+import { MemoryStore } from '../memory/memory-store';
 import { ChatHistoryStore } from '../store/chat-history-store';
 import { createKnex, runMigrations } from '../store/knex';
 import { createRedis, RedisKeys } from '../store/redis';
@@ -17,6 +18,8 @@ export interface Infrastructure {
   knex: Knex;
   history: ChatHistoryStore;
   sessionRecords: SessionRecordStore;
+  /** Long-term memories per principal (the archive's `memories` table). */
+  memories: MemoryStore;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function openInfrastructure(config: Config, role: string): Promise<
     knex,
     history: new ChatHistoryStore(knex),
     sessionRecords: new SessionRecordStore(knex),
+    memories: new MemoryStore(knex),
     async close() {
       await Promise.allSettled([redis.quit(), knex.destroy()]);
     },

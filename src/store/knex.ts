@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { types as pgDriverTypes } from 'pg';
+import { getLoadablePath } from 'sqlite-vec';
 import * as createChatHistory from './migrations/001-create-chat-history';
 import * as createChatSessions from './migrations/002-create-chat-sessions';
+import * as createMemories from './migrations/005-create-memories';
 
 /**
  * Migrations are imported modules, not files found at run time, so they work the same under
@@ -12,6 +14,7 @@ import * as createChatSessions from './migrations/002-create-chat-sessions';
 const migrations: Record<string, Knex.Migration> = {
   '001-create-chat-history': createChatHistory,
   '002-create-chat-sessions': createChatSessions,
+  '005-create-memories': createMemories,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
@@ -72,16 +75,34 @@ export function createKnex(location: string): Knex {
       max: filename === ':memory:' ? 1 : 4,
       // WAL lets readers (API) and the writer (worker) in other processes work at once.
       afterCreate: (
-        conn: { run: (sql: string, cb: (err: Error | null) => void) => void },
+        conn: {
+          run: (sql: string, cb: (err: Error | null) => void) => void;
+          loadExtension: (path: string, cb: (err: Error | null) => void) => void;
+        },
         done: (err: Error | null, conn: unknown) => void,
       ) => {
         conn.run('PRAGMA journal_mode = WAL', (err) => {
           if (err) return done(err, conn);
-          conn.run('PRAGMA busy_timeout = 5000', (err2) => done(err2, conn));
+          conn.run('PRAGMA busy_timeout = 5000', (err2) => {
+            if (err2) return done(err2, conn);
+            // sqlite-vec for memory vector search; without it (no build for this platform) ranking runs in process.
+            const vec = sqliteVecPath();
+            if (!vec) return done(null, conn);
+            conn.loadExtension(vec, () => done(null, conn));
+          });
         });
       },
     },
   });
+}
+
+/** The sqlite-vec extension's file, or undefined when the package has no build for this platform. */
+function sqliteVecPath(): string | undefined {
+  try {
+    return getLoadablePath();
+  } catch {
+    return undefined;
+  }
 }
 
 /** How long a process waits for another one's migrations before it gives up. */

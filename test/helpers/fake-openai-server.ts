@@ -9,6 +9,7 @@ import {
   type WireReply,
   type WireUsage,
 } from './chat-completions-wire';
+import { embeddingsAnswer } from './fake-embeddings';
 
 /**
  * A scripted OpenAI-compatible model for tests: each request gets the next reply from the
@@ -67,6 +68,8 @@ export type FakeScript = FakeReply[] | ((request: RecordedRequest, index: number
 export interface FakeOpenAiServer {
   baseUrl: string;
   requests: RecordedRequest[];
+  /** The texts of each `/embeddings` request, in order. */
+  embeddingCalls: string[][];
   setScript(script: FakeScript): void;
   close(): Promise<void>;
 }
@@ -89,10 +92,18 @@ let replies = 0;
 export async function startFakeOpenAiServer(initial: FakeScript): Promise<FakeOpenAiServer> {
   let script = initial;
   const requests: RecordedRequest[] = [];
+  const embeddingCalls: string[][] = [];
 
   const server = http.createServer((req, res) => {
     readBody(req)
       .then(async (raw) => {
+        if (req.url?.endsWith('/embeddings')) {
+          // Deterministic vectors (fake-embeddings.ts); not recorded among the chat requests.
+          const { model, input } = raw as { model: string; input: string | string[] };
+          embeddingCalls.push(Array.isArray(input) ? input : [input]);
+          sendJson(res, 200, embeddingsAnswer(model, input));
+          return;
+        }
         const body = raw as RecordedRequest['body'];
         const recorded: RecordedRequest = { body, headers: req.headers, chunksSent: 0, finished: false };
         const index = requests.push(recorded) - 1;
@@ -175,6 +186,7 @@ export async function startFakeOpenAiServer(initial: FakeScript): Promise<FakeOp
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingCalls,
     setScript(next) {
       script = next;
       requests.length = 0;

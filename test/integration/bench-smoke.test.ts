@@ -18,6 +18,7 @@ const SCENARIOS: Array<keyof ScenarioResults> = [
   'history_reads',
   'streaming_fanout',
   'stream_fanout_1000',
+  'memory_recall',
 ];
 
 /** The parts of bench/run.ts's JSON report this test reads. */

@@ -147,6 +147,7 @@ export function buildOpenApiDocument(options: { maxMessageChars: number; version
     security: [{ apiKey: [] }],
     tags: [
       { name: 'chat', description: 'Sessions, messages and history.' },
+      { name: 'memory', description: "The caller's long-term memories: list, search, delete." },
       { name: 'operations', description: 'Health, metrics and this description (no API key needed).' },
     ],
   };

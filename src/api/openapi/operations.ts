@@ -19,6 +19,12 @@ import {
   sessionListSchema,
   streamEventSchema,
 } from './response-schemas';
+import {
+  memoriesDeletedSchema,
+  memoryIdSchema,
+  memoryListQuerySchema,
+  memoryListSchema,
+} from '../memory/memory-schemas';
 import { SESSION_STREAM_EVENTS, TURN_STREAM_EVENTS, type EventName } from '../../contract/event-catalog';
 import { sessionRecordSchema, sessionSnapshotSchema } from '../../contract/session';
 import { approvalAnswerSchema } from '../../contract/tool-approval';
@@ -42,6 +48,8 @@ export function componentSchemas(maxMessageChars: number) {
     ModelList: modelListSchema,
     ApprovalRequest: approvalRequestSchema,
     ApprovalAnswer: approvalAnswerSchema,
+    MemoryList: memoryListSchema,
+    MemoriesDeleted: memoriesDeletedSchema,
   } satisfies Record<string, z.ZodType>;
 }
 
@@ -64,7 +72,7 @@ export interface OperationSpec {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'chat' | 'operations';
+  tag: 'chat' | 'memory' | 'operations';
   /** No API key needed and no rate limit (probes, scrapers, docs). */
   public?: boolean;
   pathParams?: Record<string, z.ZodType>;
@@ -366,6 +374,53 @@ export const operations: OperationSpec[] = [
     tag: 'chat',
     pathParams: sessionParam,
     responses: { 200: { description: 'The ended session.', schema: 'SessionRecord' }, ...idErrors, ...apiErrors },
+  },
+  {
+    method: 'get',
+    path: '/api/memory',
+    operationId: 'listMemories',
+    summary: "The caller's long-term memories",
+    description:
+      "What the agent keeps for the caller (its principal) across sessions, stored by the `remember` tool: newest first, or with `q` the ones containing its keywords, best first (at most 50). Each names the session and turn that stored it. Only the caller's own memories; a cancelled turn's are never kept.",
+    tag: 'memory',
+    queryParams: [
+      { name: 'q', description: 'Keywords to search for.', schema: memoryListQuerySchema.shape.q },
+      {
+        name: 'limit',
+        description: 'Most memories answered (1-100, default 50).',
+        schema: memoryListQuerySchema.shape.limit,
+      },
+    ],
+    responses: {
+      200: { description: 'The memories.', schema: 'MemoryList' },
+      422: err('Bad q or limit.'),
+      ...apiErrors,
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/memory',
+    operationId: 'forgetAllMemories',
+    summary: 'Forget everything',
+    description: "Deletes every memory of the caller's principal (no other principal's).",
+    tag: 'memory',
+    responses: { 200: { description: 'How many were deleted.', schema: 'MemoriesDeleted' }, ...apiErrors },
+  },
+  {
+    method: 'delete',
+    path: '/api/memory/{id}',
+    operationId: 'deleteMemory',
+    summary: 'Forget one memory',
+    description:
+      "Deletes one of the caller's memories. Another principal's memory id answers 404, as a missing one does.",
+    tag: 'memory',
+    pathParams: { id: memoryIdSchema },
+    responses: {
+      204: { description: 'Deleted.' },
+      404: err('The caller has no memory with this id (memory_not_found).'),
+      422: err('id is not a positive integer.'),
+      ...apiErrors,
+    },
   },
   {
     method: 'get',
