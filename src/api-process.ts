@@ -46,6 +46,7 @@ export async function startApi(
     snapshots: infra.snapshots,
     events: infra.events,
     history: infra.history,
+    conversation: infra.conversation,
     records: infra.sessionRecords,
     idempotency: new IdempotencyStore(infra.redis, infra.keys, config.IDEMPOTENCY_TTL_SECONDS),
     turnEndings: new TurnWaiter(infra.events, openBlockingConnection, releaseBlockingConnection),

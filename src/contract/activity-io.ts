@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolCall } from './chat-message';
+import type { MessageRef, TurnRange } from './conversation';
 import type { SessionEvent } from './event-catalog';
 import type { SessionEndReason, SessionRecordSeed, SessionSnapshot } from './session';
 import type { ApprovalMode } from './tool-approval';
@@ -17,7 +18,15 @@ export interface CallModelInput {
   previous_error?: string;
   /** The offline model answering because every configured model failed. */
   offline_fallback?: boolean;
+  /** The context, or (history by reference) only what leads it: the system prompt. */
   messages: ChatMessage[];
+  /**
+   * History by reference: the window's turns, loaded by the activity from the conversation store or
+   * the archive and sent after `messages`. Absent: `messages` is the whole context.
+   */
+  history_turns?: TurnRange;
+  /** History by reference: the running turn's messages so far, sent after the window's. */
+  turn_messages?: MessageRef[];
   use_tools: boolean;
   temperature: number;
   max_tokens: number;
@@ -90,6 +99,14 @@ export interface ArchiveTurnInput {
   user_message: string;
   metadata: Record<string, unknown>;
   session: SessionRecordSeed;
+  /**
+   * The turn's messages (history by reference): archived with the turn and stored as the turn's list
+   * in the conversation store, where later activities load it by turn id. Inline because a local
+   * activity's input is not recorded in the history.
+   */
+  messages?: ChatMessage[];
+  /** The turn's number in the session (TurnRange), with `messages`. */
+  seq?: number;
 }
 
 export interface RecordSessionEndInput {
@@ -102,6 +119,11 @@ export interface RecordSessionEndInput {
 export interface MirrorSessionInput {
   snapshot: SessionSnapshot;
   events: SessionEvent[];
+  /**
+   * History by reference: the snapshot's `messages` are these turns' (loaded by the activity), and
+   * the turn-ending event of `response_of` gets that turn's final answer as its `response`.
+   */
+  by_reference?: { turns: TurnRange; response_of?: string };
 }
 
 export interface PublishEventsInput {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ArchiveTurnInput } from '../contract/activity-io';
+import type { ChatMessage } from '../contract/chat-message';
 import type { TurnResult } from '../contract/turn';
 
 export interface ChatHistoryRow {
@@ -36,7 +37,7 @@ export class ChatHistoryStore {
 
   /** Inserts the turn once: a retried activity hits the unique turn_id and changes nothing. */
   async archiveTurn(
-    { result, user_message, metadata }: ArchiveTurnInput,
+    { result, user_message, metadata, messages, seq }: ArchiveTurnInput,
     db: Knex | Knex.Transaction = this.knex,
   ): Promise<void> {
     await db('chat_history')
@@ -50,6 +51,7 @@ export class ChatHistoryStore {
         tokens_used: result.tokens_used,
         cost: result.cost,
         created_at: result.created_at,
+        ...(messages ? { messages: JSON.stringify(messages), seq } : {}),
         extra_metadata: JSON.stringify({
           status: result.status,
           code: result.code,
@@ -100,6 +102,17 @@ export class ChatHistoryStore {
       offline_fallback: meta.offline_fallback ?? false,
       created_at: row.created_at,
     };
+  }
+
+  /** Archived turns' message lists by turn number (one session's), null where a turn has none. */
+  async turnMessages(sessionId: string, seqs: number[]): Promise<Array<ChatMessage[] | null>> {
+    if (seqs.length === 0) return [];
+    const rows = (await this.knex('chat_history')
+      .select('seq', 'messages')
+      .where({ session_id: sessionId })
+      .whereIn('seq', seqs)) as Array<{ seq: number; messages: string | null }>;
+    const bySeq = new Map(rows.map((r) => [Number(r.seq), r.messages]));
+    return seqs.map((n) => parseJson<ChatMessage[] | null>(bySeq.get(n) ?? null, null));
   }
 
   async countTurns(turnId: string): Promise<number> {

@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import { types as pgDriverTypes } from 'pg';
 import * as createChatHistory from './migrations/001-create-chat-history';
 import * as createChatSessions from './migrations/002-create-chat-sessions';
+import * as addTurnMessages from './migrations/003-add-turn-messages';
 
 /**
  * Migrations are imported modules, not files found at run time, so they work the same under
@@ -12,6 +13,7 @@ import * as createChatSessions from './migrations/002-create-chat-sessions';
 const migrations: Record<string, Knex.Migration> = {
   '001-create-chat-history': createChatHistory,
   '002-create-chat-sessions': createChatSessions,
+  '003-add-turn-messages': addTurnMessages,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
