@@ -2,6 +2,7 @@ import type { MirrorSessionInput } from '../src/contract/activity-io';
 import type { ChatMessage } from '../src/contract/chat-message';
 import { answerKey, toolResultKey, userMessageKey } from '../src/contract/conversation';
 import type { SessionEvent } from '../src/contract/event-catalog';
+import { visibleMessages } from '../src/contract/session-shapes';
 import type { TurnResult } from '../src/contract/turn';
 import { loadTurns, type ConversationSources } from './conversation-messages';
 
@@ -31,7 +32,7 @@ export async function fillByReference(
   // The turn just recorded is always the window's last.
   const response = [...messages].reverse().find((m) => m.turn_id === refs.response_of)?.content ?? '';
   return {
-    snapshot: { ...snapshot, messages },
+    snapshot: { ...snapshot, messages: visibleMessages(messages) },
     events: events.map((event) =>
       refs.response_of &&
       TURN_ENDINGS.has(event.type) &&

@@ -2,7 +2,8 @@ import { temporal } from '@temporalio/proto';
 import { sessionWorkflowId } from '../../src/contract/session-workflow';
 import type { TurnResult } from '../../src/contract/turn';
 import type { RecordedRequest } from '../helpers/fake-openai-server';
-import { postJson, type SessionCreated } from '../helpers/http';
+import { getJson, postJson, type SessionCreated } from '../helpers/http';
+import type { SessionSnapshot } from '../../src/contract/session';
 import { useScriptedStack } from '../helpers/scripted-stack';
 import { activityRuns } from '../helpers/workflow-history';
 
@@ -60,6 +61,16 @@ describe('history by reference (real Temporal, Redis, SQLite; scripted model)', 
       'user:second',
       'assistant:Echo: second',
       'user:third',
+    ]);
+    // The mirrored snapshot, filled from the store: user messages and final answers only.
+    const snapshot = await getJson<SessionSnapshot>(scripted.stack.url(`/api/chat/session/${id}`));
+    expect(snapshot.body.messages.map((m) => `${m.role}:${m.content}`)).toEqual([
+      'user:calculate 2 + 3',
+      'assistant:tool said {"expression":"2 + 3","result":5}',
+      'user:second',
+      'assistant:Echo: second',
+      'user:third',
+      'assistant:Echo: third',
     ]);
   });
 
