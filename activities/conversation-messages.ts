@@ -1,6 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ChatMessage } from '../src/contract/chat-message';
-import { MESSAGES_MISSING_FAILURE_TYPE, type MessageRef, type TurnRange } from '../src/contract/conversation';
+import {
+  MESSAGES_MISSING_FAILURE_TYPE,
+  type ConversationSummary,
+  type MessageRef,
+  type TurnRange,
+} from '../src/contract/conversation';
 import type { ChatHistoryStore } from '../src/store/chat-history-store';
 import type { ConversationStore } from '../src/store/conversation-store';
 
@@ -10,7 +15,8 @@ export interface ConversationSources {
   history: ChatHistoryStore;
 }
 
-function missing(what: string): ApplicationFailure {
+/** The declared failure of a reference found nowhere (non-retryable; the workflow resends inline). */
+export function messagesMissing(what: string): ApplicationFailure {
   return ApplicationFailure.create({
     type: MESSAGES_MISSING_FAILURE_TYPE,
     message: `Conversation messages not found: ${what}`,
@@ -30,7 +36,7 @@ export async function loadTurns(
   const archived = await sources.history.turnMessages(sessionId, absent);
   const fromArchive = new Map(absent.map((n, i) => [n, archived[i]]));
   const lost = absent.filter((n) => fromArchive.get(n) === null);
-  if (lost.length > 0) throw missing(`turns ${lost.join(', ')}`);
+  if (lost.length > 0) throw messagesMissing(`turns ${lost.join(', ')}`);
   return seqs.flatMap((n, i) => cached[i] ?? fromArchive.get(n) ?? []);
 }
 
@@ -44,6 +50,28 @@ export async function resolveRefs(
   const found = await sources.conversation.messages(sessionId, keys);
   const byKey = new Map(keys.map((k, i) => [k, found[i]]));
   const lost = keys.filter((k) => byKey.get(k) === null);
-  if (lost.length > 0) throw missing(`messages ${lost.join(', ')}`);
+  if (lost.length > 0) throw messagesMissing(`messages ${lost.join(', ')}`);
   return refs.map((r) => ('stored' in r ? (byKey.get(r.stored) as ChatMessage) : r));
+}
+
+/** A stored summary: Redis first, then the archive. */
+export async function findSummary(
+  sources: ConversationSources,
+  sessionId: string,
+  through: number,
+): Promise<ConversationSummary | undefined> {
+  return (
+    (await sources.conversation.summary(sessionId, through)) ?? (await sources.history.summary(sessionId, through))
+  );
+}
+
+/** The stored summary through this turn; one found nowhere fails the activity. */
+export async function loadSummary(
+  sources: ConversationSources,
+  sessionId: string,
+  through: number,
+): Promise<ConversationSummary> {
+  const summary = await findSummary(sources, sessionId, through);
+  if (!summary) throw messagesMissing(`summary through turn ${through}`);
+  return summary;
 }

@@ -8,6 +8,7 @@ import type { ToolResultCache } from '../src/store/tool-result-cache';
 import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
+import { createSummarizeConversation } from './summarize-conversation';
 import { fillByReference, turnPartKeys } from './mirror-by-reference';
 import { classifyStoreErrors } from './store-failure';
 import { createToolActivities } from './tool-activities';
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
   /** Store activities retry until the dependency is back; only a bug (store-failure.ts) is non-retryable. */
   const sessionActivities: SessionActivities = {
     callModel: createCallModel(deps),
+    summarizeConversation: createSummarizeConversation(deps),
     /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
     async archiveTurn(input: ArchiveTurnInput): Promise<void> {
       await classifyStoreErrors(() =>

@@ -4,7 +4,7 @@ import { answerKey, toolResultKey, userMessageKey } from '../src/contract/conver
 import type { SessionEvent } from '../src/contract/event-catalog';
 import { visibleMessages } from '../src/contract/session-shapes';
 import type { TurnResult } from '../src/contract/turn';
-import { loadTurns, type ConversationSources } from './conversation-messages';
+import { loadSummary, loadTurns, type ConversationSources } from './conversation-messages';
 
 /** The keys a turn's parts were stored under while it ran (user message, each step's answer, tool results). */
 export function turnPartKeys(result: Pick<TurnResult, 'turn_id' | 'steps'>, messages: ChatMessage[]): string[] {
@@ -29,10 +29,14 @@ export async function fillByReference(
   const { by_reference: refs, snapshot, events } = input;
   if (!refs) return input;
   const messages = await loadTurns(sources, snapshot.session_id, refs.turns);
+  const summary =
+    refs.summary_through === undefined
+      ? undefined
+      : await loadSummary(sources, snapshot.session_id, refs.summary_through);
   // The turn just recorded is always the window's last.
   const response = [...messages].reverse().find((m) => m.turn_id === refs.response_of)?.content ?? '';
   return {
-    snapshot: { ...snapshot, messages: visibleMessages(messages) },
+    snapshot: { ...snapshot, messages: visibleMessages(messages), ...(summary ? { summary } : {}) },
     events: events.map((event) =>
       refs.response_of &&
       TURN_ENDINGS.has(event.type) &&

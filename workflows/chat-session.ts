@@ -29,10 +29,11 @@ import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn'
 import { trimConversation } from './context-window';
 import { HISTORY_REF_PATCH, withInlineFallback } from './history-by-reference';
 import { nowIso } from './now-iso';
-import { publishToOperators, showAwaitingApproval } from './operator-visibility';
-import { sessionStore, type SessionStore } from './session-activities';
+import { publishToOperators, showAwaitingApproval, showSessionDetails } from './operator-visibility';
+import { sessionStore, summarizer, type SessionStore } from './session-activities';
+import { summaryDue, summaryMaxChars, SUMMARIES_PATCH } from './conversation-summaries';
 import { ToolApprovals } from './tool-approvals';
-import { Turn } from './turn';
+import { Turn, type TurnMode } from './turn';
 import { TurnUsage } from './turn-usage';
 
 /** Turn ids remembered for duplicate detection (carried across continue-as-new). */
@@ -253,6 +254,7 @@ export class ChatSession {
       tokens_used: state.tokens_used,
       cost: state.cost,
       messages: state.messages,
+      ...(state.summary ? { summary: state.summary } : {}),
       current_turn: this.currentTurn,
       pending_approvals: this.approvals.pending(),
       pending: state.pending.length,
@@ -282,13 +284,14 @@ export class ChatSession {
     this.turnScope = new CancellationScope();
     this.runningTurnId = message.turn_id;
     const byReference = patched(HISTORY_REF_PATCH);
+    const mode: TurnMode = { byReference, summaries: byReference && patched(SUMMARIES_PATCH) };
     const turn = new Turn(
       message,
       this.state,
       this.settings,
       (progress) => (this.currentTurn = progress),
       this.approvals,
-      byReference,
+      mode,
     );
     const { result, messages } = await this.turnScope
       .run(() => turn.run())
@@ -297,6 +300,7 @@ export class ChatSession {
         this.runningTurnId = undefined;
       });
     await this.recordTurn(message, result, messages, byReference);
+    if (mode.summaries) await this.summarizeIfDue(message);
     this.turnsThisRun += 1;
   }
 
@@ -353,9 +357,13 @@ export class ChatSession {
     await withInlineFallback(
       () =>
         this.store.mirrorSession({
-          snapshot: { ...this.snapshot(), messages: [] },
+          snapshot: { ...this.snapshot(), messages: [], summary: undefined },
           events: bare,
-          by_reference: { turns, ...(responseOf ? { response_of: responseOf } : {}) },
+          by_reference: {
+            turns,
+            ...(responseOf ? { response_of: responseOf } : {}),
+            ...(this.state.summary ? { summary_through: this.state.summary.through } : {}),
+          },
         }),
       inline,
     );
@@ -433,6 +441,44 @@ export class ChatSession {
     const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
     const event: SessionEvent = { type: eventType, data: { ...result } };
     await this.unlessBug('mirror the turn', message.turn_id, () => this.mirror([event], message.turn_id, byReference));
+  }
+
+  /**
+   * After a turn: when turns left the window, summarises them (with the older half of the window)
+   * into the next summary, incrementally from the previous one. A failure keeps the previous summary
+   * (the next turn tries again); it never fails the session.
+   */
+  private async summarizeIfDue(message: UserMessage): Promise<void> {
+    const { state, settings } = this;
+    const previous = state.summary;
+    const range = summaryDue(state.messages, state.turns, previous?.through ?? 0, settings);
+    if (!range) return;
+    const input = {
+      session_id: state.session_id,
+      turn_id: message.turn_id,
+      request_id: message.request_id,
+      range,
+      models: settings.models.map((m) => m.name),
+      offline_fallback_model: settings.offline_fallback_model,
+      max_chars: summaryMaxChars(settings),
+      ...(previous ? { previous_through: previous.through } : {}),
+    };
+    const { summarizeConversation } = summarizer(settings);
+    try {
+      state.summary = await withInlineFallback(
+        () => summarizeConversation(input),
+        () => summarizeConversation({ ...input, previous_text: previous?.text }),
+      );
+      showSessionDetails(state);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('Could not summarise the conversation; keeping the previous summary', {
+        session_id: state.session_id,
+        turn_id: message.turn_id,
+        range,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /** A message the session accepted but will not run because it is ending: archived as cancelled. */

@@ -4,14 +4,16 @@ import type { ChatMessage } from '../src/contract/chat-message';
 import {
   answerKey,
   toolResultKey,
+  summaryNote,
   turnRangeOf,
   userChatMessage,
   userMessageKey,
   type MessageRef,
 } from '../src/contract/conversation';
-import type { SessionSettings, SessionSummary } from '../src/contract/session';
+import type { SessionSettings, SessionState, SessionSummary } from '../src/contract/session';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
-import { trimConversation } from './context-window';
+import { trimConversation, turnsAfter } from './context-window';
+import { windowTokenBudget } from './conversation-summaries';
 import { failureMessage, partialSpendOf, partialTextOf } from './failure-message';
 import { callModelChain, ModelChainFailure } from './model-chain';
 import { nowIso } from './now-iso';
@@ -23,9 +25,16 @@ import { TurnUsage, type TurnEnding } from './turn-usage';
 const TOOL_APPROVAL_PATCH = 'tool-approval';
 
 /** What the session needs to run a turn: its totals (for the budget) and its conversation window. */
-export type TurnSession = Pick<SessionSummary, 'session_id' | 'tokens_used' | 'cost' | 'turns'> & {
-  messages: ChatMessage[];
-};
+export type TurnSession = Pick<SessionSummary, 'session_id' | 'tokens_used' | 'cost' | 'turns'> &
+  Pick<SessionState, 'messages' | 'summary'>;
+
+/** How a turn's model calls get the conversation (each decided per turn by its patch). */
+export interface TurnMode {
+  /** The history goes by reference (HISTORY_REF_PATCH). */
+  byReference: boolean;
+  /** Turns before the window are summarised; the summary leads the context (SUMMARIES_PATCH). */
+  summaries: boolean;
+}
 
 /** A finished turn: its result, and the messages it adds to the conversation (user message first). */
 export interface TurnOutcome {
@@ -59,8 +68,7 @@ export class Turn {
     private readonly report: (progress: CurrentTurn) => void,
     /** Where calls that need approval wait for their decision. */
     private readonly approvals?: ToolApprovals,
-    /** Model calls get the history by reference (HISTORY_REF_PATCH, decided by the session per turn). */
-    private readonly byReference = false,
+    private readonly mode: TurnMode = { byReference: false, summaries: false },
   ) {
     this.messages = [userChatMessage(message)];
     this.refs = [{ stored: userMessageKey(message.turn_id) }];
@@ -149,10 +157,19 @@ export class Turn {
   private async callModel(): Promise<CallModelResult> {
     const { message, session, settings, step } = this;
     this.report({ turn_id: message.turn_id, step, phase: 'model' });
-    const history = trimConversation(session.messages, settings.history_window_messages, settings.history_token_budget);
+    const { byReference, summaries } = this.mode;
+    const summary = summaries ? session.summary : undefined;
+    const history = summaries
+      ? trimConversation(
+          turnsAfter(session.messages, session.turns, summary?.through ?? 0),
+          settings.history_window_messages,
+          windowTokenBudget(settings),
+        )
+      : trimConversation(session.messages, settings.history_window_messages, settings.history_token_budget);
     const system: ChatMessage = { role: 'system', content: settings.system_prompt };
-    const context = [system, ...history, ...this.messages].map(({ created_at: _c, turn_id: _t, ...m }) => m);
-    const historyTurns = this.byReference ? turnRangeOf(history, session.turns) : undefined;
+    const lead = summary ? [system, summaryNote(summary)] : [system];
+    const context = [...lead, ...history, ...this.messages].map(({ created_at: _c, turn_id: _t, ...m }) => m);
+    const historyTurns = byReference ? turnRangeOf(history, session.turns) : undefined;
     const answer = await callModelChain(
       settings,
       {
@@ -160,9 +177,10 @@ export class Turn {
         turn_id: message.turn_id,
         request_id: message.request_id,
         step,
-        ...(this.byReference
+        ...(byReference
           ? {
-              messages: historyTurns ? [system] : context.slice(0, history.length + 1),
+              messages: historyTurns ? [system] : [system, ...context.slice(lead.length, lead.length + history.length)],
+              ...(summary ? { summary_through: summary.through } : {}),
               ...(historyTurns ? { history_turns: historyTurns } : {}),
               turn_messages: this.refs,
             }
@@ -174,7 +192,7 @@ export class Turn {
       },
       message.options.model,
       this.failedModels,
-      this.byReference ? context : undefined,
+      byReference ? context : undefined,
     );
     this.usage.recordAnswer(step, answer);
     return answer.result;

@@ -1,5 +1,5 @@
 import type { ChatMessage, ToolCall } from './chat-message';
-import type { MessageRef, TurnRange } from './conversation';
+import type { ConversationSummary, MessageRef, TurnRange } from './conversation';
 import type { SessionEvent } from './event-catalog';
 import type { SessionEndReason, SessionRecordSeed, SessionSnapshot } from './session';
 import type { ApprovalMode } from './tool-approval';
@@ -27,6 +27,8 @@ export interface CallModelInput {
   history_turns?: TurnRange;
   /** History by reference: the running turn's messages so far, sent after the window's. */
   turn_messages?: MessageRef[];
+  /** The summary of the turns before the window (by its `through`): its note follows the system prompt. */
+  summary_through?: number;
   use_tools: boolean;
   temperature: number;
   max_tokens: number;
@@ -123,12 +125,33 @@ export interface MirrorSessionInput {
    * History by reference: the snapshot's `messages` are these turns' (loaded by the activity), and
    * the turn-ending event of `response_of` gets that turn's final answer as its `response`.
    */
-  by_reference?: { turns: TurnRange; response_of?: string };
+  by_reference?: { turns: TurnRange; response_of?: string; summary_through?: number };
 }
 
 export interface PublishEventsInput {
   session_id: string;
   events: SessionEvent[];
+}
+
+/**
+ * Summarises turns that left the window, incrementally: the summary through `from - 1` (if any) and
+ * the turns of `range` (by reference) become the summary through `range.to`. Cached by range: a
+ * summary already stored for `range.to` is returned without a model call.
+ */
+export interface SummarizeConversationInput {
+  session_id: string;
+  turn_id: string;
+  request_id?: string;
+  range: TurnRange;
+  /** The summary through `range.from - 1`, loaded by the activity (none when `range.from` is 1). */
+  previous_through?: number;
+  /** That summary's text, inline: only when the stores lost it (the workflow still has it). */
+  previous_text?: string;
+  /** The session's model chain, in order; then `offline_fallback_model` when set. */
+  models: string[];
+  offline_fallback_model: string | null;
+  /** The summary's length limit (its share of the token budget). */
+  max_chars: number;
 }
 
 /** One tool call as its own activity type, named after the tool. */
@@ -142,4 +165,5 @@ export interface SessionActivities {
   recordSessionEnd(input: RecordSessionEndInput): Promise<void>;
   mirrorSession(input: MirrorSessionInput): Promise<void>;
   publishEvents(input: PublishEventsInput): Promise<void>;
+  summarizeConversation(input: SummarizeConversationInput): Promise<ConversationSummary>;
 }

@@ -61,3 +61,23 @@ export function turnRangeOf(window: ChatMessage[], turns: number): TurnRange | u
   }
   return { from: turns - count + 1, to: turns };
 }
+
+/** What a summary covers (turns 1..through) and says; stored once, by `summarizeConversation`, under `through`. */
+export interface ConversationSummary {
+  through: number;
+  text: string;
+}
+
+/**
+ * With summaries, the window gets this share of the token budget and the summary the rest
+ * (`history_token_budget / SUMMARY_BUDGET_SHARE` tokens), so the two together respect the budget.
+ */
+export const SUMMARY_BUDGET_SHARE = 4;
+
+/** The system note that leads the context when the older part of the conversation was summarised. */
+export function summaryNote(summary: ConversationSummary): ChatMessage {
+  return {
+    role: 'system',
+    content: `Summary of the earlier conversation (turns 1-${summary.through}):\n${summary.text}`,
+  };
+}

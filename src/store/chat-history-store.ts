@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ArchiveTurnInput } from '../contract/activity-io';
 import type { ChatMessage } from '../contract/chat-message';
+import type { ConversationSummary } from '../contract/conversation';
 import type { TurnResult } from '../contract/turn';
 
 export interface ChatHistoryRow {
@@ -113,6 +114,35 @@ export class ChatHistoryStore {
       .whereIn('seq', seqs)) as Array<{ seq: number; messages: string | null }>;
     const bySeq = new Map(rows.map((r) => [Number(r.seq), r.messages]));
     return seqs.map((n) => parseJson<ChatMessage[] | null>(bySeq.get(n) ?? null, null));
+  }
+
+  /** Archives a summary once (idempotent by session and `through`). */
+  async archiveSummary(sessionId: string, summary: ConversationSummary): Promise<void> {
+    await this.knex('chat_summaries')
+      .insert({
+        session_id: sessionId,
+        through: summary.through,
+        text: summary.text,
+        created_at: new Date().toISOString(),
+      })
+      .onConflict(['session_id', 'through'])
+      .ignore();
+  }
+
+  /** The archived summary through this turn, if any. */
+  async summary(sessionId: string, through: number): Promise<ConversationSummary | undefined> {
+    const row = (await this.knex('chat_summaries').where({ session_id: sessionId, through }).first()) as
+      { text: string } | undefined;
+    return row ? { through, text: row.text } : undefined;
+  }
+
+  /** A session's summaries, oldest first (each covers the turns from the first through `through`). */
+  async listSummaries(sessionId: string): Promise<ConversationSummary[]> {
+    const rows = (await this.knex('chat_summaries')
+      .select('through', 'text')
+      .where({ session_id: sessionId })
+      .orderBy('through', 'asc')) as Array<{ through: number; text: string }>;
+    return rows.map((r) => ({ through: Number(r.through), text: r.text }));
   }
 
   async countTurns(turnId: string): Promise<number> {

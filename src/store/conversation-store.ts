@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { ChatMessage } from '../contract/chat-message';
+import type { ConversationSummary } from '../contract/conversation';
 import type { RedisKeys } from './redis';
 
 /**
@@ -52,6 +53,20 @@ export class ConversationStore {
         .exec(),
     ) as [Array<string | null>];
     return raw.map((r) => (r === null ? null : (JSON.parse(r) as ChatMessage[])));
+  }
+
+  /** Stores a summary under the last turn it covers. */
+  async putSummary(sessionId: string, summary: ConversationSummary): Promise<void> {
+    const hash = this.key(sessionId);
+    failOn(
+      await this.redis.multi().hset(hash, `s${summary.through}`, summary.text).expire(hash, this.ttlSeconds).exec(),
+    );
+  }
+
+  /** The summary through this turn, if the store has it. */
+  async summary(sessionId: string, through: number): Promise<ConversationSummary | undefined> {
+    const text = await this.redis.hget(this.key(sessionId), `s${through}`);
+    return text === null ? undefined : { through, text };
   }
 }
 

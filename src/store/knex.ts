@@ -5,6 +5,7 @@ import { types as pgDriverTypes } from 'pg';
 import * as createChatHistory from './migrations/001-create-chat-history';
 import * as createChatSessions from './migrations/002-create-chat-sessions';
 import * as addTurnMessages from './migrations/003-add-turn-messages';
+import * as createChatSummaries from './migrations/004-create-chat-summaries';
 
 /**
  * Migrations are imported modules, not files found at run time, so they work the same under
@@ -14,6 +15,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001-create-chat-history': createChatHistory,
   '002-create-chat-sessions': createChatSessions,
   '003-add-turn-messages': addTurnMessages,
+  '004-create-chat-summaries': createChatSummaries,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
