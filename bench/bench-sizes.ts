@@ -13,6 +13,8 @@ export interface BenchSizes {
   readConnections: number;
   readTurnsInSession: number;
   fanoutClients: number;
+  longSessionTurns: number;
+  longSessionMessageChars: number;
 }
 
 export const SIZES: Record<BenchMode, BenchSizes> = {
@@ -28,6 +30,8 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     readConnections: 4,
     readTurnsInSession: 2,
     fanoutClients: 4,
+    longSessionTurns: 12,
+    longSessionMessageChars: 2000,
   },
   default: {
     overheadTurns: 50,
@@ -41,6 +45,8 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     readConnections: 20,
     readTurnsInSession: 10,
     fanoutClients: 100,
+    longSessionTurns: 500,
+    longSessionMessageChars: 2000,
   },
   full: {
     overheadTurns: 200,
@@ -54,5 +60,7 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     readConnections: 50,
     readTurnsInSession: 10,
     fanoutClients: 100,
+    longSessionTurns: 2000,
+    longSessionMessageChars: 2000,
   },
 };

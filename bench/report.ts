@@ -125,6 +125,27 @@ export function tableRows(results: Results): Row[] {
     );
     rows.push(latencyRow('f. fan-out', `${f.clients} SSE clients: whole stream`, f.stream_complete));
   }
+  const g = results.long_session;
+  if (g) {
+    rows.push({
+      scenario: 'g. long session',
+      metric: `overhead p50, turn 10 vs turn ${g.turns} (${g.message_chars}-char messages)`,
+      ours: `${ms(g.overhead_ms_at_turn_10.p50)} vs ${ms(g.overhead_ms_at_last_turn.p50)}`,
+      baseline: '',
+      overhead: '',
+      target: 'flat',
+      met: '',
+    });
+    rows.push({
+      scenario: 'g. long session',
+      metric: 'workflow history',
+      ours: `${g.runs} runs, ≤ ${g.history_bytes_per_run_max} bytes / ${g.history_events_per_run_max} events a run, ${g.history_bytes_per_turn} bytes a turn`,
+      baseline: '',
+      overhead: '',
+      target: '',
+      met: '',
+    });
+  }
   return rows.filter((r): r is Row => r !== undefined);
 }
 

@@ -9,6 +9,7 @@ import { machineInfo } from './process-stats';
 import { formatTable, tableRows } from './report';
 import { historyReads } from './scenarios/history-reads';
 import { idleSessions } from './scenarios/idle-sessions';
+import { longSession } from './scenarios/long-session';
 import type { Scenario, ScenarioContext, ScenarioId } from './scenarios/scenario';
 import type { ScenarioResults } from './scenarios/scenario-results';
 import { streamingFanout } from './scenarios/streaming-fanout';
@@ -23,7 +24,15 @@ import { startBenchStack } from './stack';
  * starts its own stack, runs every scenario next to the direct baseline, prints a table and
  * writes bench/results/<date>.json.
  */
-const SCENARIOS: Scenario[] = [turnOverhead, timeToFirstToken, throughput, idleSessions, historyReads, streamingFanout];
+const SCENARIOS: Scenario[] = [
+  turnOverhead,
+  timeToFirstToken,
+  throughput,
+  idleSessions,
+  historyReads,
+  streamingFanout,
+  longSession,
+];
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
