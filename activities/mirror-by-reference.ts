@@ -4,7 +4,7 @@ import { answerKey, toolResultKey, userMessageKey } from '../src/contract/conver
 import type { SessionEvent } from '../src/contract/event-catalog';
 import { visibleMessages } from '../src/contract/session-shapes';
 import type { TurnResult } from '../src/contract/turn';
-import { loadSummary, loadTurns, type ConversationSources } from './conversation-messages';
+import { loadSummary, loadTurns, messagesMissing, type ConversationSources } from './conversation-messages';
 
 /** The keys a turn's parts were stored under while it ran (user message, each step's answer, tool results). */
 export function turnPartKeys(result: Pick<TurnResult, 'turn_id' | 'steps'>, messages: ChatMessage[]): string[] {
@@ -19,8 +19,9 @@ export function turnPartKeys(result: Pick<TurnResult, 'turn_id' | 'steps'>, mess
 const TURN_ENDINGS = new Set<SessionEvent['type']>(['done', 'cancelled', 'error']);
 
 /**
- * A mirror input by reference made whole: the snapshot's messages are its turns' messages, and the
- * ending event of `response_of` gets that turn's final answer (its last message) as `response`.
+ * A mirror input by reference made whole: the snapshot's messages are its turns' messages (and its
+ * summary the stored one), and the ending event of `response_of` that turn's archived result
+ * (response, models tried, model calls included).
  */
 export async function fillByReference(
   sources: ConversationSources,
@@ -33,8 +34,9 @@ export async function fillByReference(
     refs.summary_through === undefined
       ? undefined
       : await loadSummary(sources, snapshot.session_id, refs.summary_through);
-  // The turn just recorded is always the window's last.
-  const response = [...messages].reverse().find((m) => m.turn_id === refs.response_of)?.content ?? '';
+  // The turn's result as archived just before (archiveTurn runs first): the event is sent slim.
+  const archived = refs.response_of ? await sources.history.turnResult(refs.response_of) : undefined;
+  if (refs.response_of && !archived) throw messagesMissing(`the result of turn ${refs.response_of}`);
   return {
     snapshot: { ...snapshot, messages: visibleMessages(messages), ...(summary ? { summary } : {}) },
     events: events.map((event) =>
@@ -42,7 +44,7 @@ export async function fillByReference(
       TURN_ENDINGS.has(event.type) &&
       'response' in event.data &&
       event.data.turn_id === refs.response_of
-        ? ({ ...event, data: { ...event.data, response } } as SessionEvent)
+        ? ({ ...event, data: { ...event.data, ...archived } } as SessionEvent)
         : event,
     ),
   };

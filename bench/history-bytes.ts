@@ -7,15 +7,25 @@ import { startBenchStack } from './stack';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** Events and encoded bytes of each turn of a history: from one signal up to the next. */
-function perTurn(events: HistoryEvent[]): Array<{ events: number; bytes: number }> {
-  const turns: Array<{ events: number; bytes: number }> = [];
+/** The data bytes of every payload (inputs, results, details) in an event. */
+function payloadBytes(value: unknown): number {
+  if (!value || typeof value !== 'object') return 0;
+  if (value instanceof Uint8Array) return 0;
+  const record = value as Record<string, unknown>;
+  if (record.data instanceof Uint8Array && 'metadata' in record) return record.data.byteLength;
+  return Object.values(record).reduce<number>((n, v) => n + payloadBytes(v), 0);
+}
+
+/** Events, encoded bytes and payload bytes of each turn of a history: from one signal up to the next. */
+function perTurn(events: HistoryEvent[]): Array<{ events: number; bytes: number; payload: number }> {
+  const turns: Array<{ events: number; bytes: number; payload: number }> = [];
   for (const e of events) {
-    if (e.workflowExecutionSignaledEventAttributes) turns.push({ events: 0, bytes: 0 });
+    if (e.workflowExecutionSignaledEventAttributes) turns.push({ events: 0, bytes: 0, payload: 0 });
     const turn = turns.at(-1);
     if (!turn) continue;
     turn.events += 1;
     turn.bytes += temporal.api.history.v1.HistoryEvent.encode(e).finish().byteLength;
+    turn.payload += payloadBytes(e);
   }
   return turns;
 }
@@ -68,14 +78,14 @@ async function main() {
           e.markerRecordedEventAttributes?.markerName ??
           '';
         process.stdout.write(
-          `  ${String(bytes).padStart(6)} ${temporal.api.enums.v1.EventType[e.eventType ?? 0]} ${name}\n`,
+          `  ${String(bytes).padStart(6)} ${String(payloadBytes(e)).padStart(6)} ${temporal.api.enums.v1.EventType[e.eventType ?? 0]} ${name}\n`,
         );
       }
     }
     const turns = perTurn(events).slice(-labels.length);
     for (const [i, t] of turns.entries())
       process.stdout.write(
-        `${labels[i].padEnd(22)} ${String(t.events).padStart(4)} events ${String(t.bytes).padStart(8)} bytes\n`,
+        `${labels[i].padEnd(22)} ${String(t.events).padStart(4)} events ${String(t.bytes).padStart(8)} bytes ${String(t.payload).padStart(8)} payload bytes\n`,
       );
     await connection.close();
   } finally {

@@ -351,7 +351,7 @@ export class ChatSession {
     if (!turns) return inline();
     const bare = events.map((event) =>
       responseOf && 'response' in event.data && event.data.turn_id === responseOf
-        ? ({ ...event, data: { ...event.data, response: '' } } as SessionEvent)
+        ? ({ ...event, data: { ...event.data, response: '', models_tried: [], model_calls: [] } } as SessionEvent)
         : event,
     );
     await withInlineFallback(

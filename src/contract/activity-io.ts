@@ -123,7 +123,7 @@ export interface MirrorSessionInput {
   events: SessionEvent[];
   /**
    * History by reference: the snapshot's `messages` are these turns' (loaded by the activity), and
-   * the turn-ending event of `response_of` gets that turn's final answer as its `response`.
+   * the turn-ending event of `response_of` gets that turn's archived result (sent slim: no response, attempts or calls).
    */
   by_reference?: { turns: TurnRange; response_of?: string; summary_through?: number };
 }
