@@ -20,19 +20,34 @@ import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
 import type { ToolRegistry } from '../src/tools/registry';
 import type { ChatMessage } from '../src/contract/chat-message';
+import { answerKey } from '../src/contract/conversation';
 import type { SessionEvent } from '../src/contract/event-catalog';
 import type { CallModelInput, CallModelResult, ModelSpend, ModelToolCall } from '../src/contract/activity-io';
 import { writeUntilDone } from '../src/store/write-until-done';
 import { withRecalledMemories, type MemoryRecall } from '../src/memory/memory-recall';
+import type { ConversationSources } from './conversation-messages';
 import { addSpend, progressOf, type ModelCallProgress } from './model-call-progress';
+import { buildModelContext } from './model-context';
 
-export interface CallModelDeps {
+export interface CallModelDeps extends ConversationSources {
   models: ModelRouter;
   tools: ToolRegistry;
   events: SessionEventStream;
   snapshots: SessionSnapshotStore;
   /** Long-term memory recalled into each call (absent: memory is off). */
   recall?: MemoryRecall;
+}
+
+/** The answer as the conversation keeps it (what the workflow adds to the turn), stored once under answerKey. */
+function answerMessage(input: CallModelInput, answer: CallModelResult): ChatMessage {
+  return {
+    role: 'assistant',
+    content: answer.tool_calls.length > 0 ? answer.content || null : answer.content,
+    ...(answer.tool_calls.length > 0
+      ? { tool_calls: answer.tool_calls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })) }
+      : {}),
+    turn_id: input.turn_id,
+  };
 }
 
 function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
@@ -102,6 +117,8 @@ export function createCallModel(deps: CallModelDeps) {
         nonRetryable: true,
       });
     }
+    // Before any event: references the stores cannot resolve fail the call (the workflow resends inline).
+    const context = await buildModelContext(deps, input);
     const previous = progressOf(ctx.info.heartbeatDetails);
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const writes: Array<Promise<unknown>> = [];
@@ -120,7 +137,7 @@ export function createCallModel(deps: CallModelDeps) {
     }
     const reset: SessionEvent = { type: 'reset', data: { ...base, reason: 'retry' } };
     if (ctx.info.attempt > 1) emit(reset);
-    const userMessage = [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? undefined;
+    const userMessage = [...context].reverse().find((m) => m.role === 'user')?.content ?? undefined;
     const liveTurn = (phase: 'model' | 'tools') => ({
       turn_id: input.turn_id,
       step: input.step,
@@ -145,10 +162,17 @@ export function createCallModel(deps: CallModelDeps) {
      */
     const publish = async (answer: CallModelResult) => {
       if (answer.tool_calls.length > 0) live('tools');
+      const stored = () =>
+        deps.conversation.putMessage(
+          input.session_id,
+          answerKey(input.turn_id, input.step),
+          answerMessage(input, answer),
+        );
       await writeUntilDone(
-        () => Promise.all([...writes, batch.drain()]),
+        () => Promise.all([...writes, batch.drain(), stored()]),
         () =>
           Promise.all([
+            stored(),
             deps.snapshots.setLive(input.session_id, liveTurn(answer.tool_calls.length > 0 ? 'tools' : 'model')),
             deps.events.append(input.session_id, [reset, ...answerEvents(answer)]),
           ]),
@@ -176,7 +200,7 @@ export function createCallModel(deps: CallModelDeps) {
         await publish(previous.answer);
         return previous.answer;
       }
-      const answer = await stream(input, route, ctx, logFields, emit, previous, (snapshot) => {
+      const answer = await stream(input, context, route, ctx, logFields, emit, previous, (snapshot) => {
         current = snapshot;
       });
       progress = { ...previous, answer };
@@ -207,6 +231,7 @@ export function createCallModel(deps: CallModelDeps) {
   /** Streams one attempt; resolves with the complete answer or throws the failure the chain acts on. */
   async function stream(
     input: CallModelInput,
+    context: ChatMessage[],
     route: NonNullable<ReturnType<ModelRouter['get']>>,
     ctx: Context,
     logFields: Record<string, unknown>,
@@ -217,7 +242,7 @@ export function createCallModel(deps: CallModelDeps) {
     const model = modelLabel(input.model);
     const base = { turn_id: input.turn_id, step: input.step, attempt: ctx.info.attempt, model: input.model };
     const messages = toOpenAiMessages(
-      await withRecalledMemories(deps.recall, input.messages, input, (err) => {
+      await withRecalledMemories(deps.recall, context, input, (err) => {
         ctx.log.warn('memory recall failed; calling the model without it', { ...logFields, error: String(err) });
       }),
     );

@@ -2,6 +2,7 @@ import type { MemoryRecall } from '../src/memory/memory-recall';
 import type { MemoryStore } from '../src/memory/memory-store';
 import type { ModelRouter } from '../src/llm/model-router';
 import type { ChatHistoryStore } from '../src/store/chat-history-store';
+import type { ConversationStore } from '../src/store/conversation-store';
 import type { SessionRecordStore } from '../src/store/session-record-store';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { SessionSnapshotStore } from '../src/store/session-snapshot-store';
@@ -9,6 +10,8 @@ import type { ToolResultCache } from '../src/store/tool-result-cache';
 import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
+import { createSummarizeConversation } from './summarize-conversation';
+import { fillByReference, turnPartKeys } from './mirror-by-reference';
 import { classifyStoreErrors } from './store-failure';
 import { createToolActivities } from './tool-activities';
 import type {
@@ -25,6 +28,8 @@ export interface ActivityDeps {
   events: SessionEventStream;
   snapshots: SessionSnapshotStore;
   history: ChatHistoryStore;
+  /** Each message once, by reference (history by reference; contract/conversation.ts). */
+  conversation: ConversationStore;
   sessionRecords: SessionRecordStore;
   toolCache?: ToolResultCache;
   /** Runs non-idempotent tools at most once per call; required when such a tool is registered. */
@@ -39,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
   /** Store activities retry until the dependency is back; only a bug (store-failure.ts) is non-retryable. */
   const sessionActivities: SessionActivities = {
     callModel: createCallModel(deps),
+    summarizeConversation: createSummarizeConversation(deps),
     /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
     async archiveTurn(input: ArchiveTurnInput): Promise<void> {
       await classifyStoreErrors(() =>
@@ -50,6 +56,12 @@ export function createActivities(deps: ActivityDeps) {
           await deps.memories?.settleTurn(session_id, turn_id, status !== 'cancelled', trx);
         }),
       );
+      // After the archive: a turn the conversation store holds is always in the archive too.
+      const { messages, result, seq } = input;
+      if (messages && seq !== undefined)
+        await classifyStoreErrors(() =>
+          deps.conversation.putTurn(result.session_id, seq, messages, turnPartKeys(result, messages)),
+        );
     },
     /** Marks the session row ended (idempotent). */
     async recordSessionEnd(input: RecordSessionEndInput): Promise<void> {
@@ -59,11 +71,12 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
     async mirrorSession(input: MirrorSessionInput): Promise<void> {
+      const { snapshot, events } = await fillByReference(deps, input);
       await classifyStoreErrors(() =>
         Promise.all([
-          deps.snapshots.put(input.snapshot),
-          deps.snapshots.clearLive(input.snapshot.session_id),
-          deps.events.append(input.snapshot.session_id, input.events),
+          deps.snapshots.put(snapshot),
+          deps.snapshots.clearLive(snapshot.session_id),
+          deps.events.append(snapshot.session_id, events),
         ]),
       );
     },
@@ -74,7 +87,7 @@ export function createActivities(deps: ActivityDeps) {
   };
   return {
     ...sessionActivities,
-    ...createToolActivities(deps.tools, deps.events, deps.toolCache, deps.toolRuns),
+    ...createToolActivities(deps.tools, deps.events, deps.toolCache, deps.toolRuns, deps.conversation),
   };
 }
 

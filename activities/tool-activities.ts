@@ -5,6 +5,8 @@ import type { ToolResultCache } from '../src/store/tool-result-cache';
 import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolDefinition, ToolOutcome, ToolRunContext } from '../src/tools/tool-definition';
 import type { ToolInput, ToolResult } from '../src/contract/activity-io';
+import { toolResultKey } from '../src/contract/conversation';
+import type { ConversationStore } from '../src/store/conversation-store';
 
 /**
  * Runs one tool call. Bad arguments and tool-level failures become an error result the model
@@ -125,14 +127,23 @@ export function createToolActivities(
   events: SessionEventStream,
   cache?: ToolResultCache,
   ledger?: ToolRunLedger,
+  /** Where the result message is stored once (history by reference). */
+  conversation?: ConversationStore,
 ) {
   const runNamed = async (name: string, input: ToolInput): Promise<ToolResult> => {
     const tool = tools.get(name);
-    if (!tool) {
-      toolCallsTotal.inc({ tool: name, outcome: 'unknown_tool' });
-      return errorResult(`Tool "${name}" is no longer available`);
-    }
-    return runToolActivity(tool, input, events, cache, ledger);
+    if (!tool) toolCallsTotal.inc({ tool: name, outcome: 'unknown_tool' });
+    const result = tool
+      ? await runToolActivity(tool, input, events, cache, ledger)
+      : errorResult(`Tool "${name}" is no longer available`);
+    // Stored before the activity completes: the workflow refers to every result an activity returned.
+    await conversation?.putMessage(input.session_id, toolResultKey(input.turn_id, input.call_id), {
+      role: 'tool',
+      tool_call_id: input.call_id,
+      content: result.content,
+      turn_id: input.turn_id,
+    });
+    return result;
   };
   const activities: Record<string, (input: ToolInput) => Promise<ToolResult>> = {
     [DYNAMIC_TOOL_ACTIVITY]: (input: ToolInput) => runNamed(Context.current().info.activityType, input),

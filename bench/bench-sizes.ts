@@ -16,6 +16,8 @@ export interface BenchSizes {
   /** g. Memories of the recalling principal (and as many of another). */
   memoryCount: number;
   recallQueries: number;
+  longSessionTurns: number;
+  longSessionMessageChars: number;
 }
 
 export const SIZES: Record<BenchMode, BenchSizes> = {
@@ -33,6 +35,8 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     fanoutClients: 4,
     memoryCount: 200,
     recallQueries: 20,
+    longSessionTurns: 12,
+    longSessionMessageChars: 2000,
   },
   default: {
     overheadTurns: 50,
@@ -48,6 +52,8 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     fanoutClients: 100,
     memoryCount: 10_000,
     recallQueries: 500,
+    longSessionTurns: 500,
+    longSessionMessageChars: 2000,
   },
   full: {
     overheadTurns: 200,
@@ -63,5 +69,7 @@ export const SIZES: Record<BenchMode, BenchSizes> = {
     fanoutClients: 100,
     memoryCount: 50_000,
     recallQueries: 2_000,
+    longSessionTurns: 2000,
+    longSessionMessageChars: 2000,
   },
 };

@@ -146,6 +146,27 @@ export function tableRows(results: Results): Row[] {
       met: '',
     });
   }
+  const i = results.long_session;
+  if (i) {
+    rows.push({
+      scenario: 'i. long session',
+      metric: `overhead p50, turn 10 vs turn ${i.turns} (${i.message_chars}-char messages)`,
+      ours: `${ms(i.overhead_ms_at_turn_10.p50)} vs ${ms(i.overhead_ms_at_last_turn.p50)}`,
+      baseline: '',
+      overhead: '',
+      target: 'flat',
+      met: '',
+    });
+    rows.push({
+      scenario: 'i. long session',
+      metric: 'workflow history',
+      ours: `${i.runs} runs, ≤ ${i.history_bytes_per_run_max} bytes / ${i.history_events_per_run_max} events a run, ${i.history_bytes_per_turn} bytes a turn`,
+      baseline: '',
+      overhead: '',
+      target: '',
+      met: '',
+    });
+  }
   return rows.filter((r): r is Row => r !== undefined);
 }
 

@@ -11,6 +11,7 @@ import { formatTable, tableRows } from './report';
 import { historyReads } from './scenarios/history-reads';
 import { idleSessions } from './scenarios/idle-sessions';
 import { memoryRecall } from './scenarios/memory-recall';
+import { longSession } from './scenarios/long-session';
 import type { Scenario, ScenarioContext, ScenarioId } from './scenarios/scenario';
 import type { ScenarioResults } from './scenarios/scenario-results';
 import { streamFanout1000 } from './scenarios/stream-fanout-1000';
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   streamingFanout,
   streamFanout1000,
   memoryRecall,
+  longSession,
 ];
 
 const say = (line: string) => process.stderr.write(`${line}\n`);

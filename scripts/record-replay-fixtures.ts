@@ -135,8 +135,12 @@ async function settled(stack: InProcessStack, workflowId: string, runId?: string
 
 async function main(): Promise<void> {
   // `--prefix v2-` records a second set beside the old one (after a patched() change both must replay).
-  const { values } = parseArgs({ options: { prefix: { type: 'string', default: '' } } });
+  const { values } = parseArgs({
+    options: { prefix: { type: 'string', default: '' }, only: { type: 'string', multiple: true } },
+  });
   const prefix = values.prefix ?? '';
+  /** `--only name` (repeatable): record only these fixtures (a new set for one change). */
+  const wanted = (name: string) => !values.only?.length || values.only.includes(name);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'record-fixtures-'));
   const cliPath = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, say);
   const server = await startDevServer({ cliPath, port: await freePort(), log: say });
@@ -159,6 +163,7 @@ async function main(): Promise<void> {
     },
   });
   const record = async (name: string, sessionId: string, runId?: string) => {
+    if (!wanted(name)) return;
     await settled(stack, sessionWorkflowId(sessionId), runId);
     say(
       `  ${name}: ${await recordHistoryFixture(stack.client, { workflowId: sessionWorkflowId(sessionId), runId, name: `${prefix}${name}` })}`,
@@ -189,6 +194,13 @@ async function main(): Promise<void> {
     await record('approval-approved', await sendWithApproval(stack, 'Calculate 6 * 7', true));
     await record('approval-denied', await sendWithApproval(stack, 'Calculate 6 * 8', false));
     await record('approval-timeout', await sendWithApproval(stack, 'Calculate 6 * 9'));
+
+    if (wanted('summarised-run')) {
+      // 20 messages in the window: the 11th turn pushes the first out, and it is summarised.
+      const summarised = await send(stack, 'My name is Zorblax.');
+      for (let i = 2; i <= 11; i++) await send(stack, `Message number ${i}.`, summarised);
+      await record('summarised-run', summarised);
+    }
   } finally {
     await stack.stop();
     await model.close();

@@ -56,6 +56,7 @@ export async function startApi(
     snapshots: infra.snapshots,
     events: infra.events,
     history: infra.history,
+    conversation: infra.conversation,
     records: infra.sessionRecords,
     idempotency: new IdempotencyStore(infra.redis, infra.keys, config.IDEMPOTENCY_TTL_SECONDS),
     turnEndings: new TurnWaiter(reader),

@@ -62,6 +62,7 @@ export async function startWorker(
     events: infra.events,
     snapshots: infra.snapshots,
     history: infra.history,
+    conversation: infra.conversation,
     sessionRecords: infra.sessionRecords,
     toolCache: new ToolResultCache(infra.redis, infra.keys, config.TOOL_CACHE_TTL_SECONDS),
     toolRuns: new ToolRunLedger(infra.redis, infra.keys, TOOL_RUN_LEDGER_TTL_SECONDS),

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { ChatMessage } from '../src/contract/chat-message';
+import { turnRangeOf, userChatMessage } from '../src/contract/conversation';
 import type { RejectionCode, SessionEvent } from '../src/contract/event-catalog';
 import type {
   ChatSessionInput,
@@ -26,11 +27,13 @@ import { DEFAULT_TOOL_APPROVAL_TIMEOUT } from '../src/contract/approval-wait';
 import type { ApprovalAnswer, ApprovalDecision } from '../src/contract/tool-approval';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
 import { trimConversation } from './context-window';
+import { HISTORY_REF_PATCH, withInlineFallback } from './history-by-reference';
 import { nowIso } from './now-iso';
-import { publishToOperators, showAwaitingApproval } from './operator-visibility';
-import { sessionStore, type SessionStore } from './session-activities';
+import { publishToOperators, showAwaitingApproval, showSessionDetails } from './operator-visibility';
+import { sessionStore, summarizer, type SessionStore } from './session-activities';
+import { summaryDue, summaryMaxChars, SUMMARIES_PATCH } from './conversation-summaries';
 import { ToolApprovals } from './tool-approvals';
-import { Turn, userChatMessage } from './turn';
+import { Turn, type TurnMode } from './turn';
 import { TurnUsage } from './turn-usage';
 
 /** Turn ids remembered for duplicate detection (carried across continue-as-new). */
@@ -113,9 +116,7 @@ export class ChatSession {
         // Not cancellable: a cancel of the turn must not cut the `approval_required` write its `approval_resolved` follows.
         announce: (events) =>
           CancellationScope.nonCancellable(() =>
-            this.unlessBug('mirror an approval', this.runningTurnId, () =>
-              this.store.mirrorSession({ snapshot: this.snapshot(), events }),
-            ),
+            this.unlessBug('mirror an approval', this.runningTurnId, () => this.mirror(events)),
           ),
       },
     );
@@ -253,6 +254,7 @@ export class ChatSession {
       tokens_used: state.tokens_used,
       cost: state.cost,
       messages: state.messages,
+      ...(state.summary ? { summary: state.summary } : {}),
       current_turn: this.currentTurn,
       pending_approvals: this.approvals.pending(),
       pending: state.pending.length,
@@ -281,12 +283,15 @@ export class ChatSession {
     if (!message) return;
     this.turnScope = new CancellationScope();
     this.runningTurnId = message.turn_id;
+    const byReference = patched(HISTORY_REF_PATCH);
+    const mode: TurnMode = { byReference, summaries: byReference && patched(SUMMARIES_PATCH) };
     const turn = new Turn(
       message,
       this.state,
       this.settings,
       (progress) => (this.currentTurn = progress),
       this.approvals,
+      mode,
     );
     const { result, messages } = await this.turnScope
       .run(() => turn.run())
@@ -294,7 +299,8 @@ export class ChatSession {
         this.turnScope = undefined;
         this.runningTurnId = undefined;
       });
-    await this.recordTurn(message, result, messages);
+    await this.recordTurn(message, result, messages, byReference);
+    if (mode.summaries) await this.summarizeIfDue(message);
     this.turnsThisRun += 1;
   }
 
@@ -326,15 +332,41 @@ export class ChatSession {
       }),
     );
     await this.unlessBug('mirror the session end', undefined, () =>
-      this.store.mirrorSession({
-        snapshot: this.snapshot(),
-        events: [{ type: 'session_ended', data: { session_id, reason: this.endReason, ended_at: endedAt } }],
-      }),
+      this.mirror([{ type: 'session_ended', data: { session_id, reason: this.endReason, ended_at: endedAt } }]),
     );
   }
 
   private snapshot(): SessionSnapshot {
     return snapshotOf(this.view());
+  }
+
+  /**
+   * Writes the snapshot and publishes `events`. By reference (HISTORY_REF_PATCH) the snapshot's
+   * messages and the ending event's response of `responseOf` go as turn ids, and the activity loads
+   * them; inline when a message has no turn id or the stores lost one.
+   */
+  private async mirror(events: SessionEvent[], responseOf?: string, byReference = patched(HISTORY_REF_PATCH)) {
+    const inline = () => this.store.mirrorSession({ snapshot: this.snapshot(), events });
+    const turns = byReference ? turnRangeOf(this.state.messages, this.state.turns) : undefined;
+    if (!turns) return inline();
+    const bare = events.map((event) =>
+      responseOf && 'response' in event.data && event.data.turn_id === responseOf
+        ? ({ ...event, data: { ...event.data, response: '', models_tried: [], model_calls: [] } } as SessionEvent)
+        : event,
+    );
+    await withInlineFallback(
+      () =>
+        this.store.mirrorSession({
+          snapshot: { ...this.snapshot(), messages: [], summary: undefined },
+          events: bare,
+          by_reference: {
+            turns,
+            ...(responseOf ? { response_of: responseOf } : {}),
+            ...(this.state.summary ? { summary_through: this.state.summary.through } : {}),
+          },
+        }),
+      inline,
+    );
   }
 
   private recordSeed(): SessionRecordSeed {
@@ -378,7 +410,12 @@ export class ChatSession {
   }
 
   /** Adds a finished turn to the state, archives it (once, by turn_id), then publishes its final event with the new snapshot. */
-  private async recordTurn(message: UserMessage, result: TurnResult, turnMessages: ChatMessage[]): Promise<void> {
+  private async recordTurn(
+    message: UserMessage,
+    result: TurnResult,
+    turnMessages: ChatMessage[],
+    byReference: boolean,
+  ): Promise<void> {
     const { state } = this;
     // The window kept in state is bounded by count; the token budget applies when building context.
     state.messages = trimConversation([...state.messages, ...turnMessages], this.settings.history_window_messages);
@@ -396,15 +433,52 @@ export class ChatSession {
         user_message: message.text,
         metadata: { received_at: message.received_at },
         session: this.recordSeed(),
+        ...(byReference ? { messages: turnMessages, seq: state.turns } : {}),
       }),
     );
     this.currentTurn = null;
     publishToOperators(state, this.settings.search_attributes, result.model_used);
     const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
     const event: SessionEvent = { type: eventType, data: { ...result } };
-    await this.unlessBug('mirror the turn', message.turn_id, () =>
-      this.store.mirrorSession({ snapshot: this.snapshot(), events: [event] }),
-    );
+    await this.unlessBug('mirror the turn', message.turn_id, () => this.mirror([event], message.turn_id, byReference));
+  }
+
+  /**
+   * After a turn: when turns left the window, summarises them (with the older half of the window)
+   * into the next summary, incrementally from the previous one. A failure keeps the previous summary
+   * (the next turn tries again); it never fails the session.
+   */
+  private async summarizeIfDue(message: UserMessage): Promise<void> {
+    const { state, settings } = this;
+    const previous = state.summary;
+    const range = summaryDue(state.messages, state.turns, previous?.through ?? 0, settings);
+    if (!range) return;
+    const input = {
+      session_id: state.session_id,
+      turn_id: message.turn_id,
+      request_id: message.request_id,
+      range,
+      models: settings.models.map((m) => m.name),
+      offline_fallback_model: settings.offline_fallback_model,
+      max_chars: summaryMaxChars(settings),
+      ...(previous ? { previous_through: previous.through } : {}),
+    };
+    const { summarizeConversation } = summarizer(settings);
+    try {
+      state.summary = await withInlineFallback(
+        () => summarizeConversation(input),
+        () => summarizeConversation({ ...input, previous_text: previous?.text }),
+      );
+      showSessionDetails(state);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('Could not summarise the conversation; keeping the previous summary', {
+        session_id: state.session_id,
+        turn_id: message.turn_id,
+        range,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /** A message the session accepted but will not run because it is ending: archived as cancelled. */
@@ -419,6 +493,6 @@ export class ChatSession {
         steps: 0,
       },
     );
-    await this.recordTurn(message, result, [userChatMessage(message)]);
+    await this.recordTurn(message, result, [userChatMessage(message)], patched(HISTORY_REF_PATCH));
   }
 }

@@ -32,3 +32,15 @@ export function trimConversation(
   }
   return kept === 0 ? messages : messages.slice(kept);
 }
+
+/** The messages of the turns after turn `through`, in a window whose last turn is the session's turn `turns`. */
+export function turnsAfter(messages: ChatMessage[], turns: number, through: number): ChatMessage[] {
+  let seq = turns;
+  let start = messages.length;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (i < messages.length - 1 && messages[i].turn_id !== messages[i + 1].turn_id) seq--;
+    if (seq <= through) break;
+    start = i;
+  }
+  return messages.slice(start);
+}

@@ -10,6 +10,8 @@ import type { CallModelInput, CallModelResult, ModelSpend, SessionActivities } f
 import { CHAIN_STOPPING_MODEL_FAILURE, NON_RETRYABLE_MODEL_FAILURES } from '../src/contract/model-failure';
 import type { ChainModel, SessionSettings } from '../src/contract/session';
 import type { ModelAttempt } from '../src/contract/turn';
+import type { ChatMessage } from '../src/contract/chat-message';
+import { withInlineFallback } from './history-by-reference';
 
 export class ModelChainFailure extends Error {
   override name = 'ModelChainFailure';
@@ -69,6 +71,8 @@ export async function callModelChain(
   requested: string | undefined,
   /** Models that already failed earlier in this turn: not tried again on later steps. */
   failedThisTurn: Set<string> = new Set(),
+  /** The whole context inline, sent instead when `input` refers to messages the stores lost. */
+  inlineContext?: ChatMessage[],
 ): Promise<ModelChainAnswer> {
   const options = (): ActivityOptions => ({
     startToCloseTimeout: `${settings.model_timeout_seconds + PUBLISH_MARGIN_SECONDS} seconds`,
@@ -91,7 +95,11 @@ export async function callModelChain(
   const refusedProviders = new Set<string>();
   let previous: { model: string; error: string } | undefined;
 
-  const attempt = async (model: string, offlineFallback: boolean) =>
+  const call = (
+    model: string,
+    offlineFallback: boolean,
+    messages: Pick<CallModelInput, 'messages' | 'history_turns' | 'turn_messages'>,
+  ) =>
     callModel.executeWithOptions(
       {
         ...options(),
@@ -100,6 +108,7 @@ export async function callModelChain(
       [
         {
           ...input,
+          ...messages,
           model,
           previous_model: previous?.model,
           previous_error: previous?.error,
@@ -109,6 +118,19 @@ export async function callModelChain(
         },
       ],
     );
+  const { messages, history_turns, turn_messages } = input;
+  const attempt = (model: string, offlineFallback: boolean) =>
+    inlineContext
+      ? withInlineFallback(
+          () => call(model, offlineFallback, { messages, history_turns, turn_messages }),
+          () =>
+            call(model, offlineFallback, {
+              messages: inlineContext,
+              history_turns: undefined,
+              turn_messages: undefined,
+            }),
+        )
+      : call(model, offlineFallback, { messages, history_turns, turn_messages });
 
   for (const model of orderModels(settings.models, requested)) {
     if (input.use_tools && !model.supports_tools) {

@@ -14,6 +14,7 @@ import type {
 } from '../src/contract/activity-io';
 import type { SessionSettings } from '../src/contract/session';
 import { STORE_BUG_FAILURE_TYPE_LIST } from '../src/contract/store-failure';
+import { MESSAGES_MISSING_FAILURE_TYPE } from '../src/contract/conversation';
 
 /** The store activities' retry cap when the session's settings name none. */
 const STORE_RETRY_MAX_INTERVAL_MS = 30_000;
@@ -113,4 +114,15 @@ export function runToolCall(
     },
     [{ session_id: sessionId, turn_id: turnId, request_id: requestId, call_id: call.id, arguments: call.arguments }],
   );
+}
+
+/**
+ * The summary activity of a session: a few attempts (it walks the whole model chain in each), and a
+ * lost reference is not retried (the workflow resends the previous summary inline).
+ */
+export function summarizer(settings: SessionSettings): Pick<SessionActivities, 'summarizeConversation'> {
+  return proxyActivities<Pick<SessionActivities, 'summarizeConversation'>>({
+    startToCloseTimeout: `${settings.model_timeout_seconds * Math.max(1, settings.models.length + 1) + 30} seconds`,
+    retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: [MESSAGES_MISSING_FAILURE_TYPE] },
+  });
 }

@@ -34,5 +34,7 @@ export function sessionDetails(state: SessionState, awaiting: PendingApproval[] 
   const assistant = lastOf(state.messages, 'assistant');
   if (user) lines.push('', `**User:** ${shorten(user, EXCERPT_CHARS)}`);
   if (assistant) lines.push('', `**Assistant:** ${shorten(assistant, EXCERPT_CHARS)}`);
+  if (state.summary)
+    lines.push('', `**Summary of turns 1-${state.summary.through}:** ${shorten(state.summary.text, EXCERPT_CHARS)}`);
   return lines.join('\n');
 }

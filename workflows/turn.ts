@@ -1,9 +1,19 @@
 import { isCancellation, log, patched } from '@temporalio/workflow';
 import type { CallModelResult, ModelToolCall } from '../src/contract/activity-io';
 import type { ChatMessage } from '../src/contract/chat-message';
-import type { SessionSettings, SessionSummary } from '../src/contract/session';
+import {
+  answerKey,
+  toolResultKey,
+  summaryNote,
+  turnRangeOf,
+  userChatMessage,
+  userMessageKey,
+  type MessageRef,
+} from '../src/contract/conversation';
+import type { SessionSettings, SessionState, SessionSummary } from '../src/contract/session';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
-import { trimConversation } from './context-window';
+import { trimConversation, turnsAfter } from './context-window';
+import { windowTokenBudget } from './conversation-summaries';
 import { failureMessage, partialSpendOf, partialTextOf } from './failure-message';
 import { callModelChain, ModelChainFailure } from './model-chain';
 import { nowIso } from './now-iso';
@@ -15,19 +25,21 @@ import { TurnUsage, type TurnEnding } from './turn-usage';
 const TOOL_APPROVAL_PATCH = 'tool-approval';
 
 /** What the session needs to run a turn: its totals (for the budget) and its conversation window. */
-export type TurnSession = Pick<SessionSummary, 'session_id' | 'owner' | 'tokens_used' | 'cost'> & {
-  messages: ChatMessage[];
-};
+export type TurnSession = Pick<SessionSummary, 'session_id' | 'owner' | 'tokens_used' | 'cost' | 'turns'> &
+  Pick<SessionState, 'messages' | 'summary'>;
+
+/** How a turn's model calls get the conversation (each decided per turn by its patch). */
+export interface TurnMode {
+  /** The history goes by reference (HISTORY_REF_PATCH). */
+  byReference: boolean;
+  /** Turns before the window are summarised; the summary leads the context (SUMMARIES_PATCH). */
+  summaries: boolean;
+}
 
 /** A finished turn: its result, and the messages it adds to the conversation (user message first). */
 export interface TurnOutcome {
   result: TurnResult;
   messages: ChatMessage[];
-}
-
-/** The user message as the conversation keeps it. */
-export function userChatMessage(message: UserMessage): ChatMessage {
-  return { role: 'user', content: message.text, turn_id: message.turn_id, created_at: message.received_at };
 }
 
 /**
@@ -40,6 +52,8 @@ export function userChatMessage(message: UserMessage): ChatMessage {
 export class Turn {
   /** This turn's messages: the user message, then tool exchanges; the final answer is added last. */
   private readonly messages: ChatMessage[];
+  /** `messages` as callModel gets them by reference: the stored ones by key, the ones the workflow made inline. */
+  private readonly refs: MessageRef[];
   private readonly usage: TurnUsage;
   /** Models that failed earlier in this turn: later steps do not try them again. */
   private readonly failedModels = new Set<string>();
@@ -54,8 +68,10 @@ export class Turn {
     private readonly report: (progress: CurrentTurn) => void,
     /** Where calls that need approval wait for their decision. */
     private readonly approvals?: ToolApprovals,
+    private readonly mode: TurnMode = { byReference: false, summaries: false },
   ) {
     this.messages = [userChatMessage(message)];
+    this.refs = [{ stored: userMessageKey(message.turn_id) }];
     this.usage = new TurnUsage(message.options.model ?? settings.models[0]?.name ?? 'none');
   }
 
@@ -141,8 +157,19 @@ export class Turn {
   private async callModel(): Promise<CallModelResult> {
     const { message, session, settings, step } = this;
     this.report({ turn_id: message.turn_id, step, phase: 'model' });
-    const history = trimConversation(session.messages, settings.history_window_messages, settings.history_token_budget);
-    const context: ChatMessage[] = [{ role: 'system', content: settings.system_prompt }, ...history, ...this.messages];
+    const { byReference, summaries } = this.mode;
+    const summary = summaries ? session.summary : undefined;
+    const history = summaries
+      ? trimConversation(
+          turnsAfter(session.messages, session.turns, summary?.through ?? 0),
+          settings.history_window_messages,
+          windowTokenBudget(settings),
+        )
+      : trimConversation(session.messages, settings.history_window_messages, settings.history_token_budget);
+    const system: ChatMessage = { role: 'system', content: settings.system_prompt };
+    const lead = summary ? [system, summaryNote(summary)] : [system];
+    const context = [...lead, ...history, ...this.messages].map(({ created_at: _c, turn_id: _t, ...m }) => m);
+    const historyTurns = byReference ? turnRangeOf(history, session.turns) : undefined;
     const answer = await callModelChain(
       settings,
       {
@@ -150,7 +177,14 @@ export class Turn {
         turn_id: message.turn_id,
         request_id: message.request_id,
         step,
-        messages: context.map(({ created_at: _c, turn_id: _t, ...m }) => m),
+        ...(byReference
+          ? {
+              messages: historyTurns ? [system] : [system, ...context.slice(lead.length, lead.length + history.length)],
+              ...(summary ? { summary_through: summary.through } : {}),
+              ...(historyTurns ? { history_turns: historyTurns } : {}),
+              turn_messages: this.refs,
+            }
+          : { messages: context }),
         use_tools: message.options.use_tools,
         temperature: message.options.temperature,
         max_tokens: message.options.max_tokens,
@@ -160,6 +194,7 @@ export class Turn {
       },
       message.options.model,
       this.failedModels,
+      byReference ? context : undefined,
     );
     this.usage.recordAnswer(step, answer);
     return answer.result;
@@ -176,27 +211,36 @@ export class Turn {
   private async runTools(answer: CallModelResult): Promise<void> {
     const { message, session } = this;
     const calls = answer.tool_calls;
-    this.messages.push({
+    const asked: ChatMessage = {
       role: 'assistant',
       content: answer.content || null,
       tool_calls: calls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })),
       turn_id: message.turn_id,
-    });
+    };
+    this.messages.push(asked);
+    // callModel stored this answer under its step's key before it returned.
+    this.refs.push({ stored: answerKey(message.turn_id, this.step) });
     this.report({ turn_id: message.turn_id, step: this.step, phase: 'tools' });
     this.usage.recordToolCalls(calls);
     const results: Array<string | undefined> = calls.map(() => undefined);
+    /** Results a tool activity returned (and so stored); the others the workflow made. */
+    const stored = calls.map(() => false);
     const gated = this.callsNeedingApproval(calls);
     if (gated.size > 0) this.approvals?.open(message.turn_id, this.step, [...gated], new Date());
-    const run = async (call: ModelToolCall) =>
-      (await runToolCall(session.session_id, message.turn_id, call, message.request_id)).content;
+    const run = async (call: ModelToolCall, i: number) => {
+      const result = await runToolCall(session.session_id, message.turn_id, call, message.request_id);
+      // An unknown tool schedules no activity: its error result is the workflow's.
+      stored[i] = call.known && !!call.policy;
+      return result.content;
+    };
     try {
       // Calls that need no approval run at once; the others each wait for their own decision.
       const running = calls.map(async (call, i) => {
-        if (!gated.has(call) || !this.approvals) return (results[i] = await run(call));
+        if (!gated.has(call) || !this.approvals) return (results[i] = await run(call, i));
         const resolution = await this.approvals.resolutionOf(call.id);
         results[i] =
           resolution.outcome === 'approved'
-            ? await run({ ...call, arguments: resolution.arguments ?? call.arguments })
+            ? await run({ ...call, arguments: resolution.arguments ?? call.arguments }, i)
             : declinedToolResult(resolution);
       });
       if (gated.size > 0) await this.settleWithApprovals(running);
@@ -208,14 +252,16 @@ export class Turn {
       results.forEach((content, i) => (results[i] = content ?? unfinished));
       throw err;
     } finally {
-      calls.forEach((call, i) =>
-        this.messages.push({
+      calls.forEach((call, i) => {
+        const result: ChatMessage = {
           role: 'tool',
           tool_call_id: call.id,
           content: results[i] ?? '',
           turn_id: message.turn_id,
-        }),
-      );
+        };
+        this.messages.push(result);
+        this.refs.push(stored[i] ? { stored: toolResultKey(message.turn_id, call.id) } : result);
+      });
     }
   }
 

@@ -52,7 +52,7 @@ async function vectorSearch(knex: Knex, memories: number, queries: number): Prom
  */
 export const memoryRecall: Scenario<'memory_recall'> = {
   id: 'memory_recall',
-  title: 'g. memory recall',
+  title: 'h. memory recall',
   async run({ sizes, log }) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-memory-'));
     const knex = createKnex(path.join(dir, 'chat.db'));

@@ -129,6 +129,20 @@ export interface MemoryRecallResult {
   vector_search_ms: Summary;
 }
 
+/** i. */
+export interface LongSessionResult {
+  turns: number;
+  message_chars: number;
+  /** Ours minus the baseline, per turn, around turn 10 and around the last turn. */
+  overhead_ms_at_turn_10: Summary;
+  overhead_ms_at_last_turn: Summary;
+  runs: number;
+  history_bytes_per_run_max: number;
+  history_events_per_run_max: number;
+  history_bytes_total: number;
+  history_bytes_per_turn: number;
+}
+
 /**
  * The figures each scenario writes under its id in `results` of the bench JSON, and the table is
  * read from. Every latency is a `Summary` or a `Comparison` in milliseconds.
@@ -142,4 +156,5 @@ export interface ScenarioResults {
   streaming_fanout: StreamingFanoutResult;
   stream_fanout_1000: StreamFanout1000Result;
   memory_recall: MemoryRecallResult;
+  long_session: LongSessionResult;
 }

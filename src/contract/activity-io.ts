@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolCall } from './chat-message';
+import type { ConversationSummary, MessageRef, TurnRange } from './conversation';
 import type { SessionEvent } from './event-catalog';
 import type { SessionEndReason, SessionRecordSeed, SessionSnapshot } from './session';
 import type { ApprovalMode } from './tool-approval';
@@ -17,7 +18,17 @@ export interface CallModelInput {
   previous_error?: string;
   /** The offline model answering because every configured model failed. */
   offline_fallback?: boolean;
+  /** The context, or (history by reference) only what leads it: the system prompt. */
   messages: ChatMessage[];
+  /**
+   * History by reference: the window's turns, loaded by the activity from the conversation store or
+   * the archive and sent after `messages`. Absent: `messages` is the whole context.
+   */
+  history_turns?: TurnRange;
+  /** History by reference: the running turn's messages so far, sent after the window's. */
+  turn_messages?: MessageRef[];
+  /** The summary of the turns before the window (by its `through`): its note follows the system prompt. */
+  summary_through?: number;
   use_tools: boolean;
   temperature: number;
   max_tokens: number;
@@ -92,6 +103,14 @@ export interface ArchiveTurnInput {
   user_message: string;
   metadata: Record<string, unknown>;
   session: SessionRecordSeed;
+  /**
+   * The turn's messages (history by reference): archived with the turn and stored as the turn's list
+   * in the conversation store, where later activities load it by turn id. Inline because a local
+   * activity's input is not recorded in the history.
+   */
+  messages?: ChatMessage[];
+  /** The turn's number in the session (TurnRange), with `messages`. */
+  seq?: number;
 }
 
 export interface RecordSessionEndInput {
@@ -104,11 +123,37 @@ export interface RecordSessionEndInput {
 export interface MirrorSessionInput {
   snapshot: SessionSnapshot;
   events: SessionEvent[];
+  /**
+   * History by reference: the snapshot's `messages` are these turns' (loaded by the activity), and
+   * the turn-ending event of `response_of` gets that turn's archived result (sent slim: no response, attempts or calls).
+   */
+  by_reference?: { turns: TurnRange; response_of?: string; summary_through?: number };
 }
 
 export interface PublishEventsInput {
   session_id: string;
   events: SessionEvent[];
+}
+
+/**
+ * Summarises turns that left the window, incrementally: the summary through `from - 1` (if any) and
+ * the turns of `range` (by reference) become the summary through `range.to`. Cached by range: a
+ * summary already stored for `range.to` is returned without a model call.
+ */
+export interface SummarizeConversationInput {
+  session_id: string;
+  turn_id: string;
+  request_id?: string;
+  range: TurnRange;
+  /** The summary through `range.from - 1`, loaded by the activity (none when `range.from` is 1). */
+  previous_through?: number;
+  /** That summary's text, inline: only when the stores lost it (the workflow still has it). */
+  previous_text?: string;
+  /** The session's model chain, in order; then `offline_fallback_model` when set. */
+  models: string[];
+  offline_fallback_model: string | null;
+  /** The summary's length limit (its share of the token budget). */
+  max_chars: number;
 }
 
 /** One tool call as its own activity type, named after the tool. */
@@ -122,4 +167,5 @@ export interface SessionActivities {
   recordSessionEnd(input: RecordSessionEndInput): Promise<void>;
   mirrorSession(input: MirrorSessionInput): Promise<void>;
   publishEvents(input: PublishEventsInput): Promise<void>;
+  summarizeConversation(input: SummarizeConversationInput): Promise<ConversationSummary>;
 }

@@ -1,3 +1,4 @@
+import type { ChatMessage } from './chat-message';
 import type { SessionSnapshot, SessionView } from './session';
 
 const TITLE_CHARS = 80;
@@ -19,8 +20,10 @@ export function titleOf(firstMessage: string): string {
  */
 export function snapshotOf(view: SessionView): SessionSnapshot {
   const { pending: _pending, ...rest } = view;
-  return {
-    ...rest,
-    messages: view.messages.filter((m) => m.role === 'user' || (m.role === 'assistant' && !m.tool_calls?.length)),
-  };
+  return { ...rest, messages: visibleMessages(view.messages) };
+}
+
+/** The messages clients see: user messages and final answers. */
+export function visibleMessages(messages: ChatMessage[]): ChatMessage[] {
+  return messages.filter((m) => m.role === 'user' || (m.role === 'assistant' && !m.tool_calls?.length));
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { chatMessageSchema, type ChatMessage } from './chat-message';
 import { pendingApprovalSchema } from './tool-approval';
 import { currentTurnSchema, type UserMessage } from './turn';
+import type { ConversationSummary } from './conversation';
 
 const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
 
@@ -35,6 +36,13 @@ export const sessionSnapshotSchema = sessionSummarySchema.extend({
     .array(pendingApprovalSchema)
     .optional()
     .describe('Tool calls of the running turn waiting for a decision (absent or empty: none).'),
+  summary: z
+    .object({
+      through: z.number().int().min(1).describe('The summary covers turns 1 to this one.'),
+      text: z.string(),
+    })
+    .optional()
+    .describe('What the model is told of the turns that left the window (absent: none left it yet).'),
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 
@@ -57,6 +65,8 @@ export type SessionState = SessionSummary & {
   recent_turn_ids: string[];
   /** An end was asked for while the previous run handed over: the next run ends the session. */
   end_requested?: boolean;
+  /** The summary of the turns before the window (SUMMARIES_PATCH); carried across continue-as-new. */
+  summary?: ConversationSummary;
 };
 
 /** The answer of the `state` query: the snapshot with every message and the queue's length. */

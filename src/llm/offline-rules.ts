@@ -4,6 +4,7 @@
  * request offers that tool), a file read or write the filesystem MCP server's tool
  * (offline-file-rules.ts), "remember that …" the `remember` tool (offline-memory-rules.ts), tool results become a short answer, anything else a plain reply.
  */
+import { extractiveSummary, summaryLimitOf } from './conversation-summary';
 import { fileToolCall, summariseFileResult } from './offline-file-rules';
 import { answerFromMemories, rememberToolCall, summariseRemembered } from './offline-memory-rules';
 
@@ -87,6 +88,9 @@ function summariseToolResult(name: string | undefined, content: string): string 
 
 export function decideOfflineReply(messages: OfflineMessage[], toolNames: ReadonlySet<string>): OfflineDecision {
   const last = messages[messages.length - 1];
+  // A summarisation request (summarizeConversation): an extractive summary, no label.
+  const limit = messages[0]?.role === 'system' ? summaryLimitOf(textOf(messages[0].content)) : undefined;
+  if (limit !== undefined) return { kind: 'text', content: extractiveSummary(textOf(last?.content), limit) };
   if (last?.role === 'tool') {
     // Answer from the results of the latest tool-calling assistant message.
     let i = messages.length - 1;

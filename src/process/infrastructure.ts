@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { MemoryStore } from '../memory/memory-store';
 import { ChatHistoryStore } from '../store/chat-history-store';
+import { ConversationStore } from '../store/conversation-store';
 import { createKnex, runMigrations } from '../store/knex';
 import { createRedis, RedisKeys } from '../store/redis';
 import { SessionEventStream } from '../store/session-event-stream';
@@ -15,6 +16,7 @@ export interface Infrastructure {
   keys: RedisKeys;
   events: SessionEventStream;
   snapshots: SessionSnapshotStore;
+  conversation: ConversationStore;
   knex: Knex;
   history: ChatHistoryStore;
   sessionRecords: SessionRecordStore;
@@ -34,6 +36,7 @@ export async function openInfrastructure(config: Config, role: string): Promise<
     keys,
     events: new SessionEventStream(redis, keys, config.STREAM_MAX_LEN, config.SESSION_SNAPSHOT_TTL_SECONDS),
     snapshots: new SessionSnapshotStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS),
+    conversation: new ConversationStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS),
     knex,
     history: new ChatHistoryStore(knex),
     sessionRecords: new SessionRecordStore(knex),

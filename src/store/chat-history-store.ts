@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { ArchiveTurnInput } from '../contract/activity-io';
+import type { ChatMessage } from '../contract/chat-message';
+import type { ConversationSummary } from '../contract/conversation';
 import type { TurnResult } from '../contract/turn';
 
 export interface ChatHistoryRow {
@@ -36,7 +38,7 @@ export class ChatHistoryStore {
 
   /** Inserts the turn once: a retried activity hits the unique turn_id and changes nothing. */
   async archiveTurn(
-    { result, user_message, metadata }: ArchiveTurnInput,
+    { result, user_message, metadata, messages, seq }: ArchiveTurnInput,
     db: Knex | Knex.Transaction = this.knex,
   ): Promise<void> {
     await db('chat_history')
@@ -50,6 +52,7 @@ export class ChatHistoryStore {
         tokens_used: result.tokens_used,
         cost: result.cost,
         created_at: result.created_at,
+        ...(messages ? { messages: JSON.stringify(messages), seq } : {}),
         extra_metadata: JSON.stringify({
           status: result.status,
           code: result.code,
@@ -100,6 +103,46 @@ export class ChatHistoryStore {
       offline_fallback: meta.offline_fallback ?? false,
       created_at: row.created_at,
     };
+  }
+
+  /** Archived turns' message lists by turn number (one session's), null where a turn has none. */
+  async turnMessages(sessionId: string, seqs: number[]): Promise<Array<ChatMessage[] | null>> {
+    if (seqs.length === 0) return [];
+    const rows = (await this.knex('chat_history')
+      .select('seq', 'messages')
+      .where({ session_id: sessionId })
+      .whereIn('seq', seqs)) as Array<{ seq: number; messages: string | null }>;
+    const bySeq = new Map(rows.map((r) => [Number(r.seq), r.messages]));
+    return seqs.map((n) => parseJson<ChatMessage[] | null>(bySeq.get(n) ?? null, null));
+  }
+
+  /** Archives a summary once (idempotent by session and `through`). */
+  async archiveSummary(sessionId: string, summary: ConversationSummary): Promise<void> {
+    await this.knex('chat_summaries')
+      .insert({
+        session_id: sessionId,
+        through: summary.through,
+        text: summary.text,
+        created_at: new Date().toISOString(),
+      })
+      .onConflict(['session_id', 'through'])
+      .ignore();
+  }
+
+  /** The archived summary through this turn, if any. */
+  async summary(sessionId: string, through: number): Promise<ConversationSummary | undefined> {
+    const row = (await this.knex('chat_summaries').where({ session_id: sessionId, through }).first()) as
+      { text: string } | undefined;
+    return row ? { through, text: row.text } : undefined;
+  }
+
+  /** A session's summaries, oldest first (each covers the turns from the first through `through`). */
+  async listSummaries(sessionId: string): Promise<ConversationSummary[]> {
+    const rows = (await this.knex('chat_summaries')
+      .select('through', 'text')
+      .where({ session_id: sessionId })
+      .orderBy('through', 'asc')) as Array<{ through: number; text: string }>;
+    return rows.map((r) => ({ through: Number(r.through), text: r.text }));
   }
 
   async countTurns(turnId: string): Promise<number> {

@@ -5,6 +5,8 @@ import { types as pgDriverTypes } from 'pg';
 import { getLoadablePath } from 'sqlite-vec';
 import * as createChatHistory from './migrations/001-create-chat-history';
 import * as createChatSessions from './migrations/002-create-chat-sessions';
+import * as addTurnMessages from './migrations/003-add-turn-messages';
+import * as createChatSummaries from './migrations/004-create-chat-summaries';
 import * as createMemories from './migrations/005-create-memories';
 
 /**
@@ -14,6 +16,8 @@ import * as createMemories from './migrations/005-create-memories';
 const migrations: Record<string, Knex.Migration> = {
   '001-create-chat-history': createChatHistory,
   '002-create-chat-sessions': createChatSessions,
+  '003-add-turn-messages': addTurnMessages,
+  '004-create-chat-summaries': createChatSummaries,
   '005-create-memories': createMemories,
 };
 

@@ -22,6 +22,7 @@ const CORE_ACTIVITY_NAMES: Record<keyof SessionActivities, true> = {
   recordSessionEnd: true,
   mirrorSession: true,
   publishEvents: true,
+  summarizeConversation: true,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type {
   ArchiveTurnInput,
   CallModelInput,
@@ -10,7 +10,20 @@ import type {
   ToolInput,
   ToolResult,
 } from '../../src/contract/activity-io';
+import { MESSAGES_MISSING_FAILURE_TYPE } from '../../src/contract/conversation';
 import type { SessionEvent } from '../../src/contract/event-catalog';
+
+/**
+ * The stubs keep no conversation store: a call by reference fails as the real activity does when the
+ * stores lost the messages, so the workflow sends the bodies inline (and tests see those calls).
+ */
+function refuseReferences(): never {
+  throw ApplicationFailure.create({
+    type: MESSAGES_MISSING_FAILURE_TYPE,
+    message: 'stub: no conversation store',
+    nonRetryable: true,
+  });
+}
 
 type StoreActivityName = 'archiveTurn' | 'mirrorSession' | 'publishEvents' | 'recordSessionEnd';
 
@@ -150,6 +163,7 @@ export class StubActivities {
   activities() {
     return {
       callModel: async (input: CallModelInput): Promise<CallModelResult> => {
+        if (input.turn_messages) refuseReferences();
         this.calls.callModel.push(input);
         this.modelCallRuns.set(input.turn_id, Context.current().info.workflowExecution?.runId ?? '');
         const hold = this.holds.get(input.turn_id);
@@ -165,8 +179,10 @@ export class StubActivities {
       },
       archiveTurn: (input: ArchiveTurnInput) =>
         this.store('archiveTurn', input.result.session_id, () => this.calls.archiveTurn.push(input)),
-      mirrorSession: (input: MirrorSessionInput) =>
-        this.store('mirrorSession', input.snapshot.session_id, () => this.calls.mirrorSession.push(input)),
+      mirrorSession: async (input: MirrorSessionInput) =>
+        input.by_reference
+          ? refuseReferences()
+          : this.store('mirrorSession', input.snapshot.session_id, () => this.calls.mirrorSession.push(input)),
       publishEvents: (input: PublishEventsInput) =>
         this.store('publishEvents', input.session_id, () => this.calls.publishEvents.push(input)),
       recordSessionEnd: (input: RecordSessionEndInput) =>

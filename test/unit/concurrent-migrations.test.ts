@@ -41,7 +41,13 @@ describeEachArchive('migrations at start of several replicas', (backend) => {
       expect({ round, ...outcome }).toEqual({
         round,
         errors: [],
-        applied: ['001-create-chat-history', '002-create-chat-sessions', '005-create-memories'],
+        applied: [
+          '001-create-chat-history',
+          '002-create-chat-sessions',
+          '003-add-turn-messages',
+          '004-create-chat-summaries',
+          '005-create-memories',
+        ],
       });
     }
   }, 180_000);
@@ -57,7 +63,13 @@ describeEachArchive('migrations at start of several replicas', (backend) => {
 
     const applied = await runMigrations(first, 2_000);
 
-    expect(applied).toEqual(['001-create-chat-history', '002-create-chat-sessions', '005-create-memories']);
+    expect(applied).toEqual([
+      '001-create-chat-history',
+      '002-create-chat-sessions',
+      '003-add-turn-messages',
+      '004-create-chat-summaries',
+      '005-create-memories',
+    ]);
     expect(await first('knex_migrations_lock').select('is_locked')).toEqual([{ is_locked: 0 }]);
   });
 });

@@ -37,4 +37,9 @@ describe('session details', () => {
   it('when nothing waits then the details do not mention approval', () => {
     expect(sessionDetails(state)).not.toMatch(/approval/i);
   });
+
+  it('when older turns were summarised then the details show which turns and an excerpt of the summary', () => {
+    const details = sessionDetails({ ...state, summary: { through: 12, text: '- My name is Zorblax.' } });
+    expect(details).toContain('**Summary of turns 1-12:** - My name is Zorblax.');
+  });
 });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionRecord, SessionSettings, SessionSnapshot } from '../../contract/session';
 import { titleOf } from '../../contract/session-shapes';
+import { userChatMessage, userMessageKey } from '../../contract/conversation';
 import type { UserMessage } from '../../contract/turn';
 import { IdempotencyKeyReusedError, SessionNotFoundError, ValidationError } from '../../errors';
 import type { ChatHistoryStore } from '../../store/chat-history-store';
+import type { ConversationStore } from '../../store/conversation-store';
 import type { IdempotencyStore, IdempotentRequest } from '../../store/idempotency-store';
 import type { SessionEventStream } from '../../store/session-event-stream';
 import type { SessionRecordStore } from '../../store/session-record-store';
@@ -25,6 +27,8 @@ export interface SessionCommandsDeps {
   /** What requests with an Idempotency-Key did; the archive tells whether their turn already ran. */
   idempotency: IdempotencyStore;
   history: ChatHistoryStore;
+  /** The user message is stored here once, before the signal: the workflow passes only its key on. */
+  conversation: ConversationStore;
   /** How long ending a session waits for its workflow to complete. */
   endWaitMs: number;
 }
@@ -79,11 +83,13 @@ export class SessionCommands {
     let afterId = '0-0';
     if (sessionId === undefined) {
       sessionId = randomUUID();
+      await this.storeMessage(sessionId, message);
       await this.deps.workflows.startWithMessage({ sessionId, createdAt: message.received_at, owner }, message);
       await this.recordStart(sessionId, message.received_at, owner, titleOf(message.text));
     } else {
       await this.deps.access.authorize(sessionId, owner);
       afterId = await this.deps.events.lastId(sessionId);
+      await this.storeMessage(sessionId, message);
       await this.deps.workflows.sendMessage(sessionId, message);
     }
     return {
@@ -130,6 +136,7 @@ export class SessionCommands {
     };
     if ((await this.deps.history.countTurns(turnId)) > 0) return ticket;
     const message = this.userMessage(request, turnId, claimed.received_at, requestId);
+    await this.storeMessage(sessionId, message);
     if (newSession) {
       await this.deps.workflows.startWithMessage({ sessionId, createdAt: message.received_at, owner }, message);
       await this.recordStart(sessionId, message.received_at, owner, titleOf(message.text));
@@ -137,6 +144,11 @@ export class SessionCommands {
       await this.deps.workflows.sendMessage(sessionId, message);
     }
     return ticket;
+  }
+
+  /** Before the signal, so the turn's activities find the message by its key (idempotent: same turn, same body). */
+  private async storeMessage(sessionId: string, message: UserMessage): Promise<void> {
+    await this.deps.conversation.putMessage(sessionId, userMessageKey(message.turn_id), userChatMessage(message));
   }
 
   private userMessage(request: ChatRequest, turnId: string, receivedAt: string, requestId?: string): UserMessage {

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { SessionSettings } from '../../contract/session';
 import type { ChatHistoryStore } from '../../store/chat-history-store';
+import type { ConversationStore } from '../../store/conversation-store';
 import type { IdempotencyStore } from '../../store/idempotency-store';
 import type { SessionEventStream } from '../../store/session-event-stream';
 import type { SessionRecordStore } from '../../store/session-record-store';
@@ -19,6 +20,7 @@ export interface SessionServiceDeps {
   snapshots: SessionSnapshotStore;
   events: SessionEventStream;
   history: ChatHistoryStore;
+  conversation: ConversationStore;
   records: SessionRecordStore;
   idempotency: IdempotencyStore;
   turnEndings: TurnEndings;
@@ -48,6 +50,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       events: deps.events,
       idempotency: deps.idempotency,
       history: deps.history,
+      conversation: deps.conversation,
       endWaitMs: deps.turnWaitTimeoutMs,
     }),
     reads: new SessionReads({
