@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { TURN_ENDING_EVENTS, type SessionEvent } from '../../src/contract/event-catalog';
 import type { SessionSettings, SessionView } from '../../src/contract/session';
 import {
@@ -81,8 +81,8 @@ export async function startWorkflowTestEnv(stubs = new StubActivities()): Promis
   const codePath = process.env.TEST_WORKFLOW_BUNDLE;
   if (!address || !codePath)
     throw new Error('TEST_TEMPORAL_ADDRESS / TEST_WORKFLOW_BUNDLE are unset: run through jest (global setup).');
-  // Each test file has its own module registry, hence its own Runtime: keep the SDK's logs to warnings.
-  Runtime.install({ logger: new DefaultLogger((process.env.TEST_TEMPORAL_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
+  // The SDK's logs (stub activities refusing references included) go to the test file's log, not the console:
+  // the runtime's default options come from test/jest/temporal-logs.ts.
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
   const taskQueue = `workflow-unit-${randomUUID()}`;
   const worker = await Worker.create({
