@@ -56,3 +56,16 @@ export function machineInfo() {
     load_average_at_start: os.loadavg().map((n) => Math.round(n * 100) / 100),
   };
 }
+
+/** A 1-minute load average at or above this share of the cores means other work competed with the run. */
+const LOADED_SHARE = 0.5;
+
+/**
+ * Whether other work loaded the machine when the run started (the end's load includes the run itself),
+ * and why: figures of such a run are noisy, so the report says so next to them.
+ */
+export function loadedMachineWarning(machine: { cpus: number; load_average_at_start: number[] }): string | undefined {
+  const [oneMinute] = machine.load_average_at_start;
+  if (oneMinute === undefined || oneMinute < machine.cpus * LOADED_SHARE) return undefined;
+  return `the machine was loaded when the run started (1-minute load average ${oneMinute} on ${machine.cpus} cores): other work competed with these figures; compare only with the baseline of this run, or rerun on a quiet machine`;
+}

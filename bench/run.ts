@@ -6,7 +6,7 @@ import { TEMPORAL_CLI_VERSION } from '../dev/temporal-cli';
 import { TEMPORAL_SERVER_VERSION } from '../dev/temporal-server';
 import { SIZES, type BenchMode } from './bench-sizes';
 import { ROOT } from './child-process';
-import { machineInfo } from './process-stats';
+import { loadedMachineWarning, machineInfo } from './process-stats';
 import { formatTable, tableRows } from './report';
 import { historyReads } from './scenarios/history-reads';
 import { idleSessions } from './scenarios/idle-sessions';
@@ -159,12 +159,18 @@ async function main() {
   if (failure) throw failure;
 
   const rows = tableRows(results);
+  const loaded = loadedMachineWarning(machineAtStart);
   const report = {
     label: args.label,
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
     git_commit: commitAtStart,
-    machine: { ...machineAtStart, load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100) },
+    machine: {
+      ...machineAtStart,
+      load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
+      loaded: loaded !== undefined,
+      ...(loaded ? { loaded_warning: loaded } : {}),
+    },
     versions: {
       node: process.versions.node,
       temporal_cli: TEMPORAL_CLI_VERSION,
@@ -202,6 +208,7 @@ async function main() {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${formatTable(rows)}\n\nFull figures: ${out}\n`);
+  if (loaded) process.stdout.write(`\nWARNING: ${loaded}.\n`);
 }
 
 main().then(

@@ -19,12 +19,13 @@ const SCENARIOS: Array<keyof ScenarioResults> = [
   'streaming_fanout',
   'stream_fanout_1000',
   'memory_recall',
+  'long_session',
 ];
 
 /** The parts of bench/run.ts's JSON report this test reads. */
 interface BenchReport {
   config: { mode: string };
-  machine: { cpus: number };
+  machine: { cpus: number; load_average_at_start: number[]; loaded: boolean };
   versions: { temporal_sdk: unknown };
   results: ScenarioResults;
   table: Row[];
@@ -62,6 +63,8 @@ describe('bench smoke', () => {
     const report = parseJson<BenchReport>(fs.readFileSync(out, 'utf8'));
     expect(report.config.mode).toBe('smoke');
     expect(report.machine.cpus).toBeGreaterThan(0);
+    expect(report.machine.load_average_at_start).toHaveLength(3);
+    expect(typeof report.machine.loaded).toBe('boolean');
     expect(typeof report.versions.temporal_sdk).toBe('string');
     for (const id of SCENARIOS) {
       const figures = numbersIn(report.results[id]);
