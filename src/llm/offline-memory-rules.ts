@@ -3,7 +3,7 @@
  * becomes a short confirmation, and a question asked while memories were recalled into the
  * context (the recalled-memories system note) is answered from them, saying so.
  */
-import { memoriesInNote } from '../memory/recalled-memories-note';
+import { memoriesInNote } from '../contract/recalled-memories-note';
 import type { OfflineToolCall } from './offline-file-rules';
 
 const REMEMBER_REQUEST = /^\s*(?:please\s+)?(?:remember|don'?t forget|do not forget)(?:\s+that|\s*:)\s+(.+?)[\s.!]*$/is;

@@ -3,7 +3,7 @@ import type { ChatMessage } from '../contract/chat-message';
 import { queryTermsOf } from './memory-keywords';
 import { EmbeddingsClient } from '../llm/embeddings-client';
 import { rankMemories, type Memory, type MemoryCandidate, type RecallLimits } from './memory-ranking';
-import { recalledMemoriesNote } from './recalled-memories-note';
+import { recalledMemoriesNote } from '../contract/recalled-memories-note';
 import type { MemoryStore, RunningTurn } from './memory-store';
 
 /** How many index matches are ranked for one recall: enough for top-k after the threshold. */

@@ -1,5 +1,5 @@
 import { decideOfflineReply } from '../../src/llm/offline-rules';
-import { recalledMemoriesNote } from '../../src/memory/recalled-memories-note';
+import { recalledMemoriesNote } from '../../src/contract/recalled-memories-note';
 
 const tools = new Set(['calculator', 'remember', 'recall']);
 const { role, content } = recalledMemoriesNote([

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../contract/chat-message';
+import type { ChatMessage } from './chat-message';
 
 /** The first words of the system note; the offline model recognises recalled memories by them. */
 export const RECALLED_MEMORIES_HEADING = 'Recalled memories';
