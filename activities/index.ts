@@ -16,6 +16,7 @@ import { classifyStoreErrors } from './store-failure';
 import { createToolActivities } from './tool-activities';
 import type {
   ArchiveTurnInput,
+  FinishTurnInput,
   MirrorSessionInput,
   PublishEventsInput,
   RecordSessionEndInput,
@@ -39,30 +40,43 @@ export interface ActivityDeps {
   recall?: MemoryRecall;
 }
 
+/** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
+async function archiveTurn(deps: ActivityDeps, input: ArchiveTurnInput): Promise<void> {
+  await classifyStoreErrors(() =>
+    deps.sessionRecords.transaction(async (trx) => {
+      await deps.history.archiveTurn(input, trx);
+      await deps.sessionRecords.refreshTotals(input.result.session_id, input.session, trx);
+      // A cancelled turn's memories are not kept; the others become visible to later turns.
+      const { session_id, turn_id, status } = input.result;
+      await deps.memories?.settleTurn(session_id, turn_id, status !== 'cancelled', trx);
+    }),
+  );
+  // After the archive: a turn the conversation store holds is always in the archive too.
+  const { messages, result, seq } = input;
+  if (messages && seq !== undefined)
+    await classifyStoreErrors(() =>
+      deps.conversation.putTurn(result.session_id, seq, messages, turnPartKeys(result, messages)),
+    );
+}
+
+/** The snapshot to Redis (the live partial answer cleared) and the events to the session's stream. */
+async function mirror(deps: ActivityDeps, { snapshot, events }: Pick<MirrorSessionInput, 'snapshot' | 'events'>) {
+  await classifyStoreErrors(() =>
+    Promise.all([
+      deps.snapshots.put(snapshot),
+      deps.snapshots.clearLive(snapshot.session_id),
+      deps.events.append(snapshot.session_id, events),
+    ]),
+  );
+}
+
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */
 export function createActivities(deps: ActivityDeps) {
   /** Store activities retry until the dependency is back; only a bug (store-failure.ts) is non-retryable. */
   const sessionActivities: SessionActivities = {
     callModel: createCallModel(deps),
     summarizeConversation: createSummarizeConversation(deps),
-    /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
-    async archiveTurn(input: ArchiveTurnInput): Promise<void> {
-      await classifyStoreErrors(() =>
-        deps.sessionRecords.transaction(async (trx) => {
-          await deps.history.archiveTurn(input, trx);
-          await deps.sessionRecords.refreshTotals(input.result.session_id, input.session, trx);
-          // A cancelled turn's memories are not kept; the others become visible to later turns.
-          const { session_id, turn_id, status } = input.result;
-          await deps.memories?.settleTurn(session_id, turn_id, status !== 'cancelled', trx);
-        }),
-      );
-      // After the archive: a turn the conversation store holds is always in the archive too.
-      const { messages, result, seq } = input;
-      if (messages && seq !== undefined)
-        await classifyStoreErrors(() =>
-          deps.conversation.putTurn(result.session_id, seq, messages, turnPartKeys(result, messages)),
-        );
-    },
+    archiveTurn: (input: ArchiveTurnInput) => archiveTurn(deps, input),
     /** Marks the session row ended (idempotent). */
     async recordSessionEnd(input: RecordSessionEndInput): Promise<void> {
       await classifyStoreErrors(() =>
@@ -71,14 +85,12 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** Mirrors the session snapshot to Redis and publishes turn events (done, error, ended). */
     async mirrorSession(input: MirrorSessionInput): Promise<void> {
-      const { snapshot, events } = await fillByReference(deps, input);
-      await classifyStoreErrors(() =>
-        Promise.all([
-          deps.snapshots.put(snapshot),
-          deps.snapshots.clearLive(snapshot.session_id),
-          deps.events.append(snapshot.session_id, events),
-        ]),
-      );
+      await mirror(deps, await fillByReference(deps, input));
+    },
+    /** Archive, then publish: a retry after the archive re-archives nothing (by turn_id) and publishes again. */
+    async finishTurn(input: FinishTurnInput): Promise<void> {
+      await archiveTurn(deps, input.archive);
+      await mirror(deps, input.mirror);
     },
     /** Publishes events that need no snapshot change (e.g. a rejected double text). */
     async publishEvents(input: PublishEventsInput): Promise<void> {

@@ -24,6 +24,11 @@ import { WORKFLOWS_PATH } from '../src/temporal/worker';
 
 /** Temporal's EventType numbers (temporal.api.enums.v1): completed, continued-as-new, timer started. */
 const RESTING_EVENT_TYPES = new Set([2, 17, 28]);
+/**
+ * Workflow task completed, marker, search attributes upserted: a run that keeps its idle timer
+ * across turns (patch one-idle-timer) rests on one of these once its history stops growing.
+ */
+const QUIET_EVENT_TYPES = new Set([7, 25, 40]);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const SLOW = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen';
 
@@ -124,13 +129,30 @@ async function sendWithApproval(stack: InProcessStack, message: string, approve?
 
 /** Waits until the run rests (idle timer started, or closed), so a fixture holds whole turns. */
 async function settled(stack: InProcessStack, workflowId: string, runId?: string): Promise<void> {
+  let length = -1;
   for (let i = 0; i < 100; i++) {
     const events = (await stack.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
-    const last = events[events.length - 1]?.eventType;
-    if (last !== undefined && last !== null && RESTING_EVENT_TYPES.has(Number(last))) return;
-    await new Promise((r) => setTimeout(r, 100));
+    const last = Number(events[events.length - 1]?.eventType ?? 0);
+    if (RESTING_EVENT_TYPES.has(last)) return;
+    if (QUIET_EVENT_TYPES.has(last) && events.length === length) return;
+    length = events.length;
+    await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`${workflowId} did not come to rest`);
+}
+
+/** The session's run that continued as new (the one that ran its first turns). */
+async function firstRunId(stack: InProcessStack, sessionId: string): Promise<string> {
+  const runs: Array<{ runId: string; status: string }> = [];
+  for (let i = 0; i < 50 && !runs.some((r) => r.status === 'CONTINUED_AS_NEW'); i++) {
+    runs.length = 0;
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${sessionWorkflowId(sessionId)}"` }))
+      runs.push({ runId: wf.runId, status: wf.status.name });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const first = runs.find((r) => r.status === 'CONTINUED_AS_NEW');
+  if (!first) throw new Error(`no continued-as-new run of ${sessionId}: ${JSON.stringify(runs)}`);
+  return first.runId;
 }
 
 async function main(): Promise<void> {
@@ -173,17 +195,14 @@ async function main(): Promise<void> {
     await record('plain-turn', await send(stack, 'Hello there'));
     await record('tool-turn', await send(stack, 'Calculate (2 + 3) * 4'));
     await record('fallback-turn', await send(stack, 'Please answer even if a fallback is needed'));
-    await record('cancelled-turn', await sendAndCancel(stack, 'slow story, cancelled midway'));
+    // The cancel is a signal that ran no turn: with 2 turns per run the session continues as new after it.
+    const cancelled = await sendAndCancel(stack, 'slow story, cancelled midway');
+    await record('cancelled-turn', cancelled, await firstRunId(stack, cancelled));
 
     const long = await send(stack, 'Calculate 1 + 1');
     await send(stack, 'Calculate 2 + 2', long);
     await send(stack, 'and one more', long);
-    const runs: Array<{ runId: string; status: string }> = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${sessionWorkflowId(long)}"` }))
-      runs.push({ runId: wf.runId, status: wf.status.name });
-    const first = runs.find((r) => r.status === 'CONTINUED_AS_NEW');
-    if (!first) throw new Error(`no continued-as-new run yet: ${JSON.stringify(runs)}`);
-    await record('continue-as-new', long, first.runId);
+    await record('continue-as-new', long, await firstRunId(stack, long));
     await record('continued-run', long);
 
     const ended = await send(stack, 'Calculate 9 * 9');

@@ -5,9 +5,11 @@ import {
   isCancellation,
   log,
   patched,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { ChatMessage } from '../src/contract/chat-message';
 import { turnRangeOf, userChatMessage } from '../src/contract/conversation';
 import type { RejectionCode, SessionEvent } from '../src/contract/event-catalog';
@@ -45,6 +47,16 @@ const IDLE_CONTINUE_AS_NEW_PATCH = 'continue-as-new-when-idle';
 const NO_QUEUE_PATCH = 'max-pending-zero-runs-when-idle';
 /** Marks histories where a message that arrived as the idle timer fired was run, not dropped. */
 const IDLE_TIMEOUT_MESSAGE_PATCH = 'idle-timeout-keeps-message';
+/**
+ * Marks histories with one idle timer per idle period: a message does not cancel it; when it fires
+ * early (the session was busy meanwhile) it is set again for the rest of the period.
+ */
+const ONE_IDLE_TIMER_PATCH = 'one-idle-timer';
+/**
+ * Marks histories whose turns end in one local activity (archive, then `done` and the snapshot),
+ * with the search attributes upserted after it, only those that changed.
+ */
+const FINISH_TURN_PATCH = 'finish-turn-local-activity';
 
 /** What the session does with an arriving message. */
 export type Admission =
@@ -102,6 +114,12 @@ export class ChatSession {
   private readonly approvals: ToolApprovals;
   /** What ChatAwaitingApproval was last set to in this run. */
   private awaitingApproval = false;
+  /** Workflow time since which the session waits for a message; undefined while a turn runs (ONE_IDLE_TIMER_PATCH). */
+  private idleSince: number | undefined;
+  /** The idle timer is set (at most one at a time). */
+  private idleTimerSet = false;
+  /** The session was idle for `idle_timeout`. */
+  private idleExpired = false;
 
   constructor(input: ChatSessionInput) {
     this.settings = input.settings;
@@ -267,6 +285,7 @@ export class ChatSession {
    */
   async waitForMessage(): Promise<boolean> {
     this.idleContinueAsNew = patched(IDLE_CONTINUE_AS_NEW_PATCH);
+    if (patched(ONE_IDLE_TIMER_PATCH)) return this.waitWithIdleTimer();
     // Also wakes when the run grew long without turns, so it continues as new (no turn runs then).
     const woke = await condition(
       () => this.state.pending.length > 0 || this.endRequested || (this.idleContinueAsNew && this.runIsLong()),
@@ -275,6 +294,45 @@ export class ChatSession {
     if (this.endRequested) return false;
     // The idle timer fired in the activation that brought a message: the message still runs.
     return woke || (this.state.pending.length > 0 && patched(IDLE_TIMEOUT_MESSAGE_PATCH));
+  }
+
+  /**
+   * waitForMessage with one timer per idle period: the wait itself records nothing, and the timer
+   * that ends the session is not cancelled by a message (no timer per turn in the history).
+   */
+  private async waitWithIdleTimer(): Promise<boolean> {
+    this.idleSince = Date.now();
+    this.setIdleTimer();
+    await condition(
+      () =>
+        this.state.pending.length > 0 ||
+        this.endRequested ||
+        this.idleExpired ||
+        (this.idleContinueAsNew && this.runIsLong()),
+    );
+    this.idleSince = undefined;
+    if (this.endRequested) return false;
+    if (this.state.pending.length === 0) return !this.idleExpired;
+    // A message that arrived in the activation the timer fired in still runs; the next wait sets a new timer.
+    this.idleExpired = false;
+    return true;
+  }
+
+  /** Sets the idle timer for what is left of the idle period (a whole one while a turn runs). */
+  private setIdleTimer(): void {
+    if (this.idleTimerSet) return;
+    const period = msToNumber(this.settings.idle_timeout as Duration);
+    const idleFor = this.idleSince === undefined ? 0 : Date.now() - this.idleSince;
+    this.idleTimerSet = true;
+    sleep(Math.max(1, period - idleFor)).then(
+      () => {
+        this.idleTimerSet = false;
+        if (this.idleSince !== undefined && Date.now() - this.idleSince >= period) this.idleExpired = true;
+        else this.setIdleTimer();
+      },
+      // Cancelled with the workflow: there is no idle period left to time.
+      () => undefined,
+    );
   }
 
   /** Runs the oldest queued message as a turn, then records it. */
@@ -427,19 +485,26 @@ export class ChatSession {
     this.rememberTurnId(message.turn_id);
 
     this.currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
-    await this.unlessBug('archive the turn', message.turn_id, () =>
-      this.store.archiveTurnOnce({
-        result,
-        user_message: message.text,
-        metadata: { received_at: message.received_at },
-        session: this.recordSeed(),
-        ...(byReference ? { messages: turnMessages, seq: state.turns } : {}),
-      }),
-    );
-    this.currentTurn = null;
-    publishToOperators(state, this.settings.search_attributes, result.model_used);
+    const archive = {
+      result,
+      user_message: message.text,
+      metadata: { received_at: message.received_at },
+      session: this.recordSeed(),
+      ...(byReference ? { messages: turnMessages, seq: state.turns } : {}),
+    };
     const eventType = result.status === 'completed' ? 'done' : result.status === 'cancelled' ? 'cancelled' : 'error';
     const event: SessionEvent = { type: eventType, data: { ...result } };
+    if (patched(FINISH_TURN_PATCH)) {
+      // The snapshot as it is once the turn is done: no current turn.
+      const mirror = { snapshot: { ...this.snapshot(), current_turn: null }, events: [event] };
+      await this.unlessBug('finish the turn', message.turn_id, () => this.store.finishTurn({ archive, mirror }));
+      this.currentTurn = null;
+      publishToOperators(state, this.settings.search_attributes, result.model_used, true);
+      return;
+    }
+    await this.unlessBug('archive the turn', message.turn_id, () => this.store.archiveTurnOnce(archive));
+    this.currentTurn = null;
+    publishToOperators(state, this.settings.search_attributes, result.model_used);
     await this.unlessBug('mirror the turn', message.turn_id, () => this.mirror([event], message.turn_id, byReference));
   }
 

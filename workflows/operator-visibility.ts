@@ -1,4 +1,5 @@
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   ChatAwaitingApproval,
   ChatLastActivity,
@@ -20,15 +21,29 @@ export function showSessionDetails(state: SessionState): void {
  * namespace has them (`searchAttributes`), the Chat* search attributes; `ChatModel` only when
  * `lastModel` is given (after a turn).
  */
-export function publishToOperators(state: SessionState, searchAttributes: boolean, lastModel?: string): void {
+export function publishToOperators(
+  state: SessionState,
+  searchAttributes: boolean,
+  lastModel?: string,
+  onlyChanged = false,
+): void {
   showSessionDetails(state);
   if (!searchAttributes) return;
-  upsertSearchAttributes([
+  const pairs: SearchAttributePair[] = [
     { key: ChatSessionStatus, value: state.status },
     { key: ChatTurns, value: state.turns },
     { key: ChatLastActivity, value: new Date(state.last_activity_at) },
     ...(lastModel ? [{ key: ChatModel, value: lastModel }] : []),
-  ]);
+  ];
+  // An upsert is a command in history: only the values that differ from what the run shows.
+  const changed = onlyChanged ? pairs.filter((pair) => !isShown(pair)) : pairs;
+  if (changed.length > 0) upsertSearchAttributes(changed);
+}
+
+/** The run's search attribute already holds this value (carried across continue-as-new too). */
+function isShown({ key, value }: SearchAttributePair): boolean {
+  const shown: unknown = workflowInfo().typedSearchAttributes.get(key);
+  return shown instanceof Date && value instanceof Date ? shown.getTime() === value.getTime() : shown === value;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type {
   ArchiveTurnInput,
+  FinishTurnInput,
   ModelToolCall,
   SessionActivities,
   ToolActivity,
@@ -47,6 +48,11 @@ const ARCHIVE_LOCAL_PATCH = 'archive-turn-local-activity';
 export interface SessionStore extends StoreActivities {
   /** Archives one turn (idempotent by turn_id). */
   archiveTurnOnce(input: ArchiveTurnInput): Promise<void>;
+  /**
+   * Archives one turn, then publishes its ending event and the snapshot, inside the workflow task
+   * that received the turn's last answer: no activity or workflow task follows the turn.
+   */
+  finishTurn(input: FinishTurnInput): Promise<void>;
 }
 
 export function sessionStore(settings: SessionSettings): SessionStore {
@@ -54,11 +60,11 @@ export function sessionStore(settings: SessionSettings): SessionStore {
   /** Archive, mirror and publish: regular activities, each a task of its own in the history. */
   const store = proxyActivities<StoreActivities>(options);
   /**
-   * The archive write as a local activity, run inside the workflow task that received the model's
-   * answer. The mirror stays a regular activity so the `done` event follows the recorded workflow
-   * task (search attributes and details included).
+   * The turn's end as a local activity, run inside the workflow task that received the model's
+   * answer. Search attributes and Web UI details are recorded when that task completes, just after
+   * the `done` event: visibility may trail the answer by one workflow task.
    */
-  const localStore = proxyLocalActivities<Pick<SessionActivities, 'archiveTurn'>>(options);
+  const localStore = proxyLocalActivities<Pick<SessionActivities, 'archiveTurn' | 'finishTurn'>>(options);
   // The proxy has no own keys to spread: name each activity.
   return {
     archiveTurn: store.archiveTurn,
@@ -67,6 +73,7 @@ export function sessionStore(settings: SessionSettings): SessionStore {
     recordSessionEnd: store.recordSessionEnd,
     archiveTurnOnce: (input) =>
       patched(ARCHIVE_LOCAL_PATCH) ? localStore.archiveTurn(input) : store.archiveTurn(input),
+    finishTurn: localStore.finishTurn,
   };
 }
 

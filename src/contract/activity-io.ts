@@ -130,6 +130,16 @@ export interface MirrorSessionInput {
   by_reference?: { turns: TurnRange; response_of?: string; summary_through?: number };
 }
 
+/**
+ * A turn's end in one local activity: the archive first, then the snapshot and the turn's ending
+ * event (`done`, `cancelled`, `error`), so the answer never precedes its archive. Inline, not by
+ * reference: a local activity's input is not recorded in the history.
+ */
+export interface FinishTurnInput {
+  archive: ArchiveTurnInput;
+  mirror: Omit<MirrorSessionInput, 'by_reference'>;
+}
+
 export interface PublishEventsInput {
   session_id: string;
   events: SessionEvent[];
@@ -166,6 +176,8 @@ export interface SessionActivities {
   archiveTurn(input: ArchiveTurnInput): Promise<void>;
   recordSessionEnd(input: RecordSessionEndInput): Promise<void>;
   mirrorSession(input: MirrorSessionInput): Promise<void>;
+  /** archiveTurn then mirrorSession (inline), as one local activity. */
+  finishTurn(input: FinishTurnInput): Promise<void>;
   publishEvents(input: PublishEventsInput): Promise<void>;
   summarizeConversation(input: SummarizeConversationInput): Promise<ConversationSummary>;
 }

@@ -21,6 +21,7 @@ const CORE_ACTIVITY_NAMES: Record<keyof SessionActivities, true> = {
   archiveTurn: true,
   recordSessionEnd: true,
   mirrorSession: true,
+  finishTurn: true,
   publishEvents: true,
   summarizeConversation: true,
 };

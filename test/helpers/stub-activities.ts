@@ -4,6 +4,7 @@ import type {
   ArchiveTurnInput,
   CallModelInput,
   CallModelResult,
+  FinishTurnInput,
   MirrorSessionInput,
   PublishEventsInput,
   RecordSessionEndInput,
@@ -185,6 +186,13 @@ export class StubActivities {
           : this.store('mirrorSession', input.snapshot.session_id, () => this.calls.mirrorSession.push(input)),
       publishEvents: (input: PublishEventsInput) =>
         this.store('publishEvents', input.session_id, () => this.calls.publishEvents.push(input)),
+      // As the real one: the archive (once per turn_id, as the real archive is idempotent), then the mirror.
+      finishTurn: async ({ archive, mirror }: FinishTurnInput) => {
+        const { session_id, turn_id } = archive.result;
+        const archivedAlready = this.archived(session_id).some((a) => a.result.turn_id === turn_id);
+        await this.store('archiveTurn', session_id, () => archivedAlready || this.calls.archiveTurn.push(archive));
+        await this.store('mirrorSession', session_id, () => this.calls.mirrorSession.push(mirror));
+      },
       recordSessionEnd: (input: RecordSessionEndInput) =>
         this.store('recordSessionEnd', input.session_id, () => this.calls.recordSessionEnd.push(input)),
     };

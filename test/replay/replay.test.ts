@@ -104,6 +104,19 @@ describe('replaying recorded session histories against the current workflow code
     expect(activities(timedOut)).not.toContain('calculator');
   });
 
+  it('when the v4 fixtures are read then each turn ended in one local activity with no mirror activity and no timer per turn', () => {
+    for (const name of [...RECORDED_SESSIONS, ...APPROVAL_SESSIONS]) {
+      const events = byName(`v4-${name}`);
+      expect([name, patchIds(events)]).toEqual([
+        name,
+        expect.arrayContaining(['finish-turn-local-activity', 'one-idle-timer']),
+      ]);
+    }
+    expect(activities(byName('v4-plain-turn'))).toEqual(['callModel']);
+    expect(activities(byName('v4-tool-turn'))).toEqual(['callModel', 'calculator', 'callModel']);
+    expect(types(byName('v4-continued-run'))).not.toContain('EVENT_TYPE_TIMER_CANCELED');
+  });
+
   it('when every fixture is replayed then none has a determinism error', async () => {
     const histories = fixtures.map((f) => ({ workflowId: f.name, history: f.json }));
     const results: Array<{ workflowId: string; error?: string }> = [];

@@ -18,7 +18,7 @@ function toolNamed(name: string) {
 const config = loadConfig({ WEATHER_PROVIDER: 'offline' });
 
 describe('tool names at worker start', () => {
-  it.each(['mirrorSession', 'callModel', 'archiveTurn', 'publishEvents', 'recordSessionEnd'])(
+  it.each(['mirrorSession', 'finishTurn', 'callModel', 'archiveTurn', 'publishEvents', 'recordSessionEnd'])(
     'when a tool module adds a tool named %s then the registry refuses it by name',
     (name) => {
       expect(() => createToolRegistry(config, [toolNamed(name)])).toThrow(new RegExp(`"${name}".*core activity`));

@@ -2,18 +2,19 @@ import { endSessionSignal, userMessageSignal } from '../../../src/contract/sessi
 import { useWorkflowTestEnv, userMessage, within, WAIT_MS, type SessionHandle } from '../../helpers/workflow-test-env';
 import { waitFor } from '../../helpers/wait-for';
 
-/** Resolves once the run has handled the last mirror's completion: it then waits for handlers before continuing as new. */
-async function waitPastLastMirror(session: SessionHandle): Promise<void> {
+/**
+ * Resolves once the run has recorded the turn's end (the local activity that archives and publishes
+ * it, after the last model call): it then waits for handlers before continuing as new.
+ */
+async function waitPastTurnEnd(session: SessionHandle): Promise<void> {
   await waitFor(
     async () => {
       const events = (await session.fetchHistory()).events ?? [];
-      const mirror = [...events]
-        .reverse()
-        .find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'mirrorSession');
-      const done = events.findIndex(
-        (e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -1) === Number(mirror?.eventId),
-      );
-      return done >= 0 && events.slice(done).some((e) => e.workflowTaskCompletedEventAttributes) ? true : undefined;
+      const lastIndex = (found: (e: (typeof events)[number]) => boolean) =>
+        events.reduce((last, e, i) => (found(e) ? i : last), -1);
+      const lastActivity = lastIndex((e) => !!e.activityTaskCompletedEventAttributes);
+      const finished = lastIndex((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+      return lastActivity >= 0 && finished > lastActivity ? true : undefined;
     },
     { timeoutMs: WAIT_MS, intervalMs: 50 },
   );
@@ -30,7 +31,7 @@ describe('chatSessionWorkflow ending at continue-as-new (stub activities)', () =
     await session.signal(userMessageSignal, userMessage('refused', { double_texting: 'reject' }));
     await within(publish.started, 'the refusal publish');
     held.release();
-    await waitPastLastMirror(session);
+    await waitPastTurnEnd(session);
 
     await session.signal(endSessionSignal, { reason: 'user left' });
     publish.release();
