@@ -107,7 +107,11 @@ describe('session ownership (real Temporal, Redis, SQLite)', () => {
     const turn = await alice<TurnResult>('POST', '/api/chat/message', { message: 'What is on the operator screen?' });
     const id = turn.body.session_id;
     const handle = stack.client.workflow.getHandle(sessionWorkflowId(id));
-    const description = await handle.describe();
+    // Search attributes are recorded with the workflow task that ended the turn, just after the answer.
+    const description = await waitFor(async () => {
+      const described = await handle.describe();
+      return described.typedSearchAttributes.get(ChatTurns) === 1 ? described : undefined;
+    });
     expect(description.typedSearchAttributes.get(ChatOwner)).toBe('alice');
     expect(description.typedSearchAttributes.get(ChatTurns)).toBe(1);
     expect(await description.staticSummary()).toBe('What is on the operator screen?');
