@@ -254,6 +254,16 @@ export const configSchema = z.object({
     .min(100)
     .default(4000)
     .describe('Timeout of one HTTP call made by a tool (weather, search).'),
+  HISTORY_BY_REFERENCE: boolString
+    .default(true)
+    .describe(
+      'Model and mirror activity inputs carry the conversation by reference (turn ranges, keys), not its messages; false: inline, and summaries are off too (they read turns by reference). Fixed per session at its start.',
+    ),
+  CONVERSATION_SUMMARIES_ENABLED: boolString
+    .default(true)
+    .describe(
+      'Summarise the turns that leave the context window (summarizeConversation) into a note leading the context; false: old turns are dropped. Fixed per session at its start.',
+    ),
   MEMORY_ENABLED: boolString
     .default(true)
     .describe('Long-term memory per principal: the remember and recall tools, automatic recall and /api/memory.'),

@@ -29,11 +29,11 @@ import { DEFAULT_TOOL_APPROVAL_TIMEOUT } from '../src/contract/approval-wait';
 import type { ApprovalAnswer, ApprovalDecision } from '../src/contract/tool-approval';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
 import { trimConversation } from './context-window';
-import { HISTORY_REF_PATCH, withInlineFallback } from './history-by-reference';
+import { historyByReference, withInlineFallback } from './history-by-reference';
 import { nowIso } from './now-iso';
 import { publishToOperators, showAwaitingApproval, showSessionDetails } from './operator-visibility';
 import { sessionStore, summarizer, type SessionStore } from './session-activities';
-import { summaryDue, summaryMaxChars, SUMMARIES_PATCH } from './conversation-summaries';
+import { summariesOn, summaryDue, summaryMaxChars } from './conversation-summaries';
 import { ToolApprovals } from './tool-approvals';
 import { Turn, type TurnMode } from './turn';
 import { TurnUsage } from './turn-usage';
@@ -341,8 +341,8 @@ export class ChatSession {
     if (!message) return;
     this.turnScope = new CancellationScope();
     this.runningTurnId = message.turn_id;
-    const byReference = patched(HISTORY_REF_PATCH);
-    const mode: TurnMode = { byReference, summaries: byReference && patched(SUMMARIES_PATCH) };
+    const byReference = historyByReference(this.settings);
+    const mode: TurnMode = { byReference, summaries: summariesOn(this.settings, byReference) };
     const turn = new Turn(
       message,
       this.state,
@@ -403,7 +403,7 @@ export class ChatSession {
    * messages and the ending event's response of `responseOf` go as turn ids, and the activity loads
    * them; inline when a message has no turn id or the stores lost one.
    */
-  private async mirror(events: SessionEvent[], responseOf?: string, byReference = patched(HISTORY_REF_PATCH)) {
+  private async mirror(events: SessionEvent[], responseOf?: string, byReference = historyByReference(this.settings)) {
     const inline = () => this.store.mirrorSession({ snapshot: this.snapshot(), events });
     const turns = byReference ? turnRangeOf(this.state.messages, this.state.turns) : undefined;
     if (!turns) return inline();
@@ -558,6 +558,6 @@ export class ChatSession {
         steps: 0,
       },
     );
-    await this.recordTurn(message, result, [userChatMessage(message)], patched(HISTORY_REF_PATCH));
+    await this.recordTurn(message, result, [userChatMessage(message)], historyByReference(this.settings));
   }
 }

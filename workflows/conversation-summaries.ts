@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import { SUMMARY_BUDGET_SHARE, turnRangeOf, type TurnRange } from '../src/contract/conversation';
 import type { ChatMessage } from '../src/contract/chat-message';
 import type { SessionSettings } from '../src/contract/session';
@@ -5,6 +6,15 @@ import { trimConversation, turnsAfter } from './context-window';
 
 /** Marks histories that summarise the turns leaving the window (summarizeConversation) instead of forgetting them. */
 export const SUMMARIES_PATCH = 'conversation-summaries';
+
+/**
+ * Whether a turn's session summarises the turns leaving the window. Summaries read those turns by
+ * reference, so they need it; the setting is read before the patch, so a session with summaries off
+ * (CONVERSATION_SUMMARIES_ENABLED=false) records no marker and simply drops old turns.
+ */
+export function summariesOn(settings: SessionSettings, byReference: boolean): boolean {
+  return byReference && settings.conversation_summaries !== false && patched(SUMMARIES_PATCH);
+}
 
 /** Characters of the note's header ("Summary of the earlier conversation (turns 1-N):"), with room to spare. */
 const NOTE_HEADER_CHARS = 60;

@@ -1,5 +1,6 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import { MESSAGES_MISSING_FAILURE_TYPE } from '../src/contract/conversation';
+import type { SessionSettings } from '../src/contract/session';
 
 /**
  * Marks histories whose activities get messages by reference (turn ids, stored keys) instead of
@@ -7,6 +8,14 @@ import { MESSAGES_MISSING_FAILURE_TYPE } from '../src/contract/conversation';
  * messages inline (a local activity's input is not recorded).
  */
 export const HISTORY_REF_PATCH = 'history-by-reference';
+
+/**
+ * Whether the session's activities get the history by reference. The setting is read before the
+ * patch, so a session with it off (HISTORY_BY_REFERENCE=false) records no marker.
+ */
+export function historyByReference(settings: SessionSettings): boolean {
+  return settings.history_by_reference !== false && patched(HISTORY_REF_PATCH);
+}
 
 /** The activity could not find a referenced message anywhere (contract/conversation.ts). */
 export function isMessagesMissing(err: unknown): boolean {

@@ -111,6 +111,13 @@ export interface SessionSettings {
   search_attributes: boolean;
   /** How long a tool call waits for approval before it is denied (`timeout`). Optional in recorded inputs: DEFAULT_TOOL_APPROVAL_TIMEOUT. */
   tool_approval_timeout?: string;
+  /**
+   * Activity inputs carry the conversation by reference (HISTORY_REF_PATCH). Optional in recorded
+   * inputs: absent = on, so a recorded history replays as it ran.
+   */
+  history_by_reference?: boolean;
+  /** Turns leaving the window are summarised (SUMMARIES_PATCH; needs history by reference). Absent = on. */
+  conversation_summaries?: boolean;
 }
 
 export interface ChatSessionInput {

@@ -28,5 +28,7 @@ export function sessionSettings(config: Config): SessionSettings {
     max_session_cost: config.SESSION_MAX_COST,
     search_attributes: config.TEMPORAL_SEARCH_ATTRIBUTES,
     tool_approval_timeout: config.TOOL_APPROVAL_TIMEOUT,
+    history_by_reference: config.HISTORY_BY_REFERENCE,
+    conversation_summaries: config.CONVERSATION_SUMMARIES_ENABLED,
   };
 }

@@ -8,10 +8,11 @@ import type {
   MirrorSessionInput,
   PublishEventsInput,
   RecordSessionEndInput,
+  SummarizeConversationInput,
   ToolInput,
   ToolResult,
 } from '../../src/contract/activity-io';
-import { MESSAGES_MISSING_FAILURE_TYPE } from '../../src/contract/conversation';
+import { MESSAGES_MISSING_FAILURE_TYPE, type ConversationSummary } from '../../src/contract/conversation';
 import type { SessionEvent } from '../../src/contract/event-catalog';
 
 /**
@@ -94,6 +95,12 @@ export class StubActivities {
     mirrorSession: [] as MirrorSessionInput[],
     publishEvents: [] as PublishEventsInput[],
     recordSessionEnd: [] as RecordSessionEndInput[],
+    summarizeConversation: [] as SummarizeConversationInput[],
+  };
+  /** Inputs that carried the conversation by reference, refused (the workflow then resent them inline). */
+  readonly refused = {
+    callModel: [] as CallModelInput[],
+    mirrorSession: [] as MirrorSessionInput[],
   };
   /** The workflow run that made each turn's (last) model call, by turn_id. */
   readonly modelCallRuns = new Map<string, string>();
@@ -164,7 +171,10 @@ export class StubActivities {
   activities() {
     return {
       callModel: async (input: CallModelInput): Promise<CallModelResult> => {
-        if (input.turn_messages) refuseReferences();
+        if (input.turn_messages) {
+          this.refused.callModel.push(input);
+          refuseReferences();
+        }
         this.calls.callModel.push(input);
         this.modelCallRuns.set(input.turn_id, Context.current().info.workflowExecution?.runId ?? '');
         const hold = this.holds.get(input.turn_id);
@@ -180,10 +190,13 @@ export class StubActivities {
       },
       archiveTurn: (input: ArchiveTurnInput) =>
         this.store('archiveTurn', input.result.session_id, () => this.calls.archiveTurn.push(input)),
-      mirrorSession: async (input: MirrorSessionInput) =>
-        input.by_reference
-          ? refuseReferences()
-          : this.store('mirrorSession', input.snapshot.session_id, () => this.calls.mirrorSession.push(input)),
+      mirrorSession: async (input: MirrorSessionInput) => {
+        if (input.by_reference) {
+          this.refused.mirrorSession.push(input);
+          refuseReferences();
+        }
+        return this.store('mirrorSession', input.snapshot.session_id, () => this.calls.mirrorSession.push(input));
+      },
       publishEvents: (input: PublishEventsInput) =>
         this.store('publishEvents', input.session_id, () => this.calls.publishEvents.push(input)),
       // As the real one: the archive (once per turn_id, as the real archive is idempotent), then the mirror.
@@ -195,6 +208,12 @@ export class StubActivities {
       },
       recordSessionEnd: (input: RecordSessionEndInput) =>
         this.store('recordSessionEnd', input.session_id, () => this.calls.recordSessionEnd.push(input)),
+      // Answers by range whatever the references: the stubs keep no turns to read.
+      summarizeConversation: (input: SummarizeConversationInput): Promise<ConversationSummary> => {
+        this.calls.summarizeConversation.push(input);
+        const { from, to } = input.range;
+        return Promise.resolve({ through: to, text: `stub summary of turns ${from}-${to}` });
+      },
     };
   }
 

@@ -99,3 +99,14 @@ export async function activityRuns(client: Client, sessionId: string): Promise<A
   }
   return [...runs.values()];
 }
+
+/** The patch ids a session's current run recorded (its `core_patch` markers), in order. */
+export async function recordedPatches(client: Client, sessionId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(sessionWorkflowId(sessionId)).fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return [];
+    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString()) as { id: string }).id] : [];
+  });
+}
