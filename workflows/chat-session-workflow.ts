@@ -14,7 +14,7 @@ import { showSessionDetails } from './operator-visibility';
 /**
  * One chat session. User messages arrive as signals; the session admits or refuses each and
  * queues the admitted ones (FIFO). The loop runs one turn at a time — model → tools (each its own
- * activity, in parallel) → model … → archive → mirror — continues as new when the history grows
+ * activity, in parallel) → model … → archive, then publish (one local activity) — continues as new when the history grows
  * long, and ends when idle for `idle_timeout` or asked to end. Tokens never pass through here;
  * the model activity streams them to Redis.
  */

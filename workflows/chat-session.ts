@@ -467,7 +467,11 @@ export class ChatSession {
     }
   }
 
-  /** Adds a finished turn to the state, archives it (once, by turn_id), then publishes its final event with the new snapshot. */
+  /**
+   * Adds a finished turn to the state, archives it (once, by turn_id), then publishes its final event
+   * with the new snapshot; since FINISH_TURN_PATCH both in one local activity, and the search
+   * attributes that changed after it.
+   */
   private async recordTurn(
     message: UserMessage,
     result: TurnResult,
