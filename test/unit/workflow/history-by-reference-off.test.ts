@@ -1,11 +1,12 @@
 import type { SessionSettings } from '../../../src/contract/session';
-import { userMessageSignal } from '../../../src/contract/session-workflow';
+import { endSessionSignal, userMessageSignal } from '../../../src/contract/session-workflow';
 import { recordedPatches, scheduledActivities } from '../../helpers/workflow-history';
 import { useWorkflowTestEnv, userMessage, type SessionHandle } from '../../helpers/workflow-test-env';
 
 /**
  * HISTORY_BY_REFERENCE=false (`history_by_reference: false` in the session settings): callModel and
- * mirrorSession get the conversation inline, as before history by reference. The stubs refuse every
+ * mirrorSession (approvals, the session's end) get the conversation inline, as before history by reference;
+ * a turn's own end is always published inline (finishTurn, a local activity). The stubs refuse every
  * input by reference (and keep it in `refused`), so a session with it on is seen sending references first.
  */
 describe('chatSessionWorkflow with history by reference turned off (stub activities)', () => {
@@ -16,6 +17,14 @@ describe('chatSessionWorkflow with history by reference turned off (stub activit
     const session = await t.startSession(settings);
     for (const text of ['first', 'second']) await session.signal(userMessageSignal, userMessage(text));
     await t.waitForTurnsEnded(session, 2);
+    return session;
+  }
+
+  /** Two turns, then the session's end (mirrored with the snapshot). */
+  async function twoTurnsThenEnd(settings: Partial<SessionSettings>): Promise<SessionHandle> {
+    const session = await twoTurns(settings);
+    await session.signal(endSessionSignal, { reason: 'done' });
+    await session.result();
     return session;
   }
 
@@ -48,7 +57,7 @@ describe('chatSessionWorkflow with history by reference turned off (stub activit
   });
 
   it('when history by reference is off then mirror gets the snapshot messages inline', async () => {
-    const session = await twoTurns({ history_by_reference: false });
+    const session = await twoTurnsThenEnd({ history_by_reference: false });
 
     expect(refusedOf(session.sessionId).mirrorSession).toBe(0);
     const mirrors = t.stubs.calls.mirrorSession.filter((m) => m.snapshot.session_id === session.sessionId);
@@ -62,7 +71,7 @@ describe('chatSessionWorkflow with history by reference turned off (stub activit
   });
 
   it('when history by reference is on (the default) then the same session sends references first', async () => {
-    const session = await twoTurns({});
+    const session = await twoTurnsThenEnd({});
 
     expect(refusedOf(session.sessionId).callModel).toBeGreaterThan(0);
     expect(refusedOf(session.sessionId).mirrorSession).toBeGreaterThan(0);
