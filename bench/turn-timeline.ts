@@ -17,7 +17,7 @@ const EVENT_NAMES: Record<number, string> = {
 };
 
 /**
- * Profiling aid: `node --import tsx bench/turn-timeline.ts [--no-eager] [--turns=5] [--tools=1] [--latency=ms] [--median=N] [--partitions=N] [--env=KEY=VALUE] [--dynamic=KEY=JSON] [--all] [--cpu-prof-dir=dir]` runs a few
+ * Profiling aid: `node --import tsx bench/turn-timeline.ts [--no-eager] [--turns=5] [--tools=1] [--latency=ms] [--median=N] [--partitions=N] [--env=KEY=VALUE] [--dynamic=KEY=JSON] [--all] [--message=text] [--cpu-prof-dir=dir]` runs a few
  * turns on the bench stack and prints the last turn's workflow history as a timeline (ms after
  * the signal), so each workflow task and activity round trip can be seen and counted.
  */
@@ -55,7 +55,10 @@ async function main() {
     const times: number[] = [];
     for (let i = 0; i < turns; i++)
       times.push(
-        (await timedPost(`${stack.apiUrl}/api/chat/message`, { session_id: session.session_id, message: 'hi' })).ms,
+        (await timedPost(`${stack.apiUrl}/api/chat/message`, {
+          session_id: session.session_id,
+          message: argv.find((a) => a.startsWith('--message='))?.slice(10) ?? 'hi',
+        })).ms,
       );
     process.stdout.write(`turn latencies (ms): ${times.map((t) => Math.round(t)).join(', ')}\n`);
     await new Promise((r) => setTimeout(r, 500));
