@@ -37,7 +37,9 @@ async function main() {
     dynamic[a.slice(10, a.indexOf('=', 10))] = JSON.parse(a.slice(a.indexOf('=', 10) + 1)) as unknown;
   // Worker and API environment, as bench/run.ts takes it: --env=KEY=VALUE.
   const env = Object.fromEntries(
-    argv.filter((a) => a.startsWith('--env=')).map((a) => [a.slice(6, a.indexOf('=', 6)), a.slice(a.indexOf('=', 6) + 1)]),
+    argv
+      .filter((a) => a.startsWith('--env='))
+      .map((a) => [a.slice(6, a.indexOf('=', 6)), a.slice(a.indexOf('=', 6) + 1)]),
   );
   const stack = await startBenchStack({
     env,
@@ -55,10 +57,12 @@ async function main() {
     const times: number[] = [];
     for (let i = 0; i < turns; i++)
       times.push(
-        (await timedPost(`${stack.apiUrl}/api/chat/message`, {
-          session_id: session.session_id,
-          message: argv.find((a) => a.startsWith('--message='))?.slice(10) ?? 'hi',
-        })).ms,
+        (
+          await timedPost(`${stack.apiUrl}/api/chat/message`, {
+            session_id: session.session_id,
+            message: argv.find((a) => a.startsWith('--message='))?.slice(10) ?? 'hi',
+          })
+        ).ms,
       );
     process.stdout.write(`turn latencies (ms): ${times.map((t) => Math.round(t)).join(', ')}\n`);
     await new Promise((r) => setTimeout(r, 500));
@@ -68,8 +72,7 @@ async function main() {
       .getHandle(sessionWorkflowId(session.session_id))
       .fetchHistory();
     const events = history.events ?? [];
-    const at = (e: (typeof events)[number]) =>
-      Number(e.eventTime?.seconds) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+    const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
     const activityNames = new Map(
       events.map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name ?? '']),
     );
