@@ -14,7 +14,7 @@ const boolString = z
 const positiveInt = z.number().int().min(1);
 
 /** The SDK worker options WORKER_TUNING may set (names as in the SDK's WorkerOptions). */
-export const workerTuningSchema = z
+const workerTuningSchema = z
   .object({
     reuseV8Context: z.boolean(),
     workflowThreadPoolSize: positiveInt,

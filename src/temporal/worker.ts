@@ -5,7 +5,7 @@ import { temporalConnectError } from './temporal-connect-error';
 import type { TemporalConnectionSettings } from './temporal-connection';
 
 /** The SDK worker options WORKER_TUNING may set (see workerTuningSchema). */
-export type WorkerTuning = Partial<
+type WorkerTuning = Partial<
   Pick<
     WorkerOptions,
     | 'reuseV8Context'
