@@ -23,7 +23,9 @@ function toolRoundsDone(messages: FakeModelRequest['messages'] = []): number {
 function replyFor(config: FakeModelConfig, request: FakeModelRequest): CompletionReply {
   const prompt = (request.messages ?? []).map((m) => m.content ?? '').join(' ');
   const model = request.model ?? 'bench-model';
-  if (toolRoundsDone(request.messages) < config.toolCalls) {
+  // Only a request that offers tools gets a tool call (a summary request offers none, and a model cannot
+  // call a tool it was not given): otherwise every summary failed and its turn waited out the retries.
+  if ((request.tools?.length ?? 0) > 0 && toolRoundsDone(request.messages) < config.toolCalls) {
     return {
       model,
       tool_calls: [{ name: 'calculator', arguments: JSON.stringify({ expression: '6 * 7' }) }],

@@ -23,7 +23,7 @@ import { startBenchStack } from './stack';
 
 /**
  * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--label=text] [--no-eager] [--no-bundle]
- *  [--partitions=N] [--env=KEY=VALUE …] [--worker-heap-mb=256] [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]
+ *  [--partitions=N] [--dynamic=KEY=JSON …] [--env=KEY=VALUE …] [--worker-heap-mb=256] [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]
  *  [--cluster [--workers=N] [--postgres=URL]]`: starts its own stack (with --cluster: the real Temporal server
  * on Postgres, the archive in Postgres, N worker processes), runs every scenario next to the direct baseline, prints a table and
  * writes bench/results/<date>.json.
@@ -39,6 +39,9 @@ const SCENARIOS: Scenario[] = [
   memoryRecall,
   longSession,
 ];
+
+const TRANSFER_POLL_RPS_KEY = 'history.transferProcessorMaxPollRPS';
+const TRANSFER_POLL_RPS = 1000;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -61,6 +64,12 @@ function parseArgs(argv: string[]) {
     const [k, v] = a.slice(7).split('=');
     sizes[k] = Number(v);
   }
+  // Extra dynamic config of the Temporal server: --dynamic=KEY=JSON (repeatable; overrides the defaults below).
+  const dynamic: Record<string, unknown> = {};
+  for (const a of argv.filter((x) => x.startsWith('--dynamic='))) {
+    const [k, ...v] = a.slice(10).split('=');
+    dynamic[k] = JSON.parse(v.join('=')) as unknown;
+  }
   const partitions = value('partitions');
   const cpuProfDir = value('cpu-prof-dir');
   const cluster = flag('cluster')
@@ -77,6 +86,7 @@ function parseArgs(argv: string[]) {
     eager: !flag('no-eager'),
     bundle: !flag('no-bundle'),
     partitions: partitions ? Number(partitions) : undefined,
+    dynamic,
     label: value('label') ?? '',
     env,
     sizes,
@@ -121,13 +131,18 @@ async function main() {
   const scenarios = SCENARIOS.filter(
     (s) => !args.only || args.only.some((o) => s.id.startsWith(o) || s.title.startsWith(`${o}.`)),
   );
-  const temporalDynamicConfig: Record<string, unknown> = args.eager
-    ? { 'system.enableActivityEagerExecution': true }
-    : {};
+  const temporalDynamicConfig: Record<string, unknown> = {
+    ...(args.eager ? { 'system.enableActivityEagerExecution': true } : {}),
+    // The history shard's transfer queue (which hands workflow tasks scheduled by an activity completion or a
+    // signal to matching) is read at most this often; the server's default, 20/s, makes the second such task
+    // within 50 ms wait for the next read (the "0 ms anomaly", bench/README.md).
+    [TRANSFER_POLL_RPS_KEY]: TRANSFER_POLL_RPS,
+  };
   if (args.partitions) {
     temporalDynamicConfig['matching.numTaskqueueReadPartitions'] = args.partitions;
     temporalDynamicConfig['matching.numTaskqueueWritePartitions'] = args.partitions;
   }
+  Object.assign(temporalDynamicConfig, args.dynamic);
   const startedAt = new Date();
   // Taken before the run: the code measured and the machine's load when it started.
   const commitAtStart = gitCommit();

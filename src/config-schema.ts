@@ -11,6 +11,23 @@ const boolString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const positiveInt = z.number().int().min(1);
+
+/** The SDK worker options WORKER_TUNING may set (names as in the SDK's WorkerOptions). */
+const workerTuningSchema = z
+  .object({
+    reuseV8Context: z.boolean(),
+    workflowThreadPoolSize: positiveInt,
+    maxConcurrentWorkflowTaskExecutions: z.number().int().min(2),
+    maxConcurrentActivityTaskExecutions: positiveInt,
+    maxConcurrentLocalActivityExecutions: positiveInt,
+    maxConcurrentWorkflowTaskPolls: z.number().int().min(2),
+    maxConcurrentActivityTaskPolls: positiveInt,
+    nonStickyToStickyPollRatio: z.number().gt(0).max(1),
+  })
+  .partial()
+  .strict();
+
 /**
  * Every setting the service reads, parsed once at boot. Each key has a default and a
  * description so `.env.example` and the README table can be checked against this one list.
@@ -429,6 +446,20 @@ export const configSchema = z.object({
     .pipe(z.number().int().min(2).optional())
     .describe(
       'Sessions a worker keeps in memory between turns (unset: the SDK sizes it from the heap, ~2,000). Lower bounds worker RSS with many idle sessions; an evicted session replays its history on its next turn.',
+    ),
+  WORKER_TUNING: optionalString
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'WORKER_TUNING must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(workerTuningSchema.optional())
+    .describe(
+      'Temporal SDK worker options as JSON, for tuning measured with the bench (unset: the SDK defaults): `reuseV8Context`, `workflowThreadPoolSize`, `maxConcurrentWorkflowTaskExecutions`, `maxConcurrentActivityTaskExecutions`, `maxConcurrentLocalActivityExecutions`, `maxConcurrentWorkflowTaskPolls`, `maxConcurrentActivityTaskPolls`, `nonStickyToStickyPollRatio`, e.g. `{"workflowThreadPoolSize":2}`.',
     ),
   TRUST_PROXY: boolString
     .default(false)

@@ -76,6 +76,7 @@ export async function startWorker(
     activities,
     workflowBundle,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    tuning: config.WORKER_TUNING,
     shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
   });
   let stopping = false;

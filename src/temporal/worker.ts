@@ -4,6 +4,21 @@ import type { ChatActivities } from '../../activities';
 import { temporalConnectError } from './temporal-connect-error';
 import type { TemporalConnectionSettings } from './temporal-connection';
 
+/** The SDK worker options WORKER_TUNING may set (see workerTuningSchema). */
+type WorkerTuning = Partial<
+  Pick<
+    WorkerOptions,
+    | 'reuseV8Context'
+    | 'workflowThreadPoolSize'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'maxConcurrentWorkflowTaskPolls'
+    | 'maxConcurrentActivityTaskPolls'
+    | 'nonStickyToStickyPollRatio'
+  >
+>;
+
 export interface ChatWorkerOptions {
   /** From temporalConnectionOf: address, TLS, API key, as the API's client connects. */
   connection: TemporalConnectionSettings;
@@ -14,6 +29,8 @@ export interface ChatWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Undefined keeps the SDK's heap-based default. */
   maxCachedWorkflows?: number;
+  /** SDK worker options (WORKER_TUNING); unset ones keep the SDK's defaults. */
+  tuning?: WorkerTuning;
   /** After shutdown() running activities get this long to finish before they are cancelled (handed back). */
   shutdownGraceSeconds?: number;
 }
@@ -34,6 +51,7 @@ export async function createChatWorker(
     // Heartbeats carry cancellation to a streaming model call: send them at least every second.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
+    ...options.tuning,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     shutdownGraceTime: `${options.shutdownGraceSeconds ?? 0} seconds`,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),

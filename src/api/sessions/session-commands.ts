@@ -87,8 +87,12 @@ export class SessionCommands {
       await this.deps.workflows.startWithMessage({ sessionId, createdAt: message.received_at, owner }, message);
       await this.recordStart(sessionId, message.received_at, owner, titleOf(message.text));
     } else {
-      await this.deps.access.authorize(sessionId, owner);
-      afterId = await this.deps.events.lastId(sessionId);
+      // Both reads at once (one round trip's wait): the stream's last id is harmless to read before the
+      // owner is checked, and nothing is written until it is.
+      [, afterId] = await Promise.all([
+        this.deps.access.authorize(sessionId, owner),
+        this.deps.events.lastId(sessionId),
+      ]);
       await this.storeMessage(sessionId, message);
       await this.deps.workflows.sendMessage(sessionId, message);
     }
