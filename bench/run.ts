@@ -20,6 +20,7 @@ import { throughput } from './scenarios/throughput';
 import { timeToFirstToken } from './scenarios/time-to-first-token';
 import { turnOverhead } from './scenarios/turn-overhead';
 import { startBenchStack } from './stack';
+import { TEMPORAL_DYNAMIC_CONFIG } from '../dev/temporal-dynamic-config';
 
 /**
  * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--label=text] [--no-eager] [--no-bundle]
@@ -39,9 +40,6 @@ const SCENARIOS: Scenario[] = [
   memoryRecall,
   longSession,
 ];
-
-const TRANSFER_POLL_RPS_KEY = 'history.transferProcessorMaxPollRPS';
-const TRANSFER_POLL_RPS = 1000;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -131,12 +129,10 @@ async function main() {
   const scenarios = SCENARIOS.filter(
     (s) => !args.only || args.only.some((o) => s.id.startsWith(o) || s.title.startsWith(`${o}.`)),
   );
+  // As `npm start`; `--no-eager` turns eager activity execution off.
   const temporalDynamicConfig: Record<string, unknown> = {
-    ...(args.eager ? { 'system.enableActivityEagerExecution': true } : {}),
-    // The history shard's transfer queue (which hands workflow tasks scheduled by an activity completion or a
-    // signal to matching) is read at most this often; the server's default, 20/s, makes the second such task
-    // within 50 ms wait for the next read (the "0 ms anomaly", bench/README.md).
-    [TRANSFER_POLL_RPS_KEY]: TRANSFER_POLL_RPS,
+    ...TEMPORAL_DYNAMIC_CONFIG,
+    ...(args.eager ? {} : { 'system.enableActivityEagerExecution': false }),
   };
   if (args.partitions) {
     temporalDynamicConfig['matching.numTaskqueueReadPartitions'] = args.partitions;

@@ -7,6 +7,7 @@ import { printStartBanner } from '../src/process/start-banner';
 import { temporalAddressOf } from '../src/temporal/temporal-address';
 import { startWorker, workflowBundleOf } from '../src/worker-process';
 import { startDevServer } from './dev-server';
+import { TEMPORAL_DYNAMIC_CONFIG } from './temporal-dynamic-config';
 import { ensureRedis } from './redis-launcher';
 import { ensureTemporalCli } from './temporal-cli';
 
@@ -31,8 +32,7 @@ void runRole('dev', 'API, worker, stores and embedded servers', async ({ config,
       uiPort: config.TEMPORAL_UI_PORT,
       dbFilename,
       namespace: config.TEMPORAL_NAMESPACE,
-      // Activities a workflow task schedules go straight back to this worker, without a round trip through matching.
-      dynamicConfig: { 'system.enableActivityEagerExecution': true },
+      dynamicConfig: TEMPORAL_DYNAMIC_CONFIG,
       log: say,
     });
     lifecycle.onStop(() => server.stop());

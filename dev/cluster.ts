@@ -7,6 +7,7 @@ import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { ensureRedis } from './redis-launcher';
 import { API_READY, spawnRole, WORKER_READY } from './role-process';
 import { stopChild } from './stop-child';
+import { TEMPORAL_DYNAMIC_CONFIG } from './temporal-dynamic-config';
 import { ensureTemporalCli } from './temporal-cli';
 import { startTemporalCluster } from './temporal-cluster';
 import { ensureTemporalServerTools } from './temporal-server';
@@ -49,8 +50,7 @@ void runRole('cluster', 'the Temporal server, the API and worker processes', asy
     port: config.TEMPORAL_DEV_PORT,
     namespace: config.TEMPORAL_NAMESPACE,
     dir,
-    // As `npm start`: activities a workflow task schedules go straight back to its worker.
-    dynamicConfig: { 'system.enableActivityEagerExecution': true },
+    dynamicConfig: TEMPORAL_DYNAMIC_CONFIG,
     log: say,
   });
   lifecycle.onStop(() => cluster.stop());

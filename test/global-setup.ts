@@ -6,6 +6,7 @@ import { ensureRedis } from '../dev/redis-launcher';
 import { ensureToxiproxy, startToxiproxy, type ToxiproxyServer } from '../dev/toxiproxy-launcher';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { freePort } from '../dev/free-port';
+import { TEMPORAL_DYNAMIC_CONFIG } from '../dev/temporal-dynamic-config';
 import { pingRedis } from '../src/store/redis-reachability';
 import { ensureWebBuild } from '../dev/web-build';
 import { createTestDatabase } from './helpers/postgres-test-database';
@@ -72,6 +73,8 @@ export default async function globalSetup(): Promise<void> {
     name: path.basename(tmpDir).slice(-6),
     dir: path.join(tmpDir, 'temporal'),
     port,
+    // As `npm start` runs it.
+    dynamicConfig: TEMPORAL_DYNAMIC_CONFIG,
     log: say,
   });
   const toxiproxyStarting = freePort().then((toxiPort) => startToxiproxy(toxiproxyPath, toxiPort));
