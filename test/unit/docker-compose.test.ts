@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config-schema';
 import { CHAT_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
+import { TEMPORAL_DYNAMIC_CONFIG } from '../../dev/temporal-dynamic-config';
 
 /** No Docker engine runs here, so the compose file is checked statically against the code it deploys. */
 interface Service {
@@ -16,6 +17,7 @@ interface Service {
   deploy?: { replicas?: number };
   stop_grace_period?: string;
   volumes?: string[];
+  configs?: Array<{ source: string; target: string }>;
 }
 
 const root = path.resolve(__dirname, '../..');
@@ -127,6 +129,19 @@ describe('docker-compose.yml', () => {
     expect(content).toMatch(/server api:3000;/);
     expect(content).toMatch(/proxy_set_header X-Forwarded-For \$\$remote_addr;/);
     expect(content).toMatch(/proxy_buffering off;/);
+  });
+
+  it('when Temporal starts then it runs with the dynamic config every server of ours runs with', () => {
+    const temporal = services.temporal;
+    const file = temporal.environment?.DYNAMIC_CONFIG_FILE_PATH;
+    expect(temporal.configs).toEqual([{ source: 'temporal-dynamic-config', target: `/etc/temporal/${String(file)}` }]);
+    const values = parse(compose.configs?.['temporal-dynamic-config']?.content ?? '') as Record<
+      string,
+      Array<{ value: unknown }>
+    >;
+    expect(Object.fromEntries(Object.entries(values).map(([key, [first]]) => [key, first.value]))).toEqual(
+      TEMPORAL_DYNAMIC_CONFIG,
+    );
   });
 
   it('when Temporal is set up then every search attribute the workflow sets is created with its type', () => {
