@@ -31,14 +31,18 @@ export async function openInfrastructure(config: Config, role: string): Promise<
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
   const knex = createKnex(config.archiveLocation);
   await runMigrations(knex);
+  const snapshots = new SessionSnapshotStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS);
   return {
     redis,
     keys,
     events: new SessionEventStream(redis, keys, config.STREAM_MAX_LEN, config.SESSION_SNAPSHOT_TTL_SECONDS),
-    snapshots: new SessionSnapshotStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS),
+    snapshots,
     conversation: new ConversationStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS),
     knex,
-    history: new ChatHistoryStore(knex),
+    // The marker first: history reads served without the archive (session-reads.ts) rely on it.
+    history: new ChatHistoryStore(knex, {
+      beforeArchive: (sessionId, turnId) => snapshots.markArchiving(sessionId, turnId),
+    }),
     sessionRecords: new SessionRecordStore(knex),
     memories: new MemoryStore(knex),
     async close() {
