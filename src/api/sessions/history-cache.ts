@@ -28,7 +28,7 @@ export class HistoryCache {
   set(sessionId: string, history: CachedHistory): void {
     this.drop(sessionId);
     const bytes = Buffer.byteLength(history.body);
-    if (bytes > this.maxBytes) return;
+    if (this.maxBytes === 0 || bytes > this.maxBytes) return;
     this.entries.set(sessionId, { ...history, bytes });
     this.bytes += bytes;
     for (const oldest of this.entries.keys()) {
