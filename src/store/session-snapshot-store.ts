@@ -14,7 +14,7 @@ type RedisWithPutSnapshot = Redis & {
   ): Promise<number>;
 };
 
-/** The snapshot and whether a turn may be archived but not yet in it (see `markArchiving`). */
+/** The snapshot as stored and whether a turn may be archived but not yet in it (see `markArchiving`). */
 export interface SnapshotRead {
   snapshot: SessionSnapshot | null;
   archiving: boolean;
@@ -47,21 +47,21 @@ export class SessionSnapshotStore {
   }
 
   /**
-   * The snapshot (as `get`) and whether a turn is being archived. The marker is read first, in the
-   * same pipeline: absent then, every turn archived so far was already in the stored snapshot, so
-   * the snapshot read after it has at least the archive's turns. The marker's TTL slides too.
+   * The snapshot as stored (no live turn folded in: readers of the archive's view need none) and
+   * whether a turn is being archived. The marker is read first, in the same pipeline: absent then,
+   * every turn archived so far was already in the stored snapshot, so the snapshot read after it has
+   * at least the archive's turns. Both TTLs slide, as `get` slides the snapshot's.
    */
   async getWithArchiving(sessionId: string): Promise<SnapshotRead> {
     const results = await this.redis
       .pipeline()
       .getex(this.archivingKey(sessionId), 'EX', this.ttlSeconds)
       .getex(this.keys.snapshot(sessionId), 'EX', this.ttlSeconds)
-      .get(this.liveKey(sessionId))
       .exec();
-    const [[markErr, marker], [snapErr, raw], [, live]] = results as Array<[Error | null, string | null]>;
+    const [[markErr, marker], [snapErr, raw]] = results as Array<[Error | null, string | null]>;
     if (markErr) throw markErr;
     if (snapErr) throw snapErr;
-    return { snapshot: withLiveTurn(raw, live), archiving: marker !== null };
+    return { snapshot: raw === null ? null : (JSON.parse(raw) as SessionSnapshot), archiving: marker !== null };
   }
 
   /**
