@@ -8,6 +8,9 @@ import type { CachedHistory } from './history-cache';
  * the snapshot's `turns` turns — unless it holds fewer (a turn the workflow counted but could not
  * archive), which an entry of that many turns cannot match either. Without a snapshot nothing is known.
  */
-export function cachedHistoryIsCurrent(cached: Pick<CachedHistory, 'turns'> | undefined, read: SnapshotRead): boolean {
+export function cachedHistoryIsCurrent<T extends Pick<CachedHistory, 'turns'>>(
+  cached: T | undefined,
+  read: SnapshotRead,
+): cached is T {
   return cached !== undefined && read.snapshot !== null && !read.archiving && cached.turns === read.snapshot.turns;
 }

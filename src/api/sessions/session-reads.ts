@@ -7,7 +7,7 @@ import { InvalidCursorError, type SessionPage, type SessionRecordStore } from '.
 import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
 import type { Principal } from '../security/principal-of';
 import { cachedHistoryIsCurrent } from './cached-history-is-current';
-import type { CachedHistory, HistoryCache } from './history-cache';
+import type { HistoryCache } from './history-cache';
 import { historyMessagesOf } from './history-message';
 import type { SessionAccess } from './session-access';
 import type { SessionWorkflows } from './session-workflows';
@@ -50,7 +50,7 @@ export class SessionReads {
   async historyBody(sessionId: string, owner: Principal): Promise<string> {
     const read = await this.deps.access.authorizeRead(sessionId, owner);
     const cached = this.deps.historyCache.get(sessionId);
-    if (cachedHistoryIsCurrent(cached, read)) return (cached as CachedHistory).body;
+    if (cachedHistoryIsCurrent(cached, read)) return cached.body;
     const rows = await this.deps.history.listTurns(sessionId);
     const body = JSON.stringify({ session_id: sessionId, messages: historyMessagesOf(rows) });
     // Only sessions with a snapshot can be served from the cache later.
