@@ -31,18 +31,14 @@ export async function openInfrastructure(config: Config, role: string): Promise<
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
   const knex = createKnex(config.archiveLocation);
   await runMigrations(knex);
-  const snapshots = new SessionSnapshotStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS);
   return {
     redis,
     keys,
     events: new SessionEventStream(redis, keys, config.STREAM_MAX_LEN, config.SESSION_SNAPSHOT_TTL_SECONDS),
-    snapshots,
+    snapshots: new SessionSnapshotStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS),
     conversation: new ConversationStore(redis, keys, config.SESSION_SNAPSHOT_TTL_SECONDS),
     knex,
-    // The marker first: history reads served without the archive (session-reads.ts) rely on it.
-    history: new ChatHistoryStore(knex, {
-      beforeArchive: (sessionId, turnId) => snapshots.markArchiving(sessionId, turnId),
-    }),
+    history: new ChatHistoryStore(knex),
     sessionRecords: new SessionRecordStore(knex),
     memories: new MemoryStore(knex),
     async close() {

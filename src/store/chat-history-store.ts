@@ -32,27 +32,15 @@ const parseJson = <T>(raw: string | null, fallback: T): T => {
   }
 };
 
-export interface ChatHistoryStoreOptions {
-  /**
-   * Awaited before each turn's row is written (the snapshot store's archiving marker): readers
-   * that serve history without the archive must learn first that the archive may be ahead.
-   */
-  beforeArchive?: (sessionId: string, turnId: string) => Promise<void>;
-}
-
 /** The archive of finished turns (SQLite, or Postgres with DATABASE_URL). */
 export class ChatHistoryStore {
-  constructor(
-    private readonly knex: Knex,
-    private readonly options: ChatHistoryStoreOptions = {},
-  ) {}
+  constructor(private readonly knex: Knex) {}
 
   /** Inserts the turn once: a retried activity hits the unique turn_id and changes nothing. */
   async archiveTurn(
     { result, user_message, metadata, messages, seq }: ArchiveTurnInput,
     db: Knex | Knex.Transaction = this.knex,
   ): Promise<void> {
-    await this.options.beforeArchive?.(result.session_id, result.turn_id);
     await db('chat_history')
       .insert({
         session_id: result.session_id,
