@@ -61,6 +61,7 @@ export async function startApi(
     idempotency: new IdempotencyStore(infra.redis, infra.keys, config.IDEMPOTENCY_TTL_SECONDS),
     turnEndings: new TurnWaiter(reader),
     turnWaitTimeoutMs: config.TURN_WAIT_TIMEOUT_SECONDS * 1000,
+    historyCacheMaxBytes: config.HISTORY_CACHE_MAX_BYTES,
   });
   const app = createApp({
     sessions,

@@ -221,6 +221,14 @@ export const configSchema = z.object({
     .min(1)
     .default(180)
     .describe('How long POST /api/chat/message waits for the turn before answering 504.'),
+  HISTORY_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(16 * 1024 * 1024)
+    .describe(
+      'Per API process: history answers (GET /api/chat/history) of recently read sessions kept in memory, up to this many bytes; served while the session snapshot shows the archive unchanged. 0 turns the cache off.',
+    ),
   MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).default(8000).describe('Longest accepted user message.'),
   REDIS_AUTOSTART: boolString
     .default(true)

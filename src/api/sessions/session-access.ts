@@ -1,7 +1,7 @@
 import type { SessionSnapshot } from '../../contract/session';
 import { SessionNotFoundError } from '../../errors';
 import type { SessionRecordStore } from '../../store/session-record-store';
-import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
+import type { SessionSnapshotStore, SnapshotRead } from '../../store/session-snapshot-store';
 import type { Principal } from '../security/principal-of';
 import type { SessionWorkflows } from './session-workflows';
 
@@ -23,9 +23,20 @@ export class SessionAccess {
    */
   async authorize(sessionId: string, principal: Principal): Promise<SessionSnapshot | null> {
     const live = await this.snapshots.get(sessionId);
+    await this.checkOwner(sessionId, principal, live);
+    return live;
+  }
+
+  /** As `authorize`, with whether a turn is being archived (the snapshot may lag the archive). */
+  async authorizeRead(sessionId: string, principal: Principal): Promise<SnapshotRead> {
+    const read = await this.snapshots.getWithArchiving(sessionId);
+    await this.checkOwner(sessionId, principal, read.snapshot);
+    return read;
+  }
+
+  private async checkOwner(sessionId: string, principal: Principal, live: SessionSnapshot | null): Promise<void> {
     const owner =
       live?.owner ?? (await this.records.get(sessionId))?.owner ?? (await this.workflows.ownerInMemo(sessionId));
     if (owner !== principal) throw new SessionNotFoundError(sessionId);
-    return live;
   }
 }

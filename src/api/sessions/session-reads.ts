@@ -6,7 +6,9 @@ import type { ChatHistoryStore } from '../../store/chat-history-store';
 import { InvalidCursorError, type SessionPage, type SessionRecordStore } from '../../store/session-record-store';
 import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
 import type { Principal } from '../security/principal-of';
-import { historyMessagesOf, type HistoryMessage } from './history-message';
+import { cachedHistoryIsCurrent } from './cached-history-is-current';
+import type { HistoryCache } from './history-cache';
+import { historyMessagesOf } from './history-message';
 import type { SessionAccess } from './session-access';
 import type { SessionWorkflows } from './session-workflows';
 import { snapshotFromRecord } from './snapshot-from-record';
@@ -19,6 +21,8 @@ export interface SessionReadsDeps {
   history: ChatHistoryStore;
   /** The session's message window: how much of the archive a rebuilt snapshot shows. */
   historyWindowMessages: number;
+  /** Archive answers of hot sessions, served while the snapshot shows the archive has not moved. */
+  historyCache: HistoryCache;
 }
 
 /** What the API reads about sessions: one's list, a session's live snapshot, its archived history. */
@@ -38,10 +42,20 @@ export class SessionReads {
     }
   }
 
-  /** Full history from the archive (the caller must own the session). */
-  async history(sessionId: string, owner: Principal): Promise<HistoryMessage[]> {
-    await this.deps.access.authorize(sessionId, owner);
-    return historyMessagesOf(await this.deps.history.listTurns(sessionId));
+  /**
+   * The full history as the archive answers it, as the JSON text of `{ session_id, messages }` (the
+   * caller must own the session). A hot session's answer comes from the cache while the snapshot the
+   * ownership check read shows the archive holds the same turns (cached-history-is-current.ts).
+   */
+  async historyBody(sessionId: string, owner: Principal): Promise<string> {
+    const read = await this.deps.access.authorizeRead(sessionId, owner);
+    const cached = this.deps.historyCache.get(sessionId);
+    if (cachedHistoryIsCurrent(cached, read)) return cached.body;
+    const rows = await this.deps.history.listTurns(sessionId);
+    const body = JSON.stringify({ session_id: sessionId, messages: historyMessagesOf(rows) });
+    // Only sessions with a snapshot can be served from the cache later.
+    if (read.snapshot) this.deps.historyCache.set(sessionId, { turns: rows.length, body });
+    return body;
   }
 
   /**

@@ -48,7 +48,9 @@ export function sessionRoutes(sessions: SessionService, maxMessageChars: number)
 
   router.get('/history/:session_id', async (ctx) => {
     const sessionId = parseOrThrow(sessionIdSchema, ctx.params.session_id, 'session id');
-    ctx.body = { session_id: sessionId, messages: await sessions.reads.history(sessionId, principalOf(ctx)) };
+    const body = await sessions.reads.historyBody(sessionId, principalOf(ctx));
+    ctx.type = 'json'; // the JSON text Koa would have made of the object
+    ctx.body = body;
   });
 
   router.get('/session/:session_id', async (ctx) => {

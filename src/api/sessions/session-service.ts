@@ -8,6 +8,7 @@ import type { SessionRecordStore } from '../../store/session-record-store';
 import type { SessionSnapshotStore } from '../../store/session-snapshot-store';
 import { SessionAccess } from './session-access';
 import { SessionCommands } from './session-commands';
+import { HistoryCache } from './history-cache';
 import { SessionReads } from './session-reads';
 import { SessionWorkflows } from './session-workflows';
 import { ToolCallApprovals } from './tool-call-approvals';
@@ -25,6 +26,8 @@ export interface SessionServiceDeps {
   idempotency: IdempotencyStore;
   turnEndings: TurnEndings;
   turnWaitTimeoutMs: number;
+  /** Bound of the history cache (HISTORY_CACHE_MAX_BYTES; 0 = none). */
+  historyCacheMaxBytes: number;
 }
 
 /** The sessions feature as routes use it: who may act, what changes a session, what reads it, and waiting for a turn's answer. */
@@ -60,6 +63,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       records: deps.records,
       history: deps.history,
       historyWindowMessages: deps.settings.history_window_messages,
+      historyCache: new HistoryCache(deps.historyCacheMaxBytes),
     }),
     turnResults: new TurnResultWaiter(deps.turnEndings, deps.turnWaitTimeoutMs, deps.history),
     approvals: new ToolCallApprovals(access, workflows),
