@@ -42,6 +42,8 @@ export interface ActivityDeps {
 
 /** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
 async function archiveTurn(deps: ActivityDeps, input: ArchiveTurnInput): Promise<void> {
+  // Before the row, outside its transaction: history reads served from the API's cache learn that the archive may be ahead.
+  await classifyStoreErrors(() => deps.snapshots.markArchiving(input.result.session_id, input.result.turn_id));
   await classifyStoreErrors(() =>
     deps.sessionRecords.transaction(async (trx) => {
       await deps.history.archiveTurn(input, trx);

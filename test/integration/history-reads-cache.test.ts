@@ -79,8 +79,9 @@ describe('history reads of hot sessions (real stack)', () => {
     await readHistory(sessionId);
     expect((await readHistory(sessionId)).archiveReads).toBe(0);
 
-    // What the worker does first at the end of a turn: the archive row, before the snapshot.
+    // What the worker's archiving activity does first at the end of a turn: the marker, then the row, before the snapshot.
     const turnId = randomUUID();
+    await t.stack.infra.snapshots.markArchiving(sessionId, turnId);
     await t.stack.infra.history.archiveTurn({
       result: {
         session_id: sessionId,

@@ -46,7 +46,12 @@ describe('store activities: which failures are retried', () => {
 
   it('when the archive table is missing then archiveTurn fails non-retryably with the schema error type', async () => {
     const activities = createActivities(
-      depsWith({ history: new ChatHistoryStore(knex), sessionRecords: new SessionRecordStore(knex) }),
+      depsWith({
+        history: new ChatHistoryStore(knex),
+        sessionRecords: new SessionRecordStore(knex),
+        // The archiving marker (Redis) is set first; it succeeds here.
+        snapshots: { markArchiving: async () => undefined } as unknown as ActivityDeps['snapshots'],
+      }),
     );
     const failure = await activities.archiveTurn(archiveInput).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ApplicationFailure);
