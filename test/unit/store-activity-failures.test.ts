@@ -50,7 +50,7 @@ describe('store activities: which failures are retried', () => {
         history: new ChatHistoryStore(knex),
         sessionRecords: new SessionRecordStore(knex),
         // The archiving marker (Redis) is set first; it succeeds here.
-        snapshots: { markArchiving: async () => undefined } as unknown as ActivityDeps['snapshots'],
+        snapshots: { markArchiving: () => Promise.resolve() } as unknown as ActivityDeps['snapshots'],
       }),
     );
     const failure = await activities.archiveTurn(archiveInput).catch((err: unknown) => err);
