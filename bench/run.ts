@@ -24,7 +24,8 @@ import { TEMPORAL_DYNAMIC_CONFIG } from '../dev/temporal-dynamic-config';
 
 /**
  * `npm run bench [-- --smoke|--full] [--only=a,b] [--out=file] [--label=text] [--no-eager] [--no-bundle]
- *  [--partitions=N] [--dynamic=KEY=JSON …] [--env=KEY=VALUE …] [--worker-heap-mb=256] [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]
+ *  [--partitions=N] [--dynamic=KEY=JSON …] [--env=KEY=VALUE …] [--worker-heap-mb=256] [--worker-node-arg=--flag …]
+ *  [--size=overheadTurns=20 …] [--cpu-prof-dir=dir]
  *  [--cluster [--workers=N] [--postgres=URL]]`: starts its own stack (with --cluster: the real Temporal server
  * on Postgres, the archive in Postgres, N worker processes), runs every scenario next to the direct baseline, prints a table and
  * writes bench/results/<date>.json.
@@ -48,15 +49,23 @@ function parseArgs(argv: string[]) {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const mode: BenchMode = flag('smoke') ? 'smoke' : flag('full') ? 'full' : 'default';
   const only = value('only')?.split(',');
-  // The tuned defaults (see bench/README.md); `--env=KEY=` or `--worker-heap-mb=0` undo them.
+  // The tuned defaults (see bench/README.md); `--env=KEY=`, `--worker-heap-mb=0` or `--worker-node-arg=` undo them.
   // The fan-out scenarios open up to 1,000 streams from one IP: no per-caller stream cap.
-  const env: Record<string, string> = { WORKER_MAX_CACHED_WORKFLOWS: '250', SSE_MAX_STREAMS_PER_PRINCIPAL: '0' };
+  // Memory (README "Idle sessions: where the worker's memory goes"): 64 cached sessions, two glibc malloc arenas.
+  const env: Record<string, string> = {
+    WORKER_MAX_CACHED_WORKFLOWS: '64',
+    MALLOC_ARENA_MAX: '2',
+    SSE_MAX_STREAMS_PER_PRINCIPAL: '0',
+  };
   for (const a of argv.filter((x) => x.startsWith('--env='))) {
     const [k, ...v] = a.slice(6).split('=');
     env[k] = v.join('=');
     if (env[k] === '') delete env[k];
   }
   const workerHeapMb = Number(value('worker-heap-mb') ?? 256);
+  // V8 flags for the worker process only; any --worker-node-arg replaces these (an empty one: none).
+  const givenNodeArgs = argv.filter((x) => x.startsWith('--worker-node-arg=')).map((x) => x.slice(18));
+  const workerNodeArgs = givenNodeArgs.length > 0 ? givenNodeArgs.filter(Boolean) : ['--max-semi-space-size=1'];
   const sizes: Record<string, number> = {};
   for (const a of argv.filter((x) => x.startsWith('--size='))) {
     const [k, v] = a.slice(7).split('=');
@@ -90,6 +99,7 @@ function parseArgs(argv: string[]) {
     sizes,
     cpuProfDir,
     workerHeapMb,
+    workerNodeArgs,
   };
 }
 
@@ -150,7 +160,10 @@ async function main() {
     prebuiltBundle: args.bundle,
     cluster: args.cluster,
     nodeArgs: args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [],
-    workerNodeArgs: args.workerHeapMb > 0 ? [`--max-old-space-size=${args.workerHeapMb}`] : [],
+    workerNodeArgs: [
+      ...(args.workerHeapMb > 0 ? [`--max-old-space-size=${args.workerHeapMb}`] : []),
+      ...args.workerNodeArgs,
+    ],
     log: say,
   });
   const results: Partial<ScenarioResults> = {};
@@ -201,6 +214,7 @@ async function main() {
       worker_processes: args.cluster?.workers ?? 1,
       prebuilt_workflow_bundle: args.bundle,
       worker_max_old_space_mb: args.workerHeapMb || 'node default',
+      worker_node_args: args.workerNodeArgs,
       worker_api_env: args.env,
       log_level: 'warn',
       rate_limits: 'off',

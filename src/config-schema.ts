@@ -453,7 +453,7 @@ export const configSchema = z.object({
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(z.number().int().min(2).optional())
     .describe(
-      'Sessions a worker keeps in memory between turns (unset: the SDK sizes it from the heap, ~2,000). Lower bounds worker RSS with many idle sessions; an evicted session replays its history on its next turn.',
+      'Sessions a worker keeps in memory between turns (unset: the SDK sizes it from the heap, ~2,000). Each cached session costs the worker ~0.35 MB of RSS (bench/README.md, idle sessions); lower bounds worker RSS with many idle sessions, and an evicted session replays its history on its next turn.',
     ),
   WORKER_TUNING: optionalString
     .transform((v, ctx) => {
