@@ -3,6 +3,7 @@ import type { TurnResult } from '../../src/contract/turn';
 import { parseJson, postJson, type History } from '../helpers/http';
 import { useScriptedStack } from '../helpers/scripted-stack';
 import { slowOrEcho } from '../helpers/slow-or-echo-script';
+import { turnResult } from '../helpers/turn-result';
 
 /**
  * GET /api/chat/history of a hot session answers from the API's cache of the archive's answer while
@@ -83,23 +84,7 @@ describe('history reads of hot sessions (real stack)', () => {
     const turnId = randomUUID();
     await t.stack.infra.snapshots.markArchiving(sessionId, turnId);
     await t.stack.infra.history.archiveTurn({
-      result: {
-        session_id: sessionId,
-        turn_id: turnId,
-        status: 'completed',
-        response: 'archived, not mirrored',
-        tools_used: [],
-        model_used: 'fake-model',
-        tokens_used: 0,
-        prompt_tokens: 0,
-        completion_tokens: 0,
-        cost: 0,
-        steps: 1,
-        models_tried: [],
-        model_calls: [],
-        offline_fallback: false,
-        created_at: new Date().toISOString(),
-      },
+      result: turnResult({ session_id: sessionId, turn_id: turnId }, { response: 'archived, not mirrored' }),
       user_message: 'not mirrored yet',
       metadata: { received_at: new Date().toISOString() },
       session: { owner: 'anonymous', created_at: new Date().toISOString(), title: null },

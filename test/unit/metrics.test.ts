@@ -9,6 +9,7 @@ import * as metrics from '../../src/metrics/metrics';
 import { modelCallOutcome } from '../../src/metrics/model-call-outcome';
 import { TurnObserver } from '../../src/metrics/turn-observer';
 import { histogram } from '../helpers/metric-values';
+import { turnResult } from '../helpers/turn-result';
 
 /**
  * Our recording code, not prom-client: the outcome labels we derive, what TurnObserver records
@@ -27,23 +28,8 @@ const message = (turn: string, model: string, content: string): SessionEvent => 
   type: 'message',
   data: { turn_id: turn, step: 1, attempt: 1, model, content },
 });
-const result = (status: TurnResult['status']): TurnResult => ({
-  session_id: sessionId,
-  turn_id: turnId,
-  status,
-  response: '',
-  tools_used: [],
-  model_used: 'm',
-  tokens_used: 0,
-  prompt_tokens: 0,
-  completion_tokens: 0,
-  cost: 0,
-  steps: 1,
-  models_tried: [],
-  model_calls: [],
-  offline_fallback: false,
-  created_at: new Date().toISOString(),
-});
+const result = (status: TurnResult['status']): TurnResult =>
+  turnResult({ session_id: sessionId, turn_id: turnId }, { status, model_used: 'm' });
 
 describe('model call outcome labels', () => {
   it('when a call fails with each model failure type then the outcome label is its short name', () => {
