@@ -1,46 +1,55 @@
-import { all, create } from 'mathjs';
+import type { MathJsInstance } from 'mathjs';
 import { z } from 'zod';
 import { defineTool } from './tool-definition';
 
 export const MAX_EXPRESSION_LENGTH = 500;
 
+const blocked = (name: string) => () => {
+  throw new Error(`Function ${name} is disabled`);
+};
+
 /**
  * A restricted mathjs instance, following mathjs's security guidance: the functions that
  * could redefine the instance or re-enter the parser are replaced by ones that throw.
  */
-const math = create(all, { number: 'number', precision: 64 });
-const evaluate = math.evaluate.bind(math);
-const blocked = (name: string) => () => {
-  throw new Error(`Function ${name} is disabled`);
-};
-math.import(
-  {
-    import: blocked('import'),
-    createUnit: blocked('createUnit'),
-    evaluate: blocked('evaluate'),
-    parse: blocked('parse'),
-    compile: blocked('compile'),
-    simplify: blocked('simplify'),
-    derivative: blocked('derivative'),
-    resolve: blocked('resolve'),
-    reviver: blocked('reviver'),
-    parser: blocked('parser'),
-    chain: blocked('chain'),
-  },
-  { override: true },
-);
+async function restrictedMath(): Promise<{ math: MathJsInstance; evaluate: MathJsInstance['evaluate'] }> {
+  const { all, create } = await import('mathjs');
+  const math = create(all, { number: 'number', precision: 64 });
+  const evaluate = math.evaluate.bind(math);
+  math.import(
+    {
+      import: blocked('import'),
+      createUnit: blocked('createUnit'),
+      evaluate: blocked('evaluate'),
+      parse: blocked('parse'),
+      compile: blocked('compile'),
+      simplify: blocked('simplify'),
+      derivative: blocked('derivative'),
+      resolve: blocked('resolve'),
+      reviver: blocked('reviver'),
+      parser: blocked('parser'),
+      chain: blocked('chain'),
+    },
+    { override: true },
+  );
+  return { math, evaluate };
+}
+
+/** Loaded on the first calculation: mathjs costs a process ~75 MB of RSS, and the API and many workers never calculate. */
+let loaded: ReturnType<typeof restrictedMath> | undefined;
 
 export class CalculationError extends Error {
   override name = 'CalculationError';
 }
 
-/** Evaluates one arithmetic expression in a fresh scope; throws CalculationError on anything else. */
-export function calculate(expression: string): number | string {
+/** Evaluates one arithmetic expression in a fresh scope; rejects with CalculationError on anything else. */
+export async function calculate(expression: string): Promise<number | string> {
   const trimmed = expression.trim();
   if (trimmed.length === 0) throw new CalculationError('Expression is empty');
   if (trimmed.length > MAX_EXPRESSION_LENGTH) {
     throw new CalculationError(`Expression is longer than ${MAX_EXPRESSION_LENGTH} characters`);
   }
+  const { math, evaluate } = await (loaded ??= restrictedMath());
   let value: unknown;
   try {
     value = evaluate(trimmed, {});
@@ -74,11 +83,11 @@ export const calculatorTool = defineTool({
   idempotent: true,
   /** Read-only: runs without asking. */
   approval: 'never',
-  run({ expression }) {
+  async run({ expression }) {
     try {
-      return Promise.resolve({ ok: true, value: { expression, result: calculate(expression) }, provider: 'mathjs' });
+      return { ok: true, value: { expression, result: await calculate(expression) }, provider: 'mathjs' };
     } catch (err) {
-      return Promise.resolve({ ok: false, value: { expression }, error: (err as Error).message, provider: 'mathjs' });
+      return { ok: false, value: { expression }, error: (err as Error).message, provider: 'mathjs' };
     }
   },
 });
