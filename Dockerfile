@@ -14,6 +14,9 @@ COPY web ./web
 COPY dev/web-build.ts ./dev/web-build.ts
 RUN node --import tsx dev/web-build.ts
 ENV NODE_ENV=production HOST=0.0.0.0 DATA_DIR=/data
+# Two glibc malloc arenas instead of one per thread of the Temporal core: −31 MB worker RSS at no measured CPU cost
+# (bench/README.md, "Idle sessions").
+ENV MALLOC_ARENA_MAX=2
 EXPOSE 3000
 ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
 CMD ["api"]
