@@ -74,7 +74,7 @@ async function runTurn(client: OpenAI, message: string, onToken?: (piece: string
       messages.push({
         role: 'tool',
         tool_call_id: call.id,
-        content: JSON.stringify({ expression, result: calculate(expression) }),
+        content: JSON.stringify({ expression, result: await calculate(expression) }),
       });
     }
   }
