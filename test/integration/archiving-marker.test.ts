@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionSnapshot } from '../../src/contract/session';
 import { createRedis, RedisKeys } from '../../src/store/redis';
 import { SessionSnapshotStore } from '../../src/store/session-snapshot-store';
+import { dropTestKeys } from '../helpers/redis-test-keys';
 
 const redis = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', 'archiving-marker-test');
 const keys = new RedisKeys(`archiving-marker:${randomUUID().slice(0, 8)}:`);
@@ -28,8 +29,7 @@ function snapshotWith(sessionId: string, turnIds: string[]): SessionSnapshot {
 }
 
 afterAll(async () => {
-  const written = await redis.keys(`${keys.prefix}*`);
-  if (written.length > 0) await redis.del(...written);
+  await dropTestKeys(redis, keys.prefix);
   await redis.quit();
 });
 

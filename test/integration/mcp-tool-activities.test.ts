@@ -16,6 +16,7 @@ import { McpToolHub } from '../../src/tools/mcp/mcp-tool-hub';
 import { ToolRegistry } from '../../src/tools/registry';
 import { filesystemStdio, memoryStdio } from '../helpers/mcp-servers';
 import { waitFor } from '../helpers/wait-for';
+import { dropTestKeys } from '../helpers/redis-test-keys';
 
 /**
  * Non-idempotent MCP tools at the activity level (the turn-level write waits for approval): they
@@ -49,8 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await hub?.close();
-  const stale = await redis.keys(`${keys.prefix}*`);
-  if (stale.length > 0) await redis.del(...stale);
+  await dropTestKeys(redis, keys.prefix);
   await redis.quit();
 });
 

@@ -4,6 +4,7 @@ import { createRedis, RedisKeys } from '../../src/store/redis';
 import { SessionEventStream } from '../../src/store/session-event-stream';
 import { SharedStreamReader } from '../../src/store/shared-stream-reader';
 import { turnResult } from '../helpers/turn-result';
+import { dropTestKeys } from '../helpers/redis-test-keys';
 
 const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redis = createRedis(url, 'stream-compaction-test');
@@ -35,8 +36,7 @@ const memoryOf = async (sessionId: string) => Number(await redis.memory('USAGE',
 
 afterAll(async () => {
   for (const reader of readers) reader.close();
-  const written = await redis.keys(`${keys.prefix}*`);
-  if (written.length > 0) await redis.del(...written);
+  await dropTestKeys(redis, keys.prefix);
   await redis.quit();
 });
 

@@ -9,6 +9,7 @@ import {
   type StreamSubscription,
 } from '../../src/store/shared-stream-reader';
 import { waitUntil } from '../helpers/wait-for';
+import { dropTestKeys } from '../helpers/redis-test-keys';
 
 const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redis = createRedis(url, 'shared-stream-reader-test');
@@ -59,8 +60,7 @@ const range = (from: number, count: number) => Array.from({ length: count }, (_,
 
 afterAll(async () => {
   for (const reader of readers) reader.close();
-  const written = await redis.keys(`${keys.prefix}*`);
-  if (written.length > 0) await redis.del(...written);
+  await dropTestKeys(redis, keys.prefix);
   await redis.quit();
 });
 

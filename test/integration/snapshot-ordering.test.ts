@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionSnapshot } from '../../src/contract/session';
 import { createRedis, RedisKeys } from '../../src/store/redis';
 import { SessionSnapshotStore } from '../../src/store/session-snapshot-store';
+import { dropTestKeys } from '../helpers/redis-test-keys';
 
 const redis = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', 'snapshot-ordering-test');
 const keys = new RedisKeys(`snapshot-ordering:${randomUUID().slice(0, 8)}:`);
@@ -24,8 +25,7 @@ function snapshotAfter(sessionId: string, turns: number, status: 'active' | 'end
 }
 
 afterAll(async () => {
-  const written = await redis.keys(`${keys.prefix}*`);
-  if (written.length > 0) await redis.del(...written);
+  await dropTestKeys(redis, keys.prefix);
   await redis.quit();
 });
 

@@ -5,6 +5,7 @@ import { runTool, ToolLedgerMissingError } from '../../activities/tool-activitie
 import { RedisKeys } from '../../src/store/redis';
 import { ToolRunLedger } from '../../src/store/tool-run-ledger';
 import { defineTool, type ToolDefinition, type ToolRunContext } from '../../src/tools/tool-definition';
+import { dropTestKeys } from '../helpers/redis-test-keys';
 
 /** The at-most-once ledger for non-idempotent tools, on the real Redis. */
 describe('tool-run ledger (real Redis)', () => {
@@ -37,8 +38,7 @@ describe('tool-run ledger (real Redis)', () => {
   });
 
   afterEach(async () => {
-    const stale = await redis.keys(`${keys.prefix}*`);
-    if (stale.length > 0) await redis.del(...stale);
+    await dropTestKeys(redis, keys.prefix);
   });
 
   afterAll(async () => {
