@@ -20,6 +20,23 @@ function toolRoundsDone(messages: FakeModelRequest['messages'] = []): number {
   return rounds;
 }
 
+/**
+ * A tool message that is not the calculator's answer to `6 * 7` (e.g. a promise serialised as `{}`): the bench would be
+ * timing a broken tool path, so the request is refused (400) and the run fails instead of reporting figures.
+ */
+function wrongToolResult(messages: FakeModelRequest['messages'] = []): string | undefined {
+  for (const message of messages) {
+    if (message.role !== 'tool') continue;
+    try {
+      if ((JSON.parse(message.content ?? '') as { result?: unknown }).result === 42) continue;
+    } catch {
+      // not JSON: wrong
+    }
+    return message.content ?? '';
+  }
+  return undefined;
+}
+
 function replyFor(config: FakeModelConfig, request: FakeModelRequest): CompletionReply {
   const prompt = (request.messages ?? []).map((m) => m.content ?? '').join(' ');
   const model = request.model ?? 'bench-model';
@@ -45,11 +62,16 @@ function replyFor(config: FakeModelConfig, request: FakeModelRequest): Completio
 let config: FakeModelConfig = { ...DEFAULT_FAKE_MODEL };
 const server = startFakeModelServer({
   port: Number(process.env.PORT ?? 0),
-  answer: (request) => ({
-    reply: replyFor(config, request),
-    delayMs: config.latencyMs,
-    chunkDelayMs: config.tokensPerSecond > 0 ? 1000 / config.tokensPerSecond : 0,
-  }),
+  answer: (request) => {
+    const wrong = wrongToolResult(request.messages);
+    if (wrong !== undefined)
+      return { status: 400, message: `a tool result is not the calculator's answer to 6 * 7: ${wrong.slice(0, 100)}` };
+    return {
+      reply: replyFor(config, request),
+      delayMs: config.latencyMs,
+      chunkDelayMs: config.tokensPerSecond > 0 ? 1000 / config.tokensPerSecond : 0,
+    };
+  },
   configure: (body) => {
     config = { ...config, ...body };
     return config;

@@ -35,6 +35,8 @@ export const turnOverhead: Scenario<'turn_overhead'> = {
           session_id: session.session_id,
           message: MESSAGE,
         });
+        if (turn.json.status !== 'completed')
+          throw new Error(`a turn ended ${turn.json.status}: ${turn.json.response}`);
         if (variant.toolCalls > 0 && !turn.json.tools_used.includes('calculator'))
           throw new Error('the tool variant ran no tool');
         ours.push(turn.ms);
