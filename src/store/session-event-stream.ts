@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import { isTurnEnding, readSessionEvent, type SessionEvent, type StoredSessionEvent } from '../contract/event-catalog';
 import type { RedisKeys } from './redis';
 
@@ -18,6 +18,13 @@ return 1`;
 /** Streams longer than this are left as they are: their preallocation is small beside them, and a rewrite costs O(size). */
 const COMPACT_MAX_ENTRIES = 256;
 
+// ioredis's custom command (defineCommand): the script goes once per connection, then only its SHA (EVALSHA).
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    compactSessionStream(key: string, maxEntries: string): Result<number, Context>;
+  }
+}
+
 /**
  * The per-session Redis Stream that carries tokens and turn events from workers to any API
  * process. Writes are pipelined (not awaited one by one); the stream is capped and expires.
@@ -28,7 +35,10 @@ export class SessionEventStream {
     private readonly keys: RedisKeys,
     private readonly maxLen: number,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    // Defining it again (another instance on the same client) replaces it with the same script.
+    redis.defineCommand('compactSessionStream', { numberOfKeys: 1, lua: COMPACT_STREAM_SCRIPT });
+  }
 
   async append(sessionId: string, events: SessionEvent[]): Promise<string[]> {
     if (events.length === 0) return [];
@@ -50,7 +60,7 @@ export class SessionEventStream {
     pipeline.expire(key, this.ttlSeconds);
     // Between turns the stream only waits: compacted once its turn has ended.
     const compact = events.some(isTurnEnding);
-    if (compact) pipeline.eval(COMPACT_STREAM_SCRIPT, 1, key, String(COMPACT_MAX_ENTRIES));
+    if (compact) pipeline.compactSessionStream(key, String(COMPACT_MAX_ENTRIES));
     const results = await pipeline.exec();
     // Compaction only saves memory: a Redis that refuses it (an ACL, a Redis-compatible server) still gets the events.
     const written = compact ? (results ?? []).slice(0, -1) : (results ?? []);
