@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
-import { readSessionEvent, type StoredSessionEvent } from '../../src/contract/event-catalog';
+import type { StoredSessionEvent } from '../../src/contract/event-catalog';
 import { createKnex } from '../../src/store/knex';
+import { parseEntry } from '../../src/store/session-event-stream';
 import {
   startFakeOpenAiServer,
   type FakeOpenAiServer,
@@ -11,7 +12,7 @@ import {
 } from './fake-openai-server';
 import { killHard, processStackEnv, type ProcessStackEnv, type RoleProcess } from './process-stack';
 import { waitUntil } from './wait-for';
-import { parseJson, postJson, type SessionCreated } from './http';
+import { postJson, type SessionCreated } from './http';
 
 export type HarnessStack = ProcessStackEnv & { knex: () => Knex };
 
@@ -40,10 +41,8 @@ export function useProcessHarness() {
   async function sessionEvents(prefix: string, sessionId: string): Promise<StoredSessionEvent[]> {
     const entries = await redis.xrange(`${prefix}session:${sessionId}:events`, '-', '+');
     return entries.map(([id, fields]) => {
-      const map: Record<string, string> = {};
-      for (let i = 0; i < fields.length; i += 2) map[fields[i]] = fields[i + 1];
-      const event = readSessionEvent(map.type ?? '', parseJson<unknown>(map.data ?? '{}'));
-      if (!event) throw new Error(`stream entry ${id} is not a catalog event: ${JSON.stringify(map)}`);
+      const event = parseEntry(fields);
+      if (!event) throw new Error(`stream entry ${id} is not a catalog event: ${JSON.stringify(fields)}`);
       return { ...event, id };
     });
   }
