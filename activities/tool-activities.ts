@@ -1,4 +1,6 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { WORKER_SHUTDOWN_FAILURE_TYPE } from '../src/contract/model-failure';
 import { toolCallsTotal } from '../src/metrics/metrics';
 import type { SessionEventStream } from '../src/store/session-event-stream';
 import type { ToolResultCache } from '../src/store/tool-result-cache';
@@ -7,10 +9,11 @@ import type { ToolDefinition, ToolOutcome, ToolRunContext } from '../src/tools/t
 import type { ToolInput, ToolResult } from '../src/contract/activity-io';
 import { toolResultKey } from '../src/contract/conversation';
 import type { ConversationStore } from '../src/store/conversation-store';
+import { isWorkerShutdown } from './call-model';
 
 /**
  * Runs one tool call. Bad arguments and tool-level failures become an error result the model
- * sees (the turn goes on); only infrastructure failures throw and get retried by Temporal.
+ * sees (the turn goes on); anything else throws, and the attempt is retried (runToolActivity).
  */
 export async function runTool(
   tool: ToolDefinition,
@@ -152,6 +155,43 @@ export function createToolActivities(
   return activities;
 }
 
+/** The failure type of a tool call that failed `maximumAttempts` times by its own doing (not retried). */
+export const TOOL_FAILED_TYPE = 'ToolFailedError';
+
+/** What a tool call's earlier attempts left in their heartbeat details: how many failed by the tool's own doing. */
+interface ToolCallProgress {
+  tool_failures: number;
+}
+
+function progressOf(details: unknown): ToolCallProgress {
+  const failures = (details as Partial<ToolCallProgress> | undefined)?.tool_failures;
+  return { tool_failures: typeof failures === 'number' ? failures : 0 };
+}
+
+/** The tool ran past its policy's timeout: its own failure, counted like a throw. */
+class ToolDeadlineError extends Error {
+  override name = 'ToolDeadlineError';
+  constructor(tool: ToolDefinition) {
+    super(`Tool ${tool.name} did not finish within ${tool.policy.timeoutSeconds} s`);
+  }
+}
+
+/** Settles with `work`, or fails when `deadline` aborts first (a tool that ignores its signal still ends). */
+function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal, tool: ToolDefinition): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      deadline.addEventListener('abort', () => reject(new ToolDeadlineError(tool)), { once: true }),
+    ),
+  ]);
+}
+
+/**
+ * Runs a tool call's attempt. Temporal retries attempts without limit, so a dead worker or a
+ * restarted server never uses up a call's attempts; the tool's own failures (a throw, its policy's
+ * timeout) are counted in the heartbeat details, and the one that reaches `maximumAttempts` fails
+ * the call for good (non-retryable `ToolFailedError`).
+ */
 async function runToolActivity(
   tool: ToolDefinition,
   input: ToolInput,
@@ -169,20 +209,41 @@ async function runToolActivity(
     call_id: input.call_id,
     attempt,
   };
+  const progress = progressOf(ctx.info.heartbeatDetails);
+  // Every beat carries the count: a beat without it would erase it for the next attempt.
+  ctx.heartbeat(progress);
+  const beat = setInterval(() => ctx.heartbeat(progress), TOOL_HEARTBEAT_MS);
+  const deadline = AbortSignal.timeout(tool.policy.timeoutSeconds * 1000);
   let result: Awaited<ReturnType<typeof runTool>>;
-  ctx.heartbeat();
-  const beat = setInterval(() => ctx.heartbeat(), TOOL_HEARTBEAT_MS);
   try {
-    result = await runTool(tool, input, cache, ledger, ctx.cancellationSignal);
+    const signal = AbortSignal.any([ctx.cancellationSignal, deadline]);
+    result = await beforeDeadline(runTool(tool, input, cache, ledger, signal), deadline, tool);
   } catch (err) {
+    if (isWorkerShutdown(ctx.cancellationSignal)) {
+      // Not the tool's failure: another worker runs the call again, uncounted.
+      throw ApplicationFailure.retryable(
+        'The worker shut down while the tool was running',
+        WORKER_SHUTDOWN_FAILURE_TYPE,
+      );
+    }
     if (ctx.cancellationSignal.aborted) {
       toolCallsTotal.inc({ tool: tool.name, outcome: 'cancelled' });
       ctx.log.info('tool call cancelled', logFields);
       throw err;
     }
-    // Infrastructure failure: Temporal retries the activity, each attempt counted.
     toolCallsTotal.inc({ tool: tool.name, outcome: 'exception' });
-    ctx.log.warn('tool call threw', { ...logFields, error: (err as Error).message });
+    const failures = progress.tool_failures + 1;
+    const error = deadline.aborted ? new ToolDeadlineError(tool).message : (err as Error).message;
+    ctx.log.warn('tool call failed', { ...logFields, error, tool_failures: failures });
+    if (failures >= tool.policy.maximumAttempts) {
+      throw ApplicationFailure.create({
+        type: TOOL_FAILED_TYPE,
+        message: `${error} (failed ${failures} times)`,
+        nonRetryable: true,
+      });
+    }
+    // Recorded before the attempt ends, so the next attempt counts on from here.
+    ctx.heartbeat({ tool_failures: failures });
     throw err;
   } finally {
     clearInterval(beat);

@@ -83,17 +83,22 @@ export function sessionStore(settings: SessionSettings): SessionStore {
  */
 const TOOL_HEARTBEAT_TIMEOUT = '5 seconds';
 
+/** Room after the tool's own timeout (which the activity enforces) for its result's writes. */
+const TOOL_WRITE_MARGIN_SECONDS = 10;
+const TOOL_RETRY_MAX_INTERVAL = '10 seconds';
+
 const tools = proxyActivities<Record<string, ToolActivity>>({
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: TOOL_HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
+  retry: { initialInterval: '500 milliseconds', maximumInterval: TOOL_RETRY_MAX_INTERVAL },
 });
 
 const SUMMARY_ARGUMENT_CHARS = 80;
 
 /**
- * Runs one tool call as its own activity type, with the retry policy the registry gave it. A tool
- * the registry does not know schedules nothing: the model sees an error result.
+ * Runs one tool call as its own activity type, with the timeout the registry gave it (the activity
+ * counts the tool's failures against the registry's attempts). A tool the registry does not know
+ * schedules nothing: the model sees an error result.
  */
 export function runToolCall(
   sessionId: string,
@@ -114,9 +119,11 @@ export function runToolCall(
       : call.arguments;
   return tools[call.name].executeWithOptions(
     {
-      startToCloseTimeout: `${call.policy.timeout_seconds} seconds`,
+      startToCloseTimeout: `${call.policy.timeout_seconds + TOOL_WRITE_MARGIN_SECONDS} seconds`,
       heartbeatTimeout: TOOL_HEARTBEAT_TIMEOUT,
-      retry: { initialInterval: '500 milliseconds', maximumAttempts: call.policy.maximum_attempts },
+      // No attempt limit here: the activity counts the tool's own failures against `maximum_attempts`
+      // (a dead worker or a restarted server does not use them up) and fails for good at the limit.
+      retry: { initialInterval: '500 milliseconds', maximumInterval: TOOL_RETRY_MAX_INTERVAL },
       summary: `${call.name} ${args}`,
     },
     [{ session_id: sessionId, turn_id: turnId, request_id: requestId, call_id: call.id, arguments: call.arguments }],

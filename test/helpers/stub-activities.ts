@@ -14,6 +14,7 @@ import type {
 } from '../../src/contract/activity-io';
 import { MESSAGES_MISSING_FAILURE_TYPE, type ConversationSummary } from '../../src/contract/conversation';
 import type { SessionEvent } from '../../src/contract/event-catalog';
+import { TOOL_FAILED_TYPE } from '../../activities/tool-activities';
 
 /**
  * The stubs keep no conversation store: a call by reference fails as the real activity does when the
@@ -183,7 +184,13 @@ export class StubActivities {
       },
       calculator: async (input: ToolInput): Promise<ToolResult> => {
         this.calls.calculator.push(input);
-        if (this.failingTools.has(input.turn_id)) throw new Error('calculator backend unavailable');
+        // What the real activity does once the tool failed its policy's attempts: fail for good.
+        if (this.failingTools.has(input.turn_id))
+          throw ApplicationFailure.create({
+            type: TOOL_FAILED_TYPE,
+            message: 'calculator backend unavailable (failed 2 times)',
+            nonRetryable: true,
+          });
         const hold = this.toolHolds.get(input.turn_id);
         if (hold) await this.wait(hold);
         return { ok: true, content: JSON.stringify({ result: 2 }) };
