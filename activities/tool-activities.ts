@@ -77,7 +77,7 @@ async function runAtMostOnce(
   context: ToolRunContext,
   ledger: ToolRunLedger,
 ): Promise<ToolResult & { replayed?: boolean }> {
-  const earlier = await ledger.claim<ToolResult>(context.turn_id, context.call_id);
+  const earlier = await asOutage(() => ledger.claim<ToolResult>(context.turn_id, context.call_id));
   if (earlier?.state === 'done') return { ...earlier.result, replayed: true };
   if (earlier?.state === 'running') {
     return {
@@ -97,8 +97,21 @@ async function runAtMostOnce(
     // No retry for a side effect that may have happened: the model gets the error instead.
     result = errorResult(`Tool failed: ${(err as Error).message}`);
   }
-  await ledger.record(context.turn_id, context.call_id, result);
+  await asOutage(() => ledger.record(context.turn_id, context.call_id, result));
   return result;
+}
+
+/** The tool-run ledger's store failed: an outage to wait out, not the tool's failure (not counted against its attempts). */
+class ToolStoreOutageError extends Error {
+  override name = 'ToolStoreOutageError';
+}
+
+async function asOutage<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    throw new ToolStoreOutageError(`The tool-run ledger is unavailable: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function errorResult(error: string, provider?: string, value?: unknown): ToolResult {
@@ -187,9 +200,9 @@ function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal, tool: ToolDe
 }
 
 /**
- * Runs a tool call's attempt. Temporal retries attempts without limit, so a dead worker or a
- * restarted server never uses up a call's attempts; the tool's own failures (a throw, its policy's
- * timeout) are counted in the heartbeat details, and the one that reaches `maximumAttempts` fails
+ * Runs a tool call's attempt. Temporal retries attempts without limit, so a dead worker, a
+ * restarted server or a ledger outage never uses up a call's attempts; the tool's own failures (a
+ * throw, its policy's timeout) are counted in the heartbeat details, and the one that reaches `maximumAttempts` fails
  * the call for good (non-retryable `ToolFailedError`).
  */
 async function runToolActivity(
@@ -232,6 +245,8 @@ async function runToolActivity(
       throw err;
     }
     toolCallsTotal.inc({ tool: tool.name, outcome: 'exception' });
+    // Retried until the store is back, uncounted: an outage delays the call, never fails it.
+    if (err instanceof ToolStoreOutageError) throw err;
     const failures = progress.tool_failures + 1;
     const error = deadline.aborted ? new ToolDeadlineError(tool).message : (err as Error).message;
     ctx.log.warn('tool call failed', { ...logFields, error, tool_failures: failures });

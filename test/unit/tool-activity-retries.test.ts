@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createToolActivities, TOOL_FAILED_TYPE } from '../../activities/tool-activities';
 import type { ToolInput } from '../../src/contract/activity-io';
 import type { SessionEventStream } from '../../src/store/session-event-stream';
+import type { ToolRunLedger } from '../../src/store/tool-run-ledger';
 import { ToolRegistry } from '../../src/tools/registry';
 import { defineTool, type ToolOutcome } from '../../src/tools/tool-definition';
 
@@ -15,27 +16,32 @@ import { defineTool, type ToolOutcome } from '../../src/tools/tool-definition';
 const input: ToolInput = { session_id: 's1', turn_id: 't1', call_id: 'c1', arguments: '{}' };
 const events = { append: () => Promise.resolve([]) } as unknown as SessionEventStream;
 
-function toolThat(run: () => Promise<ToolOutcome>, timeoutSeconds = 5) {
+function toolThat(run: () => Promise<ToolOutcome>, timeoutSeconds = 5, idempotent = true) {
   return defineTool({
     name: 'flaky',
     description: 'A test tool',
     schema: z.object({}),
     policy: { maximumAttempts: 3, timeoutSeconds },
     cacheable: false,
-    idempotent: true,
+    idempotent,
     run,
   });
 }
 
 /** Runs one attempt with what earlier attempts left; resolves with its outcome and the last heartbeat. */
-async function attempt(tool: ReturnType<typeof toolThat>, attemptNo: number, heartbeatDetails?: unknown) {
+async function attempt(
+  tool: ReturnType<typeof toolThat>,
+  attemptNo: number,
+  heartbeatDetails?: unknown,
+  ledger?: ToolRunLedger,
+) {
   const env = new MockActivityEnvironment(
     { activityType: tool.name, attempt: attemptNo, heartbeatDetails },
     { logger: new DefaultLogger('WARN') },
   );
   let lastBeat: unknown;
   env.on('heartbeat', (details: unknown) => (lastBeat = details));
-  const activity = createToolActivities(new ToolRegistry([tool]), events)[tool.name];
+  const activity = createToolActivities(new ToolRegistry([tool]), events, undefined, ledger)[tool.name];
   const outcome: { value?: unknown; error?: unknown } = await env.run(activity, input).then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),
@@ -78,5 +84,15 @@ describe('tool activity attempts', () => {
     const { value, lastBeat } = await attempt(answering, 4, { tool_failures: 1 });
     expect(value).toMatchObject({ ok: true, content: '{"answer":42}' });
     expect(lastBeat).toEqual({ tool_failures: 1 });
+  });
+
+  it('when the tool-run ledger is down then the attempt is retried without counting, even at the limit', async () => {
+    const down = { claim: () => Promise.reject(new Error('connect ECONNREFUSED')) } as unknown as ToolRunLedger;
+    const sideEffect = toolThat(() => Promise.resolve({ ok: true, value: 'sent' }), 5, false);
+    const { error, lastBeat } = await attempt(sideEffect, 9, { tool_failures: 2 }, down);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ApplicationFailure);
+    expect((error as Error).message).toMatch(/ledger is unavailable: connect ECONNREFUSED/);
+    expect(lastBeat).toEqual({ tool_failures: 2 });
   });
 });
