@@ -28,6 +28,7 @@ import { withRecalledMemories, type MemoryRecall } from '../src/memory/memory-re
 import type { ConversationSources } from './conversation-messages';
 import { addSpend, progressOf, type ModelCallProgress } from './model-call-progress';
 import { buildModelContext } from './model-context';
+import { isWorkerShutdown } from './worker-shutdown';
 
 export interface CallModelDeps extends ConversationSources {
   models: ModelRouter;
@@ -66,12 +67,6 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
     }
     return { role: m.role, content: m.content ?? '' };
   });
-}
-
-/** The SDK aborts running activities with reason `WORKER_SHUTDOWN` once the shutdown grace time is over. */
-export function isWorkerShutdown(signal: AbortSignal): boolean {
-  const reason: unknown = signal.reason;
-  return signal.aborted && reason instanceof CancelledFailure && reason.message === 'WORKER_SHUTDOWN';
 }
 
 /** No per-chunk heartbeats in an attempt's first moments (cancellation waits at most this long more). */

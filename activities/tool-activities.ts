@@ -9,7 +9,7 @@ import type { ToolDefinition, ToolOutcome, ToolRunContext } from '../src/tools/t
 import type { ToolInput, ToolResult } from '../src/contract/activity-io';
 import { toolResultKey } from '../src/contract/conversation';
 import type { ConversationStore } from '../src/store/conversation-store';
-import { isWorkerShutdown } from './call-model';
+import { isWorkerShutdown } from './worker-shutdown';
 
 /**
  * Runs one tool call. Bad arguments and tool-level failures become an error result the model
