@@ -29,8 +29,9 @@ import type { ConversationSources } from './conversation-messages';
 import { addSpend, progressOf, type ModelCallProgress } from './model-call-progress';
 import { buildModelContext } from './model-context';
 import { isWorkerShutdown } from './worker-shutdown';
+import { finishTurnInModelCall, republishFinishedTurn, type TurnEndDeps } from './turn-end';
 
-export interface CallModelDeps extends ConversationSources {
+export interface CallModelDeps extends ConversationSources, TurnEndDeps {
   models: ModelRouter;
   tools: ToolRegistry;
   events: SessionEventStream;
@@ -182,18 +183,47 @@ export function createCallModel(deps: CallModelDeps) {
       );
     };
 
+    /** With `finish`, a final answer ends the turn here: archived, then `done` and the snapshot. */
+    const finishIfFinal = async (answer: CallModelResult): Promise<CallModelResult> => {
+      if (!input.finish || answer.tool_calls.length > 0) return answer;
+      const finished = await finishTurnInModelCall(
+        deps,
+        { ...input, finish: input.finish },
+        answer,
+        ctx.cancellationSignal,
+        (err, tries) => {
+          ctx.log.warn("the turn's archive or publish failed; retrying", {
+            ...logFields,
+            tries,
+            error: (err as Error).message,
+          });
+        },
+      );
+      return finished ? { ...answer, finished } : answer;
+    };
+
     let progress: ModelCallProgress = previous;
     const beat = setInterval(() => ctx.heartbeat(current()), 1000);
     // The heartbeat details are how the next attempt learns what this one did: always send them.
     let current = (): ModelCallProgress => progress;
     try {
+      // An earlier attempt archived the turn and lost its completion (and maybe its heartbeat):
+      // publish the archived end again; the model is not called (or paid) twice.
+      const ended =
+        input.finish && ctx.info.attempt > 1
+          ? await republishFinishedTurn(deps, { ...input, finish: input.finish })
+          : undefined;
+      if (ended) {
+        ctx.log.info('turn already archived by an earlier attempt: publishing it again', logFields);
+        return ended;
+      }
       if (previous.answer) {
         // The model finished in an earlier attempt that then lost a store write or its worker:
         // publish the kept answer instead of calling (and paying) the model again.
         ctx.log.info('model answer kept from an earlier attempt: publishing it', logFields);
         for (const event of answerEvents(previous.answer)) emit(event);
         await publish(previous.answer);
-        return previous.answer;
+        return await finishIfFinal(previous.answer);
       }
       const answer = await stream(input, context, route, ctx, logFields, emit, previous, (snapshot) => {
         current = snapshot;
@@ -205,7 +235,7 @@ export function createCallModel(deps: CallModelDeps) {
       for (const call of answer.tool_calls)
         emit({ type: 'tool_call', data: { ...base, id: call.id, name: call.name, arguments: call.arguments } });
       await publish(answer);
-      return answer;
+      return await finishIfFinal(answer);
     } catch (err) {
       if (
         ctx.cancellationSignal.aborted &&

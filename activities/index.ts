@@ -11,9 +11,10 @@ import type { ToolRunLedger } from '../src/store/tool-run-ledger';
 import type { ToolRegistry } from '../src/tools/registry';
 import { createCallModel } from './call-model';
 import { createSummarizeConversation } from './summarize-conversation';
-import { fillByReference, turnPartKeys } from './mirror-by-reference';
+import { fillByReference } from './mirror-by-reference';
 import { classifyStoreErrors } from './store-failure';
 import { createToolActivities } from './tool-activities';
+import { archiveTurn, mirror } from './turn-end';
 import type {
   ArchiveTurnInput,
   FinishTurnInput,
@@ -38,38 +39,6 @@ export interface ActivityDeps {
   /** Long-term memory: settled with each archived turn; recalled into model calls when `recall` is set. */
   memories?: MemoryStore;
   recall?: MemoryRecall;
-}
-
-/** Idempotent by turn_id: a retry never adds a second archive row, and totals are recomputed, not added. */
-async function archiveTurn(deps: ActivityDeps, input: ArchiveTurnInput): Promise<void> {
-  // Before the row, outside its transaction: history reads served from the API's cache learn that the archive may be ahead.
-  await classifyStoreErrors(() => deps.snapshots.markArchiving(input.result.session_id, input.result.turn_id));
-  await classifyStoreErrors(() =>
-    deps.sessionRecords.transaction(async (trx) => {
-      await deps.history.archiveTurn(input, trx);
-      await deps.sessionRecords.refreshTotals(input.result.session_id, input.session, trx);
-      // A cancelled turn's memories are not kept; the others become visible to later turns.
-      const { session_id, turn_id, status } = input.result;
-      await deps.memories?.settleTurn(session_id, turn_id, status !== 'cancelled', trx);
-    }),
-  );
-  // After the archive: a turn the conversation store holds is always in the archive too.
-  const { messages, result, seq } = input;
-  if (messages && seq !== undefined)
-    await classifyStoreErrors(() =>
-      deps.conversation.putTurn(result.session_id, seq, messages, turnPartKeys(result, messages)),
-    );
-}
-
-/** The snapshot to Redis (the live partial answer cleared) and the events to the session's stream. */
-async function mirror(deps: ActivityDeps, { snapshot, events }: Pick<MirrorSessionInput, 'snapshot' | 'events'>) {
-  await classifyStoreErrors(() =>
-    Promise.all([
-      deps.snapshots.put(snapshot),
-      deps.snapshots.clearLive(snapshot.session_id),
-      deps.events.append(snapshot.session_id, events),
-    ]),
-  );
 }
 
 /** Activities built from their dependencies, so tests and processes wire real clients explicitly. */

@@ -28,6 +28,8 @@ import type { CancelTurnRequest } from '../src/contract/session-workflow';
 import { DEFAULT_TOOL_APPROVAL_TIMEOUT } from '../src/contract/approval-wait';
 import type { ApprovalAnswer, ApprovalDecision } from '../src/contract/tool-approval';
 import type { CurrentTurn, TurnResult, UserMessage } from '../src/contract/turn';
+import type { FinishedTurn, TurnFinish, TurnUsageRecord } from '../src/contract/activity-io';
+import { compareStreamIds } from '../src/contract/stream-id';
 import { trimConversation } from './context-window';
 import { historyByReference, withInlineFallback } from './history-by-reference';
 import { nowIso } from './now-iso';
@@ -35,8 +37,8 @@ import { publishToOperators, showAwaitingApproval, showSessionDetails } from './
 import { sessionStore, summarizer, type SessionStore } from './session-activities';
 import { summariesOn, summaryDue, summaryMaxChars } from './conversation-summaries';
 import { ToolApprovals } from './tool-approvals';
-import { Turn, type TurnMode } from './turn';
-import { TurnUsage } from './turn-usage';
+import { Turn, type TurnFinisher, type TurnMode } from './turn';
+import { TurnUsage } from '../src/contract/turn-usage';
 
 /** Turn ids remembered for duplicate detection (carried across continue-as-new). */
 const RECENT_TURN_IDS = 500;
@@ -57,6 +59,11 @@ const ONE_IDLE_TIMER_PATCH = 'one-idle-timer';
  * with the search attributes upserted after it, only those that changed.
  */
 const FINISH_TURN_PATCH = 'finish-turn-local-activity';
+/**
+ * Marks histories whose turns (history by reference) are ended by their last model call: an answer
+ * without tool calls is archived, then published, by `callModel` itself; no local activity follows.
+ */
+const FINISH_IN_MODEL_CALL_PATCH = 'finish-turn-in-model-call';
 
 /** What the session does with an arriving message. */
 export type Admission =
@@ -120,6 +127,12 @@ export class ChatSession {
   private idleTimerSet = false;
   /** The session was idle for `idle_timeout`. */
   private idleExpired = false;
+  /** A model call that may end the running turn itself is out (FINISH_IN_MODEL_CALL_PATCH). */
+  private finishingCall = false;
+  /** `reject` messages that came during that call: their client may have seen its `done` already. */
+  private undecided: UserMessage[] = [];
+  /** Of those, the ones sent after the call published `done`: admitted once the turn is recorded. */
+  private admitAfterTurn: UserMessage[] = [];
 
   constructor(input: ChatSessionInput) {
     this.settings = input.settings;
@@ -155,6 +168,8 @@ export class ChatSession {
     return (
       this.currentTurn?.turn_id === turn_id ||
       this.state.recent_turn_ids.includes(turn_id) ||
+      this.undecided.some((m) => m.turn_id === turn_id) ||
+      this.admitAfterTurn.some((m) => m.turn_id === turn_id) ||
       this.state.pending.some((p) => p.turn_id === turn_id)
     );
   }
@@ -205,6 +220,10 @@ export class ChatSession {
   /** The `userMessage` signal: admits the message and acts on the decision. Never throws. */
   async receive(message: UserMessage): Promise<void> {
     const admission = this.admit(message);
+    if (this.mayHaveSeenDone(message, admission)) {
+      this.undecided.push(message);
+      return;
+    }
     if (admission.decision === 'ignore' || admission.decision === 'refuse') this.signalsWithoutTurn += 1;
     switch (admission.decision) {
       case 'ignore':
@@ -219,6 +238,84 @@ export class ChatSession {
       case 'enqueue':
         this.state.pending.push(message);
     }
+  }
+
+  /**
+   * A `reject` message refused as busy only because of a turn whose model call may have published
+   * its `done` before this workflow heard of it: decided when the call returns (settleUndecided).
+   */
+  private mayHaveSeenDone(message: UserMessage, admission: Admission): boolean {
+    return (
+      admission.decision === 'refuse' &&
+      admission.code === 'session_busy' &&
+      this.finishingCall &&
+      this.state.pending.length === 0 &&
+      message.after_id !== undefined
+    );
+  }
+
+  /**
+   * The call that could end the turn returned: a message whose API saw the stream at or past the
+   * turn's `done` came after the turn (its client had the answer) and is admitted once the turn is
+   * recorded; the others came while it ran and are refused, as on arrival.
+   */
+  private async settleUndecided(finished: FinishedTurn | undefined): Promise<void> {
+    this.finishingCall = false;
+    for (const message of this.undecided.splice(0)) {
+      if (finished && compareStreamIds(message.after_id ?? '0-0', finished.done_id) >= 0) {
+        this.admitAfterTurn.push(message);
+        continue;
+      }
+      this.signalsWithoutTurn += 1;
+      // Not cancellable: a cancel of the turn must not leave the message unanswered.
+      await CancellationScope.nonCancellable(() =>
+        this.refuse(message, 'session_busy', 'A turn is already running in this session (double_texting=reject).'),
+      );
+    }
+  }
+
+  /** What a model call needs to end the turn itself; undefined (the session ends it) in older histories. */
+  private finisherFor(message: UserMessage): TurnFinisher {
+    return {
+      finishOf: (turnMessages, usage) => this.finishOf(message, turnMessages, usage),
+      callReturned: (finished) => this.settleUndecided(finished),
+    };
+  }
+
+  /**
+   * The turn's end as recordTurn would make it, but for the answer: the archive's fields, the
+   * snapshot by reference and the turn's usage so far. The window is cut by message count, so the
+   * answer's one message decides the turns range before its text is known.
+   */
+  private finishOf(message: UserMessage, turnMessages: ChatMessage[], usage: TurnUsageRecord): TurnFinish | undefined {
+    if (!patched(FINISH_IN_MODEL_CALL_PATCH)) return undefined;
+    const { state, settings } = this;
+    const seq = state.turns + 1;
+    const answer: ChatMessage = { role: 'assistant', content: '', turn_id: message.turn_id };
+    const window = trimConversation([...state.messages, ...turnMessages, answer], settings.history_window_messages);
+    const turns = turnRangeOf(window, seq);
+    if (!turns) return undefined;
+    const title = state.title ?? titleOf(message.text);
+    this.finishingCall = true;
+    return {
+      usage,
+      archive: {
+        user_message: message.text,
+        metadata: { received_at: message.received_at },
+        session: { ...this.recordSeed(), title },
+        seq,
+      },
+      snapshot: {
+        ...this.snapshot(),
+        title,
+        turns: seq,
+        messages: [],
+        summary: undefined,
+        current_turn: null,
+        pending_approvals: [],
+      },
+      by_reference: { turns, ...(state.summary ? { summary_through: state.summary.through } : {}) },
+    };
   }
 
   /**
@@ -350,14 +447,16 @@ export class ChatSession {
       (progress) => (this.currentTurn = progress),
       this.approvals,
       mode,
+      this.finisherFor(message),
     );
-    const { result, messages } = await this.turnScope
+    const { result, messages, finished } = await this.turnScope
       .run(() => turn.run())
       .finally(() => {
         this.turnScope = undefined;
         this.runningTurnId = undefined;
       });
-    await this.recordTurn(message, result, messages, byReference);
+    await this.recordTurn(message, result, messages, byReference, !!finished);
+    for (const later of this.admitAfterTurn.splice(0)) await this.receive(later);
     if (mode.summaries) await this.summarizeIfDue(message);
     this.turnsThisRun += 1;
   }
@@ -470,13 +569,15 @@ export class ChatSession {
   /**
    * Adds a finished turn to the state, archives it (once, by turn_id), then publishes its final event
    * with the new snapshot; since FINISH_TURN_PATCH both in one local activity, and the search
-   * attributes that changed after it.
+   * attributes that changed after it. A turn its last model call ended (`finished`) is only added.
    */
   private async recordTurn(
     message: UserMessage,
     result: TurnResult,
     turnMessages: ChatMessage[],
     byReference: boolean,
+    /** Its last model call archived and published it already (FINISH_IN_MODEL_CALL_PATCH). */
+    finished = false,
   ): Promise<void> {
     const { state } = this;
     // The window kept in state is bounded by count; the token budget applies when building context.
@@ -488,6 +589,11 @@ export class ChatSession {
     state.last_activity_at = result.created_at;
     this.rememberTurnId(message.turn_id);
 
+    if (finished) {
+      this.currentTurn = null;
+      publishToOperators(state, this.settings.search_attributes, result.model_used, true);
+      return;
+    }
     this.currentTurn = { turn_id: message.turn_id, step: result.steps, phase: 'archiving' };
     const archive = {
       result,

@@ -6,10 +6,11 @@ import {
   proxyActivities,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { CallModelInput, CallModelResult, ModelSpend, SessionActivities } from '../src/contract/activity-io';
+import type { CallModelInput, ModelSpend, SessionActivities, TurnFinish } from '../src/contract/activity-io';
 import { CHAIN_STOPPING_MODEL_FAILURE, NON_RETRYABLE_MODEL_FAILURES } from '../src/contract/model-failure';
 import type { ChainModel, SessionSettings } from '../src/contract/session';
 import type { ModelAttempt } from '../src/contract/turn';
+import { TurnUsage, type ModelChainAnswer } from '../src/contract/turn-usage';
 import type { ChatMessage } from '../src/contract/chat-message';
 import { withInlineFallback } from './history-by-reference';
 
@@ -25,16 +26,6 @@ export class ModelChainFailure extends Error {
   }
 }
 
-/** The answer of the first model in the chain that answered, and every model tried on the way. */
-export interface ModelChainAnswer {
-  result: CallModelResult;
-  attempts: ModelAttempt[];
-  /** The offline model answered because every configured model failed. */
-  offlineFallback: boolean;
-  /** What models that failed before the answer consumed. */
-  spent: ModelSpend[];
-}
-
 function describeFailure(err: unknown): { type: string; message: string; spent?: ModelSpend } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
@@ -47,6 +38,14 @@ function describeFailure(err: unknown): { type: string; message: string; spent?:
 
 /** Room after the model's own deadline for the writes that publish its answer. */
 const PUBLISH_MARGIN_SECONDS = 30;
+
+/** The turn's end as the call gets it: its usage with the models this chain tried (and what they spent) before this one. */
+function finishAfter(finish: TurnFinish, step: number, attempts: ModelAttempt[], spent: ModelSpend[]): TurnFinish {
+  const usage = TurnUsage.from(finish.usage);
+  usage.recordAttempts(step, attempts);
+  usage.recordSpent(step, spent, 'failed');
+  return { ...finish, usage: usage.record() };
+}
 
 /** The requested model first (if it is in the chain), then the rest in configured order. */
 export function orderModels(models: ChainModel[], requested: string | undefined): ChainModel[] {
@@ -109,6 +108,9 @@ export async function callModelChain(
         {
           ...input,
           ...messages,
+          // Inline (the stores lost a reference) the call cannot load the turn's messages to archive them.
+          finish:
+            input.finish && messages.turn_messages ? finishAfter(input.finish, input.step, attempts, spent) : undefined,
           model,
           previous_model: previous?.model,
           previous_error: previous?.error,

@@ -1,5 +1,11 @@
 import { isCancellation, log, patched } from '@temporalio/workflow';
-import type { CallModelResult, ModelToolCall } from '../src/contract/activity-io';
+import type {
+  CallModelResult,
+  FinishedTurn,
+  ModelToolCall,
+  TurnFinish,
+  TurnUsageRecord,
+} from '../src/contract/activity-io';
 import type { ChatMessage } from '../src/contract/chat-message';
 import {
   answerKey,
@@ -19,7 +25,7 @@ import { callModelChain, ModelChainFailure } from './model-chain';
 import { nowIso } from './now-iso';
 import { runToolCall } from './session-activities';
 import { declinedToolResult, type ToolApprovals } from './tool-approvals';
-import { TurnUsage, type TurnEnding } from './turn-usage';
+import { TurnUsage, type ModelChainAnswer, type TurnEnding } from '../src/contract/turn-usage';
 
 /** Marks histories whose tool calls may wait for approval (calls with needs_approval, or approval=always). */
 const TOOL_APPROVAL_PATCH = 'tool-approval';
@@ -40,6 +46,16 @@ export interface TurnMode {
 export interface TurnOutcome {
   result: TurnResult;
   messages: ChatMessage[];
+  /** Its last model call archived and published it already: `result` is the archived one. */
+  finished?: FinishedTurn;
+}
+
+/** How a model call may end the turn itself (history by reference, FINISH_IN_MODEL_CALL_PATCH). */
+export interface TurnFinisher {
+  /** What the call needs to end the turn on a final answer; undefined: the session ends it after the turn. */
+  finishOf(turnMessages: ChatMessage[], usage: TurnUsageRecord): TurnFinish | undefined;
+  /** A call that had a `finish` returned or failed; `finished` when it ended the turn. */
+  callReturned(finished: FinishedTurn | undefined): Promise<void>;
 }
 
 /**
@@ -59,6 +75,8 @@ export class Turn {
   private readonly failedModels = new Set<string>();
   /** The model-call step in progress (1-based); 0 before the first call. */
   private step = 0;
+  /** Set when the last model call archived and published the turn's end itself. */
+  private finished: FinishedTurn | undefined;
 
   constructor(
     private readonly message: UserMessage,
@@ -69,6 +87,7 @@ export class Turn {
     /** Where calls that need approval wait for their decision. */
     private readonly approvals?: ToolApprovals,
     private readonly mode: TurnMode = { byReference: false, summaries: false },
+    private readonly finisher?: TurnFinisher,
   ) {
     this.messages = [userChatMessage(message)];
     this.refs = [{ stored: userMessageKey(message.turn_id) }];
@@ -82,17 +101,21 @@ export class Turn {
   async run(): Promise<TurnOutcome> {
     log.info('Turn started', this.logFields);
     const ending = this.isOverBudget() ? this.budgetRefusal() : await this.converseOrFail();
-    const createdAt = nowIso();
+    const { finished } = this;
+    // A turn its model call ended is the archive's: its time and result, as published.
+    const createdAt = finished?.result.created_at ?? nowIso();
     this.messages.push({
       role: 'assistant',
       content: ending.response,
       turn_id: this.message.turn_id,
       created_at: createdAt,
     });
-    const result = this.usage.resultOf(
-      { session_id: this.session.session_id, turn_id: this.message.turn_id, created_at: createdAt },
-      ending,
-    );
+    const result =
+      finished?.result ??
+      this.usage.resultOf(
+        { session_id: this.session.session_id, turn_id: this.message.turn_id, created_at: createdAt },
+        ending,
+      );
     log.info('Turn finished', {
       ...this.logFields,
       status: result.status,
@@ -100,7 +123,7 @@ export class Turn {
       model_used: result.model_used,
       tokens_used: result.tokens_used,
     });
-    return { result, messages: this.messages };
+    return { result, messages: this.messages, ...(finished ? { finished } : {}) };
   }
 
   /** The session already spent its token or cost budget: no model is called. */
@@ -170,32 +193,42 @@ export class Turn {
     const lead = summary ? [system, summaryNote(summary)] : [system];
     const context = [...lead, ...history, ...this.messages].map(({ created_at: _c, turn_id: _t, ...m }) => m);
     const historyTurns = byReference ? turnRangeOf(history, session.turns) : undefined;
-    const answer = await callModelChain(
-      settings,
-      {
-        session_id: session.session_id,
-        turn_id: message.turn_id,
-        request_id: message.request_id,
-        step,
-        ...(byReference
-          ? {
-              messages: historyTurns ? [system] : [system, ...context.slice(lead.length, lead.length + history.length)],
-              ...(summary ? { summary_through: summary.through } : {}),
-              ...(historyTurns ? { history_turns: historyTurns } : {}),
-              turn_messages: this.refs,
-            }
-          : { messages: context }),
-        use_tools: message.options.use_tools,
-        temperature: message.options.temperature,
-        max_tokens: message.options.max_tokens,
-        ...(message.options.approval === 'always' ? { approval: 'always' as const } : {}),
-        // A payload field, not a command: the activity recalls the owner's memories with it.
-        owner: session.owner,
-      },
-      message.options.model,
-      this.failedModels,
-      byReference ? context : undefined,
-    );
+    const finish = byReference ? this.finisher?.finishOf([...this.messages], this.usage.record()) : undefined;
+    let answer: ModelChainAnswer | undefined;
+    try {
+      answer = await callModelChain(
+        settings,
+        {
+          session_id: session.session_id,
+          turn_id: message.turn_id,
+          request_id: message.request_id,
+          step,
+          ...(byReference
+            ? {
+                messages: historyTurns
+                  ? [system]
+                  : [system, ...context.slice(lead.length, lead.length + history.length)],
+                ...(summary ? { summary_through: summary.through } : {}),
+                ...(historyTurns ? { history_turns: historyTurns } : {}),
+                turn_messages: this.refs,
+                ...(finish ? { finish } : {}),
+              }
+            : { messages: context }),
+          use_tools: message.options.use_tools,
+          temperature: message.options.temperature,
+          max_tokens: message.options.max_tokens,
+          ...(message.options.approval === 'always' ? { approval: 'always' as const } : {}),
+          // A payload field, not a command: the activity recalls the owner's memories with it.
+          owner: session.owner,
+        },
+        message.options.model,
+        this.failedModels,
+        byReference ? context : undefined,
+      );
+    } finally {
+      if (finish) await this.finisher?.callReturned(answer?.result.finished);
+    }
+    this.finished = answer.result.finished;
     this.usage.recordAnswer(step, answer);
     return answer.result;
   }

@@ -3,7 +3,7 @@ import type { ConversationSummary, MessageRef, TurnRange } from './conversation'
 import type { SessionEvent } from './event-catalog';
 import type { SessionEndReason, SessionRecordSeed, SessionSnapshot } from './session';
 import type { ApprovalMode } from './tool-approval';
-import type { TurnResult } from './turn';
+import type { ModelAttempt, ModelCallUsage, TurnResult } from './turn';
 
 /** Inputs and outputs of the session's activities; the workflow sees activities only through these. */
 export interface CallModelInput {
@@ -44,6 +44,44 @@ export interface CallModelInput {
   approval?: ApprovalMode;
   /** The session's owner, whose long-term memories are recalled into the call. Absent in older histories: no recall. */
   owner?: string;
+  /**
+   * Set when this call may end the turn (history by reference): an answer without tool calls is
+   * archived, then published (`done` and the snapshot) by this call, and returned as `finished`.
+   */
+  finish?: TurnFinish;
+}
+
+/** What a turn spent and tried so far, as data: a model call that may end the turn computes its result from it. */
+export interface TurnUsageRecord {
+  model_used: string;
+  model_calls: ModelCallUsage[];
+  models_tried: ModelAttempt[];
+  tools_used: string[];
+  offline_fallback: boolean;
+}
+
+/**
+ * Everything a turn's end needs but the final answer, made by the workflow before the call: what
+ * finishTurn gets, minus what the answer decides (the result, the answer's message).
+ */
+export interface TurnFinish {
+  /** The turn's usage before this step; the chain adds the models it tried before this one. */
+  usage: TurnUsageRecord;
+  /** The archive's fields but the result and messages (the turn's messages are `turn_messages` and the answer). */
+  archive: Omit<ArchiveTurnInput, 'result' | 'messages' | 'seq'> & { seq: number };
+  /**
+   * The snapshot once the turn is recorded, by reference (no messages or summary): all but
+   * `tokens_used` and `cost` (before this turn's, which the call adds) and `last_activity_at` (the answer's time).
+   */
+  snapshot: SessionSnapshot;
+  /** The snapshot's turns and summary, loaded by the call after archiving. */
+  by_reference: { turns: TurnRange; summary_through?: number };
+}
+
+/** A turn a model call ended: its archived result and the stream id of its `done` event. */
+export interface FinishedTurn {
+  result: TurnResult;
+  done_id: string;
 }
 
 /** Tokens and cost one model attempt (or several) consumed, whether it answered or not. */
@@ -79,6 +117,8 @@ export interface CallModelResult {
   cost: number;
   /** What earlier attempts of this call spent before failing (e.g. a connection reset mid-stream). */
   failed_attempts_spend?: ModelSpend;
+  /** The call archived and published the turn's end (it had `finish` and answered without tool calls). */
+  finished?: FinishedTurn;
 }
 
 export interface ToolInput {

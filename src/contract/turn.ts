@@ -27,6 +27,11 @@ export interface UserMessage {
   received_at: string;
   /** The API request that sent it, so workflow and activity logs can be joined to the API's. */
   request_id?: string;
+  /**
+   * The session stream's last id when the API accepted the message: a message sent after the
+   * running turn's `done` was published (by its model call) is not refused as busy.
+   */
+  after_id?: string;
 }
 
 /** How one model in the chain fared for a turn (shown in results and the archive). */

@@ -1,6 +1,7 @@
 import type { Redis, Result } from 'ioredis';
 import { isTurnEnding, readSessionEvent, type SessionEvent, type StoredSessionEvent } from '../contract/event-catalog';
 import type { RedisKeys } from './redis';
+import { compareStreamIds } from '../contract/stream-id';
 
 /**
  * Rewrites a small stream at its exact size (DUMP + RESTORE keep every entry, id, counter and the TTL). Redis 7.0
@@ -123,16 +124,6 @@ export class SessionEventStream {
       return event ? [{ ...event, id }] : [];
     });
   }
-}
-
-/** Stream ids are `ms-seq`; compares them numerically. */
-export function compareStreamIds(a: string, b: string): number {
-  const [am, as = '0'] = a.split('-');
-  const [bm, bs = '0'] = b.split('-');
-  const major = BigInt(am) - BigInt(bm);
-  if (major !== 0n) return major < 0n ? -1 : 1;
-  const minor = BigInt(as) - BigInt(bs);
-  return minor === 0n ? 0 : minor < 0n ? -1 : 1;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
 import type { SessionEvent, StoredSessionEvent } from '../contract/event-catalog';
 import type { RedisKeys } from './redis';
-import { compareStreamIds, parseEntry } from './session-event-stream';
+import { compareStreamIds } from '../contract/stream-id';
+import { parseEntry } from './session-event-stream';
 
 export interface SharedStreamReaderOptions {
   /** Opens one reader connection; give it a connection name so CLIENT LIST can count them. */

@@ -14,6 +14,7 @@ import type {
 } from '../../src/contract/activity-io';
 import { MESSAGES_MISSING_FAILURE_TYPE, type ConversationSummary } from '../../src/contract/conversation';
 import type { SessionEvent } from '../../src/contract/event-catalog';
+import { TurnUsage } from '../../src/contract/turn-usage';
 import { TOOL_FAILED_TYPE } from '../../activities/tool-activities';
 
 /**
@@ -116,7 +117,18 @@ export class StubActivities {
   /** Attempts of each store activity, failed ones included, by `name:session_id`. */
   private readonly storeAttempts = new Map<string, number>();
 
-  constructor(private readonly script: ModelScript = echo) {}
+  /** Stream ids the stub gives the `done` events its model calls publish (`<n>-0`). */
+  private doneIds = 0;
+
+  /**
+   * `byReference`: model calls by reference are answered (by the script; the stubs still keep no
+   * messages), and a call with `finish` that answers without tool calls ends the turn as the real
+   * one does: archived, then `done` mirrored, returned as `finished`.
+   */
+  constructor(
+    private readonly script: ModelScript = echo,
+    private readonly options: { byReference?: boolean } = {},
+  ) {}
 
   /** The model call(s) of turn `turnId` wait until `release()`; a cancel ends them with `partial` as the streamed text. */
   hold(turnId: string, partial = ''): { started: Promise<void>; release(): void } {
@@ -172,7 +184,7 @@ export class StubActivities {
   activities() {
     return {
       callModel: async (input: CallModelInput): Promise<CallModelResult> => {
-        if (input.turn_messages) {
+        if (input.turn_messages && !this.options.byReference) {
           this.refused.callModel.push(input);
           refuseReferences();
         }
@@ -180,7 +192,8 @@ export class StubActivities {
         this.modelCallRuns.set(input.turn_id, Context.current().info.workflowExecution?.runId ?? '');
         const hold = this.holds.get(input.turn_id);
         if (hold) await this.wait(hold);
-        return modelAnswer(input, this.script);
+        const answer = modelAnswer(input, this.script);
+        return input.finish && answer.tool_calls.length === 0 ? this.finishTurn(input, answer) : answer;
       },
       calculator: async (input: ToolInput): Promise<ToolResult> => {
         this.calls.calculator.push(input);
@@ -198,7 +211,7 @@ export class StubActivities {
       archiveTurn: (input: ArchiveTurnInput) =>
         this.store('archiveTurn', input.result.session_id, () => this.calls.archiveTurn.push(input)),
       mirrorSession: async (input: MirrorSessionInput) => {
-        if (input.by_reference) {
+        if (input.by_reference && !this.options.byReference) {
           this.refused.mirrorSession.push(input);
           refuseReferences();
         }
@@ -222,6 +235,29 @@ export class StubActivities {
         return Promise.resolve({ through: to, text: `stub summary of turns ${from}-${to}` });
       },
     };
+  }
+
+  /** What callModel does with a final answer and `finish`: archive (result as TurnUsage makes it), then `done`. */
+  private async finishTurn(input: CallModelInput, answer: CallModelResult): Promise<CallModelResult> {
+    const finish = input.finish as NonNullable<CallModelInput['finish']>;
+    const usage = TurnUsage.from(finish.usage);
+    usage.recordAnswer(input.step, {
+      result: answer,
+      attempts: [{ model: input.model, outcome: 'answered' }],
+      offlineFallback: !!input.offline_fallback,
+      spent: [],
+    });
+    const result = usage.resultOf(
+      { session_id: input.session_id, turn_id: input.turn_id, created_at: new Date().toISOString() },
+      { status: 'completed', response: answer.content, steps: input.step },
+    );
+    await this.store('archiveTurn', input.session_id, () => this.calls.archiveTurn.push({ ...finish.archive, result }));
+    const snapshot = { ...finish.snapshot, last_activity_at: result.created_at };
+    await this.store('mirrorSession', input.session_id, () =>
+      this.calls.mirrorSession.push({ snapshot, events: [{ type: 'done', data: result }] }),
+    );
+    this.doneIds += 1;
+    return { ...answer, finished: { result, done_id: `${this.doneIds}-0` } };
   }
 
   /** One store call: fails while its outage lasts, waits while held, else records its input. */

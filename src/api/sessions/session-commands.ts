@@ -94,7 +94,8 @@ export class SessionCommands {
         this.deps.events.lastId(sessionId),
       ]);
       await this.storeMessage(sessionId, message);
-      await this.deps.workflows.sendMessage(sessionId, message);
+      // Where the stream stood: a message sent after the running turn's `done` is not refused as busy.
+      await this.deps.workflows.sendMessage(sessionId, { ...message, after_id: afterId });
     }
     return {
       session_id: sessionId,
@@ -145,7 +146,7 @@ export class SessionCommands {
       await this.deps.workflows.startWithMessage({ sessionId, createdAt: message.received_at, owner }, message);
       await this.recordStart(sessionId, message.received_at, owner, titleOf(message.text));
     } else {
-      await this.deps.workflows.sendMessage(sessionId, message);
+      await this.deps.workflows.sendMessage(sessionId, { ...message, after_id: ticket.after_id });
     }
     return ticket;
   }

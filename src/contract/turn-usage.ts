@@ -1,6 +1,15 @@
-import type { ModelSpend, ModelToolCall } from '../src/contract/activity-io';
-import type { ModelAttempt, ModelCallUsage, TurnResult } from '../src/contract/turn';
-import type { ModelChainAnswer } from './model-chain';
+import type { CallModelResult, ModelSpend, ModelToolCall, TurnUsageRecord } from './activity-io';
+import type { ModelAttempt, ModelCallUsage, TurnResult } from './turn';
+
+/** The answer of the first model in the chain that answered, and every model tried on the way. */
+export interface ModelChainAnswer {
+  result: CallModelResult;
+  attempts: ModelAttempt[];
+  /** The offline model answered because every configured model failed. */
+  offlineFallback: boolean;
+  /** What models that failed before the answer consumed. */
+  spent: ModelSpend[];
+}
 
 /** How a turn ended: the part of its `TurnResult` that is not usage. */
 export type TurnEnding = Pick<TurnResult, 'status' | 'response' | 'steps' | 'error' | 'code'>;
@@ -24,6 +33,26 @@ export class TurnUsage {
 
   /** `modelUsed` is the model that answered last; before any answer, the one the turn expects. */
   constructor(private modelUsed: string) {}
+
+  /** The usage a record holds: a copy, so recording more leaves the record as it was. */
+  static from(record: TurnUsageRecord): TurnUsage {
+    const usage = new TurnUsage(record.model_used);
+    usage.modelCalls.push(...record.model_calls);
+    usage.modelsTried.push(...record.models_tried);
+    for (const tool of record.tools_used) usage.toolsUsed.add(tool);
+    usage.offlineFallback = record.offline_fallback;
+    return usage;
+  }
+
+  record(): TurnUsageRecord {
+    return {
+      model_used: this.modelUsed,
+      model_calls: [...this.modelCalls],
+      models_tried: [...this.modelsTried],
+      tools_used: [...this.toolsUsed],
+      offline_fallback: this.offlineFallback,
+    };
+  }
 
   /** A model call of step `step` answered (after the chain tried `answer.attempts`). */
   recordAnswer(step: number, answer: ModelChainAnswer): void {
