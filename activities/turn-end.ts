@@ -110,7 +110,8 @@ export async function finishTurnInModelCall(
         turn_id: turnId,
         created_at: result.created_at,
       };
-      await archiveTurn(deps, { ...finish.archive, result, messages: [...earlier, final] });
+      const userMessage = earlier.find((m) => m.role === 'user')?.content ?? '';
+      await archiveTurn(deps, { ...finish.archive, user_message: userMessage, result, messages: [...earlier, final] });
       archived = await classifyStoreErrors(() => deps.history.turnResult(turnId));
     } catch (err) {
       if (!isFinal(err)) throw err;

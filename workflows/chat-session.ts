@@ -300,7 +300,6 @@ export class ChatSession {
     return {
       usage,
       archive: {
-        user_message: message.text,
         metadata: { received_at: message.received_at },
         session: { ...this.recordSeed(), title },
         seq,

@@ -67,8 +67,11 @@ export interface TurnUsageRecord {
 export interface TurnFinish {
   /** The turn's usage before this step; the chain adds the models it tried before this one. */
   usage: TurnUsageRecord;
-  /** The archive's fields but the result and messages (the turn's messages are `turn_messages` and the answer). */
-  archive: Omit<ArchiveTurnInput, 'result' | 'messages' | 'seq'> & { seq: number };
+  /**
+   * The archive's fields but the result and the messages: those are `turn_messages` and the answer, and the
+   * user message's text is the first of them (not repeated here: the signal carries it already).
+   */
+  archive: Omit<ArchiveTurnInput, 'result' | 'messages' | 'seq' | 'user_message'> & { seq: number };
   /**
    * The snapshot once the turn is recorded, by reference (no messages or summary): all but
    * `tokens_used` and `cost` (before this turn's, which the call adds) and `last_activity_at` (the answer's time).

@@ -251,7 +251,9 @@ export class StubActivities {
       { session_id: input.session_id, turn_id: input.turn_id, created_at: new Date().toISOString() },
       { status: 'completed', response: answer.content, steps: input.step },
     );
-    await this.store('archiveTurn', input.session_id, () => this.calls.archiveTurn.push({ ...finish.archive, result }));
+    // The stubs keep no messages: the user's text (the first of the turn's, by reference) is not known here.
+    const archive = { ...finish.archive, user_message: '', result };
+    await this.store('archiveTurn', input.session_id, () => this.calls.archiveTurn.push(archive));
     const snapshot = { ...finish.snapshot, last_activity_at: result.created_at };
     await this.store('mirrorSession', input.session_id, () =>
       this.calls.mirrorSession.push({ snapshot, events: [{ type: 'done', data: result }] }),
