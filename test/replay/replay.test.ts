@@ -117,6 +117,26 @@ describe('replaying recorded session histories against the current workflow code
     expect(types(byName('v4-continued-run'))).not.toContain('EVENT_TYPE_TIMER_CANCELED');
   });
 
+  it('when the v5 fixtures are read then each answered turn was ended by its model call, with no local activity after it', () => {
+    const localActivities = (events: JsonEvent[]) =>
+      events.filter(
+        (e) =>
+          (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName ===
+          'core_local_activity',
+      );
+    for (const name of [...RECORDED_SESSIONS, ...APPROVAL_SESSIONS])
+      expect([name, patchIds(byName(`v5-${name}`))]).toEqual([
+        name,
+        expect.arrayContaining(['finish-turn-in-model-call']),
+      ]);
+    expect(activities(byName('v5-plain-turn'))).toEqual(['callModel']);
+    expect(localActivities(byName('v5-plain-turn'))).toEqual([]);
+    expect(activities(byName('v5-tool-turn'))).toEqual(['callModel', 'calculator', 'callModel']);
+    expect(localActivities(byName('v5-tool-turn'))).toEqual([]);
+    // A cancelled turn has no answer to end it with: the workflow ends it (local activity), as before.
+    expect(localActivities(byName('v5-cancelled-turn')).length).toBeGreaterThan(0);
+  });
+
   it('when every fixture is replayed then none has a determinism error', async () => {
     const histories = fixtures.map((f) => ({ workflowId: f.name, history: f.json }));
     const results: Array<{ workflowId: string; error?: string }> = [];
