@@ -76,6 +76,11 @@ function resultOf(input: CallModelInput & Required<Pick<CallModelInput, 'finish'
   return usage.resultOf(turn, { status: 'completed', response: answer.content, steps: input.step });
 }
 
+/** The result as the workflow gets it back: the response is the call's content. */
+function withoutResponse({ response: _response, ...rest }: TurnResult): FinishedTurn['result'] {
+  return rest;
+}
+
 /** A declared failure retrying cannot fix (a lost reference, a store bug): the turn is ended by the workflow instead. */
 const isFinal = (err: unknown) => err instanceof ApplicationFailure && err.nonRetryable;
 
@@ -121,7 +126,7 @@ export async function finishTurnInModelCall(
   await writeUntilDone(archiveOnce, archiveOnce, cancelled, onRetry);
   if (gaveUp || !archived) return undefined;
   const doneId = await publishFinished(deps, finish, archived);
-  return doneId === undefined ? undefined : { result: archived, done_id: doneId };
+  return doneId === undefined ? undefined : { result: withoutResponse(archived), done_id: doneId };
 }
 
 /** The snapshot and `done` of an archived turn; undefined when a reference could not be resolved. */
@@ -171,6 +176,6 @@ export async function republishFinishedTurn(
     completion_tokens: call?.completion_tokens ?? 0,
     usage_estimated: call?.usage_estimated ?? false,
     cost: call?.cost ?? 0,
-    finished: { result: archived, done_id: doneId },
+    finished: { result: withoutResponse(archived), done_id: doneId },
   };
 }

@@ -110,12 +110,12 @@ export class Turn {
       turn_id: this.message.turn_id,
       created_at: createdAt,
     });
-    const result =
-      finished?.result ??
-      this.usage.resultOf(
-        { session_id: this.session.session_id, turn_id: this.message.turn_id, created_at: createdAt },
-        ending,
-      );
+    const result = finished
+      ? { ...finished.result, response: ending.response }
+      : this.usage.resultOf(
+          { session_id: this.session.session_id, turn_id: this.message.turn_id, created_at: createdAt },
+          ending,
+        );
     log.info('Turn finished', {
       ...this.logFields,
       status: result.status,

@@ -83,7 +83,8 @@ export interface TurnFinish {
 
 /** A turn a model call ended: its archived result and the stream id of its `done` event. */
 export interface FinishedTurn {
-  result: TurnResult;
+  /** The archived result but its response, which is the call's `content` (a body is not carried twice). */
+  result: Omit<TurnResult, 'response'>;
   done_id: string;
 }
 

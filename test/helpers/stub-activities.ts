@@ -259,7 +259,8 @@ export class StubActivities {
       this.calls.mirrorSession.push({ snapshot, events: [{ type: 'done', data: result }] }),
     );
     this.doneIds += 1;
-    return { ...answer, finished: { result, done_id: `${this.doneIds}-0` } };
+    const { response: _response, ...slim } = result;
+    return { ...answer, finished: { result: slim, done_id: `${this.doneIds}-0` } };
   }
 
   /** One store call: fails while its outage lasts, waits while held, else records its input. */
