@@ -89,6 +89,22 @@ function recordingStores(archivedBefore?: TurnResult) {
 
 const never = new AbortController().signal;
 
+/** A turn an earlier attempt archived, with `response`, answered at step 1 (7 + 3 tokens). */
+function archivedResult(response: string): TurnResult {
+  return {
+    session_id: SESSION_ID,
+    turn_id: TURN_ID,
+    status: 'completed',
+    response,
+    steps: 1,
+    model_used: 'm',
+    created_at: '2026-12-03T00:00:02.000Z',
+    tokens_used: 10,
+    cost: 0.01,
+    model_calls: [{ model: 'm', step: 1, prompt_tokens: 7, completion_tokens: 3, usage_estimated: false, cost: 0.01 }],
+  } as unknown as TurnResult;
+}
+
 /** A model call that got a final answer ends the turn: archive first, then publish; what it returns is the archive's. */
 describe('the turn ended by its model call (activities/turn-end.ts)', () => {
   it('when the answer is final then the archive row is written before the snapshot and done are published', async () => {
@@ -115,16 +131,7 @@ describe('the turn ended by its model call (activities/turn-end.ts)', () => {
   });
 
   it('when an earlier attempt archived the turn then the result returned and published is the archived one', async () => {
-    const first = {
-      session_id: SESSION_ID,
-      turn_id: TURN_ID,
-      status: 'completed',
-      response: 'first answer',
-      created_at: '2026-12-03T00:00:02.000Z',
-      model_calls: [],
-      tokens_used: 4,
-      cost: 0,
-    } as unknown as TurnResult;
+    const first = archivedResult('first answer');
     const { deps, published } = recordingStores(first);
     const finished = await finishTurnInModelCall(deps, input, answer, never, () => undefined);
 
@@ -133,20 +140,7 @@ describe('the turn ended by its model call (activities/turn-end.ts)', () => {
   });
 
   it('when a retried call finds its turn archived then it publishes it again and answers with the archived text', async () => {
-    const archived = {
-      session_id: SESSION_ID,
-      turn_id: TURN_ID,
-      status: 'completed',
-      response: 'kept',
-      steps: 1,
-      model_used: 'm',
-      created_at: '2026-12-03T00:00:02.000Z',
-      tokens_used: 10,
-      cost: 0.01,
-      model_calls: [
-        { model: 'm', step: 1, prompt_tokens: 7, completion_tokens: 3, usage_estimated: false, cost: 0.01 },
-      ],
-    } as unknown as TurnResult;
+    const archived = archivedResult('kept');
     const { deps, calls } = recordingStores(archived);
     const again = await republishFinishedTurn(deps, input);
 
