@@ -29,6 +29,9 @@ describeEachArchive('migrations at start of several replicas', (backend) => {
     const round = Array.from({ length: REPLICAS }, () => createKnex(location));
     knexes.push(...round);
     const results = await Promise.allSettled(round.map((k) => runMigrations(k, WAIT_MS)));
+    // Each round's pools closed before the next: eight rounds of six open pools could exhaust Postgres's max_connections.
+    await Promise.all(round.map((k) => k.destroy()));
+    knexes = knexes.filter((k) => !round.includes(k));
     return {
       errors: results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : [])),
       applied: results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])).sort(),
