@@ -145,6 +145,11 @@ export function createCallModel(deps: CallModelDeps) {
     const live = (phase: 'model' | 'tools') => writes.push(deps.snapshots.setLive(input.session_id, liveTurn(phase)));
     live('model');
 
+    /** Logs a store write that failed and is tried again (the writes after an answer retry inside the attempt). */
+    const warnRetrying = (what: string) => (err: unknown, tries: number) => {
+      ctx.log.warn(`${what}; retrying`, { ...logFields, tries, error: (err as Error).message });
+    };
+
     const answerEvents = (answer: CallModelResult): SessionEvent[] => [
       ...(answer.content ? [{ type: 'message' as const, data: { ...base, content: answer.content } }] : []),
       ...answer.tool_calls.map((call): SessionEvent => ({
@@ -173,13 +178,7 @@ export function createCallModel(deps: CallModelDeps) {
             deps.events.append(input.session_id, [reset, ...answerEvents(answer)]),
           ]),
         ctx.cancellationSignal,
-        (err, tries) => {
-          ctx.log.warn('store write after the model answered failed; retrying', {
-            ...logFields,
-            tries,
-            error: (err as Error).message,
-          });
-        },
+        warnRetrying('store write after the model answered failed'),
       );
     };
 
@@ -191,13 +190,7 @@ export function createCallModel(deps: CallModelDeps) {
         { ...input, finish: input.finish },
         answer,
         ctx.cancellationSignal,
-        (err, tries) => {
-          ctx.log.warn("the turn's archive or publish failed; retrying", {
-            ...logFields,
-            tries,
-            error: (err as Error).message,
-          });
-        },
+        warnRetrying("the turn's archive or publish failed"),
       );
       return finished ? { ...answer, finished } : answer;
     };

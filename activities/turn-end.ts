@@ -125,12 +125,17 @@ export async function finishTurnInModelCall(
   };
   await writeUntilDone(archiveOnce, archiveOnce, cancelled, onRetry);
   if (gaveUp || !archived) return undefined;
-  const doneId = await publishFinished(deps, finish, archived);
+  const doneId = await publishFinished(deps, finish, archived, onRetry);
   return doneId === undefined ? undefined : { result: withoutResponse(archived), done_id: doneId };
 }
 
 /** The snapshot and `done` of an archived turn; undefined when a reference could not be resolved. */
-async function publishFinished(deps: TurnEndDeps, finish: TurnFinish, result: TurnResult): Promise<string | undefined> {
+async function publishFinished(
+  deps: TurnEndDeps,
+  finish: TurnFinish,
+  result: TurnResult,
+  onRetry: (err: unknown, tries: number) => void = () => undefined,
+): Promise<string | undefined> {
   let doneId: string | undefined;
   const publishOnce = async () => {
     try {
@@ -149,7 +154,7 @@ async function publishFinished(deps: TurnEndDeps, finish: TurnFinish, result: Tu
       if (!isFinal(err)) throw err;
     }
   };
-  await writeUntilDone(publishOnce, publishOnce, UNTIL_PUBLISHED, () => undefined);
+  await writeUntilDone(publishOnce, publishOnce, UNTIL_PUBLISHED, onRetry);
   return doneId;
 }
 
