@@ -1,5 +1,4 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { createToolActivities, TOOL_FAILED_TYPE } from '../../activities/tool-activities';
@@ -8,6 +7,8 @@ import type { SessionEventStream } from '../../src/store/session-event-stream';
 import type { ToolRunLedger } from '../../src/store/tool-run-ledger';
 import { ToolRegistry } from '../../src/tools/registry';
 import { defineTool, type ToolOutcome } from '../../src/tools/tool-definition';
+import { PinoTemporalLogger } from '../../src/temporal/runtime-logging';
+import { testLogger } from '../helpers/test-log';
 
 /**
  * A tool call's attempts are retried by Temporal without limit (a dead worker uses none up); the
@@ -37,7 +38,7 @@ async function attempt(
 ) {
   const env = new MockActivityEnvironment(
     { activityType: tool.name, attempt: attemptNo, heartbeatDetails },
-    { logger: new DefaultLogger('WARN') },
+    { logger: new PinoTemporalLogger(testLogger(), 'WARN') },
   );
   let lastBeat: unknown;
   env.on('heartbeat', (details: unknown) => (lastBeat = details));
