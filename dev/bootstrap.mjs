@@ -161,11 +161,11 @@ async function main() {
       const rules = await checkRules();
       if (rules !== 0) process.exit(rules);
       await buildWebPage();
-      // One process runs every test file (--runInBand) and its heap grows with each (modules the
-      // files load are not all freed): 111 files reached Node's default ~4 GB limit, OOM in the last.
+      // One Jest worker runs the files one at a time (--maxWorkers=1; jest.config.js replaces it when its
+      // heap passes workerIdleMemoryLimit). The heap limit stays for a single file that needs more.
       const heap = `--max-old-space-size=${JEST_HEAP_MB}`;
       const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${heap}`.trim() };
-      process.exit(await run(bin('jest'), ['--runInBand', ...rest], env));
+      process.exit(await run(bin('jest'), ['--maxWorkers=1', ...rest], env));
     }
     case 'test:cluster': {
       // No type-check or rules here (npm test does both); the same heap as npm test for the same reason.
@@ -175,7 +175,7 @@ async function main() {
         TEST_CLUSTER: '1',
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${heap}`.trim(),
       };
-      process.exit(await run(bin('jest'), ['--runInBand', ...CLUSTER_TEST_FILES, ...rest], env));
+      process.exit(await run(bin('jest'), ['--maxWorkers=1', ...CLUSTER_TEST_FILES, ...rest], env));
     }
     case 'cluster':
       await buildWebPage();

@@ -13,7 +13,7 @@ import { createTestDatabase } from './helpers/postgres-test-database';
 import { startTestTemporal } from './helpers/temporal-for-tests';
 
 declare global {
-  // Handed from setup to teardown (same process under --runInBand).
+  // Handed from setup to teardown (both run in Jest's parent process; test files run in a worker).
   var __TEST_STACK__:
     | {
         /** The dev server, or with TEST_CLUSTER=1 the real server on Postgres (its databases dropped on stop). */
