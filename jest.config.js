@@ -10,8 +10,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
-  // Test files run one at a time in a child process that is replaced once its heap passes this after a
-  // file: in one process the heap grew to ~5 GB over the run and the last files ran ~35 % slower.
+  // Each worker (a child process running one file at a time) is replaced once its heap passes this
+  // after a file: in one process the heap grew to ~5 GB over the run and the last files ran ~30 % slower.
   workerIdleMemoryLimit: '1GB',
   // Workflow unit tests first, end-to-end last (see the sequencer).
   testSequencer: '<rootDir>/test/jest/run-order-sequencer.js',
