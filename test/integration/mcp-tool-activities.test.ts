@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import Redis from 'ioredis';
 import pino from 'pino';
 import { createToolActivities, DYNAMIC_TOOL_ACTIVITY } from '../../activities/tool-activities';
@@ -16,8 +15,7 @@ import { ToolRegistry } from '../../src/tools/registry';
 import { filesystemStdio, memoryStdio } from '../helpers/mcp-servers';
 import { waitFor } from '../helpers/wait-for';
 import { dropTestKeys } from '../helpers/redis-test-keys';
-import { PinoTemporalLogger } from '../../src/temporal/runtime-logging';
-import { testLogger } from '../helpers/test-log';
+import { activityTestEnv } from '../helpers/activity-test-env';
 
 /**
  * Non-idempotent MCP tools at the activity level (the turn-level write waits for approval): they
@@ -57,10 +55,7 @@ afterAll(async () => {
 
 /** Runs `tool` through the worker's dynamic activity, as a tool that appeared after start would. */
 function runAs(tool: string, callId: string, args: unknown, attempt = 1): Promise<ToolResult> {
-  const env = new MockActivityEnvironment(
-    { activityType: tool, attempt },
-    { logger: new PinoTemporalLogger(testLogger(), 'WARN') },
-  );
+  const env = activityTestEnv({ activityType: tool, attempt });
   const input: ToolInput = { session_id: 's1', turn_id: 't1', call_id: callId, arguments: JSON.stringify(args) };
   return env.run(activities[DYNAMIC_TOOL_ACTIVITY], input);
 }

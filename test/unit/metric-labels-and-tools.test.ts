@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { createToolActivities } from '../../activities/tool-activities';
 import type { ToolInput } from '../../src/contract/activity-io';
 import type { SessionEvent } from '../../src/contract/event-catalog';
@@ -11,8 +10,7 @@ import type { ToolResultCache } from '../../src/store/tool-result-cache';
 import { calculatorTool } from '../../src/tools/calculator';
 import { ToolRegistry } from '../../src/tools/registry';
 import { counter, histogram } from '../helpers/metric-values';
-import { PinoTemporalLogger } from '../../src/temporal/runtime-logging';
-import { testLogger } from '../helpers/test-log';
+import { activityTestEnv } from '../helpers/activity-test-env';
 
 /**
  * Our recording code beyond the turn: the model label cap, the tool activity's outcome counts
@@ -76,7 +74,7 @@ describe('tool call outcomes recorded by the tool activity', () => {
     // The calculator under a name of this test's own, cacheable.
     const tool = { ...calculatorTool, name: 'calculator-metrics-unit', cacheable: true };
     const calculator = createToolActivities(new ToolRegistry([tool]), events, memoryCache())[tool.name];
-    const env = new MockActivityEnvironment(undefined, { logger: new PinoTemporalLogger(testLogger(), 'WARN') });
+    const env = activityTestEnv();
     const first = await env.run(calculator, input('{"expression":"6*7"}'));
     const second = await env.run(calculator, input('{"expression":"6*7"}'));
     await env.run(calculator, input('{"expression": 42}'));

@@ -1,4 +1,3 @@
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { createToolActivities, TOOL_FAILED_TYPE } from '../../activities/tool-activities';
@@ -7,8 +6,7 @@ import type { SessionEventStream } from '../../src/store/session-event-stream';
 import type { ToolRunLedger } from '../../src/store/tool-run-ledger';
 import { ToolRegistry } from '../../src/tools/registry';
 import { defineTool, type ToolOutcome } from '../../src/tools/tool-definition';
-import { PinoTemporalLogger } from '../../src/temporal/runtime-logging';
-import { testLogger } from '../helpers/test-log';
+import { activityTestEnv } from '../helpers/activity-test-env';
 
 /**
  * A tool call's attempts are retried by Temporal without limit (a dead worker uses none up); the
@@ -36,10 +34,7 @@ async function attempt(
   heartbeatDetails?: unknown,
   ledger?: ToolRunLedger,
 ) {
-  const env = new MockActivityEnvironment(
-    { activityType: tool.name, attempt: attemptNo, heartbeatDetails },
-    { logger: new PinoTemporalLogger(testLogger(), 'WARN') },
-  );
+  const env = activityTestEnv({ activityType: tool.name, attempt: attemptNo, heartbeatDetails });
   let lastBeat: unknown;
   env.on('heartbeat', (details: unknown) => (lastBeat = details));
   const activity = createToolActivities(new ToolRegistry([tool]), events, undefined, ledger)[tool.name];
