@@ -172,7 +172,7 @@ async function main() {
       process.exit(await run(bin('jest'), ['--maxWorkers=2', ...rest], env));
     }
     case 'test:cluster': {
-      // No type-check or rules here (npm test does both); in band, as before: five files, one server.
+      // No type-check or rules here (npm test does both); in band, as before: six files, one server.
       const heap = `--max-old-space-size=${JEST_HEAP_MB}`;
       const env = {
         ...process.env,
