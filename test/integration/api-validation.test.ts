@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { calculatorScript, startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
+import { calculatorScript } from '../helpers/fake-openai-server';
 import {
   getJson,
   parseJson,
@@ -10,21 +10,11 @@ import {
   type ValidationDetails,
 } from '../helpers/http';
 import { anyOf, matching } from '../helpers/matchers';
-import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { useScriptedStack } from '../helpers/scripted-stack';
 
 /** Bad input gets a 4xx JSON error, never a stack trace, and reaches neither Temporal nor the model. */
 describe('API input validation', () => {
-  let model: FakeOpenAiServer;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    model = await startFakeOpenAiServer(calculatorScript);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await model?.close();
-  });
+  const t = useScriptedStack(calculatorScript);
 
   const expectJsonError = (res: JsonResponse<ErrorBody>, status: number, code: string) => {
     expect(res.status).toBe(status);
@@ -44,27 +34,27 @@ describe('API input validation', () => {
     ['an unknown field', { message: 'hi', mesage: 'typo' }, '(body)'],
     ['a JSON array body', [1, 2], '(body)'],
   ])('when sending %s then it answers 422 naming the field', async (_name, body, field) => {
-    const before = model.requests.length;
-    const res = await postJson<ErrorBody<ValidationDetails>>(stack.url('/api/chat/message'), body);
+    const before = t.model.requests.length;
+    const res = await postJson<ErrorBody<ValidationDetails>>(t.stack.url('/api/chat/message'), body);
     expectJsonError(res, 422, 'validation_failed');
     expect(res.body.error.details?.map((d) => d.field)).toContain(field);
-    expect(model.requests.length).toBe(before);
+    expect(t.model.requests.length).toBe(before);
   });
 
   it('when the message is longer than MESSAGE_MAX_CHARS then it answers 422', async () => {
-    const res = await postJson<ErrorBody>(stack.url('/api/chat/message'), {
-      message: 'x'.repeat(stack.config.MESSAGE_MAX_CHARS + 1),
+    const res = await postJson<ErrorBody>(t.stack.url('/api/chat/message'), {
+      message: 'x'.repeat(t.stack.config.MESSAGE_MAX_CHARS + 1),
     });
     expectJsonError(res, 422, 'validation_failed');
   });
 
   it('when the body is malformed JSON then it answers 400', async () => {
-    expectJsonError(await postJson(stack.url('/api/chat/message'), '{"message": "hi"'), 400, 'bad_request');
+    expectJsonError(await postJson(t.stack.url('/api/chat/message'), '{"message": "hi"'), 400, 'bad_request');
   });
 
   it('when the body is not JSON then it answers 415', async () => {
     expectJsonError(
-      await postJson(stack.url('/api/chat/message'), 'message=hi', { 'content-type': 'text/plain' }),
+      await postJson(t.stack.url('/api/chat/message'), 'message=hi', { 'content-type': 'text/plain' }),
       415,
       'unsupported_media_type',
     );
@@ -72,37 +62,40 @@ describe('API input validation', () => {
 
   it('when the body is larger than the limit then it answers 413', async () => {
     const res = await postJson<ErrorBody>(
-      stack.url('/api/chat/message'),
+      t.stack.url('/api/chat/message'),
       JSON.stringify({ message: 'x'.repeat(2_000_000) }),
     );
     expectJsonError(res, 413, 'payload_too_large');
   });
 
   it('when the session does not exist then sending to it answers 404', async () => {
-    const res = await postJson<ErrorBody>(stack.url('/api/chat/message'), { message: 'hi', session_id: randomUUID() });
+    const res = await postJson<ErrorBody>(t.stack.url('/api/chat/message'), {
+      message: 'hi',
+      session_id: randomUUID(),
+    });
     expectJsonError(res, 404, 'session_not_found');
   });
 
   it('when the session does not exist then its history answers 404', async () => {
-    expectJsonError(await getJson(stack.url(`/api/chat/history/${randomUUID()}`)), 404, 'session_not_found');
+    expectJsonError(await getJson(t.stack.url(`/api/chat/history/${randomUUID()}`)), 404, 'session_not_found');
   });
 
   it('when the history id is not a UUID then it answers 422', async () => {
-    expectJsonError(await getJson(stack.url('/api/chat/history/not-a-session')), 422, 'validation_failed');
+    expectJsonError(await getJson(t.stack.url('/api/chat/history/not-a-session')), 422, 'validation_failed');
   });
 
   it('when a route does not exist then it answers a JSON 404', async () => {
-    expectJsonError(await getJson(stack.url('/api/nope')), 404, 'not_found');
+    expectJsonError(await getJson(t.stack.url('/api/nope')), 404, 'not_found');
   });
 
   it('when the method is wrong then it answers a JSON 405', async () => {
-    const res = await fetch(stack.url('/api/chat/session'), { method: 'DELETE' });
+    const res = await fetch(t.stack.url('/api/chat/session'), { method: 'DELETE' });
     expect(res.status).toBe(405);
     expect(parseJson<ErrorBody>(await res.text()).error.code).toBe('method_not_allowed');
   });
 
   it('when everything is up then /health says so', async () => {
-    const res = await getJson<Health>(stack.url('/health'));
+    const res = await getJson<Health>(t.stack.url('/health'));
     expect(res.status).toBe(200);
     expect(res.body.checks).toMatchObject({
       temporal: { ok: true },

@@ -2,10 +2,9 @@ import path from 'node:path';
 import { sessionWorkflowId, stateQuery } from '../../src/contract/session-workflow';
 import type { TurnResult } from '../../src/contract/turn';
 import type { FakeReply, RecordedRequest } from '../helpers/fake-openai-server';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server';
 import { postJson, type SessionCreated } from '../helpers/http';
 import { SIDE_EFFECT_TOOL } from '../helpers/side-effect-tool';
-import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { useScriptedStack } from '../helpers/scripted-stack';
 import { waitUntil } from '../helpers/wait-for';
 
 const HELD_TOOL_MODULE = path.resolve(__dirname, '../helpers/side-effect-tool.ts');
@@ -21,37 +20,27 @@ function payOrEcho(request: RecordedRequest): FakeReply {
 
 /** A tool step cut short must leave a conversation a strict provider (400 on an orphaned tool call) still accepts. */
 describe('a tool step that does not finish, with a strict model (real Temporal, Redis, SQLite)', () => {
-  let model: FakeOpenAiServer;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    model = await startFakeOpenAiServer(payOrEcho);
-    stack = await startTestStack({ llmBaseUrl: model.baseUrl, env: { TOOL_MODULES: HELD_TOOL_MODULE } });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await model?.close();
-  });
+  const t = useScriptedStack(payOrEcho, { TOOL_MODULES: HELD_TOOL_MODULE });
 
   it('when a turn is cancelled while its tool runs then the next message in the session answers 200', async () => {
-    const created = await postJson<SessionCreated>(stack.url('/api/chat/session'), {});
+    const created = await postJson<SessionCreated>(t.stack.url('/api/chat/session'), {});
     const sessionId = created.body.session_id;
-    const paying = postJson<TurnResult>(stack.url('/api/chat/message'), { session_id: sessionId, message: 'pay it' });
-    const workflow = stack.client.workflow.getHandle(sessionWorkflowId(sessionId));
+    const paying = postJson<TurnResult>(t.stack.url('/api/chat/message'), { session_id: sessionId, message: 'pay it' });
+    const workflow = t.stack.client.workflow.getHandle(sessionWorkflowId(sessionId));
     await waitUntil(
       () => workflow.query(stateQuery),
       (s) => s.current_turn?.phase === 'tools',
       { timeoutMs: 20_000, what: 'the turn to run its tool' },
     );
-    const cancel = await postJson(stack.url(`/api/chat/session/${sessionId}/cancel`), {});
+    const cancel = await postJson(t.stack.url(`/api/chat/session/${sessionId}/cancel`), {});
     expect(cancel.status).toBe(202);
     expect((await paying).body.status).toBe('cancelled');
 
-    const next = await postJson<TurnResult>(stack.url('/api/chat/message'), {
+    const next = await postJson<TurnResult>(t.stack.url('/api/chat/message'), {
       session_id: sessionId,
       message: 'hello?',
     });
-    expect(model.requests.filter((r) => r.rejected).map((r) => r.rejected)).toEqual([]);
+    expect(t.model.requests.filter((r) => r.rejected).map((r) => r.rejected)).toEqual([]);
     expect(next.status).toBe(200);
     expect(next.body.response).toBe('Echo: hello?');
   });
